@@ -1,0 +1,5 @@
+"""`python -m service`: the admin command."""
+
+from service.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The GraphQL (and small REST) surface of the service, kept thin."""

@@ -1,0 +1,125 @@
+"""Strawberry's Litestar controller: msgspec JSON, no thread hop, GraphQL over HTTP media types."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import msgspec
+from cross_web import HTTPException
+from litestar import Request, Response
+from litestar.di import Provide
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.litestar import make_graphql_controller
+from strawberry.litestar.controller import GraphQLController
+from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+_encoder = msgspec.json.Encoder()
+
+
+def _new_sub_response() -> Response[Any]:
+    return Response({})
+
+
+def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
+    return GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
+
+
+def _is_request_error(payload: GraphQLHTTPResponse) -> bool:
+    """A document that failed to parse or validate: no execution, so no data at all.
+
+    graphql-core reports these with data=None and errors that carry no path.
+    """
+    errors: list[dict[str, Any]] = payload.get("errors") or []  # type: ignore[assignment]
+    return payload.get("data") is None and bool(errors) and all(not e.get("path") for e in errors)
+
+
+def build_controller(
+    schema: BaseSchema,
+    *,
+    path: str,
+    context_getter: Any,
+    graphql_ide: bool,
+    allowed_origins: Sequence[str] = (),
+    max_subscriptions_per_connection: int = 20,
+) -> type[GraphQLController]:
+    """The `/graphql` controller: queries, mutations, subscriptions and the playground."""
+    base = make_graphql_controller(
+        schema,
+        path=path,
+        graphql_ide="graphiql" if graphql_ide else None,
+        context_getter=context_getter,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allowed_origins=allowed_origins,
+        max_subscriptions_per_connection=max_subscriptions_per_connection,
+        keep_alive=True,
+        keep_alive_interval=15,
+    )
+
+    class Controller(base):  # type: ignore[valid-type,misc]
+        # The stock `response` dependency hops to a thread pool for every request.
+        dependencies: ClassVar[dict[str, Any]] = {
+            **base.dependencies,
+            "response": Provide(_new_sub_response, sync_to_thread=False),
+        }
+
+        def decode_json(self, data: str | bytes) -> object:
+            try:
+                return msgspec.json.decode(data)
+            except msgspec.DecodeError as exc:
+                # Strawberry turns JSONDecodeError (and only that) into a 400.
+                raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
+
+        def encode_json(self, data: object) -> bytes:
+            return _encoder.encode(data)
+
+        async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await super().execute_single(*args, **kwargs)
+            except HTTPException as exc:
+                cause = exc.__cause__
+                if isinstance(cause, InvalidOperationTypeError):
+                    raise HTTPException(405, exc.reason) from cause
+                raise
+
+        async def execute_request(
+            self, request: Request[Any, Any, Any], context: Any, root_value: Any
+        ) -> Response[Any]:
+            try:
+                response: Response[Any] = await self.run(
+                    request, context=context, root_value=root_value
+                )
+                return response
+            except HTTPException as exc:
+                # GraphQL over HTTP: a mutation over GET is refused, allowed method POST.
+                headers = {"Allow": "POST"} if exc.status_code == 405 else {}
+                return Response(
+                    exc.reason,
+                    status_code=exc.status_code,
+                    media_type="text/plain",
+                    headers=headers,
+                )
+
+        async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:
+            payload: GraphQLHTTPResponse = await super().process_result(request, result)
+            if _wants_graphql_response_json(request) and _is_request_error(payload):
+                # Per the spec, a request error has no `data` entry at all (see `run`).
+                payload.pop("data", None)
+            return payload
+
+        async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+            response = await super().run(request, context=context, root_value=root_value)
+            if isinstance(request, Request) and _wants_graphql_response_json(request):
+                body = getattr(response, "content", None)
+                if isinstance(body, bytes):
+                    response.media_type = GRAPHQL_RESPONSE_JSON
+                    if body.startswith(b'{"errors"'):
+                        response.status_code = 400
+            return response
+
+    return Controller

@@ -1,0 +1,111 @@
+"""Connection pool lifecycle, per-connection codecs, named queries and round-trip counting."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from service.resources import data_dir
+from service.settings import Settings
+
+Pool = asyncpg.Pool
+Connection = asyncpg.Connection
+Record = asyncpg.Record
+
+_json_encode = msgspec.json.Encoder().encode
+_json_decode = msgspec.json.decode
+
+
+@dataclass
+class RoundTrips:
+    """Counts the SQL statements sent to the server while it is the current counter."""
+
+    count: int = 0
+    statements: list[str] = field(default_factory=list)
+
+
+_current_round_trips: ContextVar[RoundTrips | None] = ContextVar("round_trips", default=None)
+
+
+@contextmanager
+def count_round_trips() -> Iterator[RoundTrips]:
+    """Count queries run by this task and the tasks it starts (they copy the context)."""
+    counter = RoundTrips()
+    token = _current_round_trips.set(counter)
+    try:
+        yield counter
+    finally:
+        _current_round_trips.reset(token)
+
+
+def _log_query(record: Any) -> None:
+    counter = _current_round_trips.get()
+    if counter is not None:
+        counter.count += 1
+        counter.statements.append(record.query)
+
+
+async def init_connection(connection: asyncpg.Connection) -> None:
+    """Prepare a new pooled connection: JSON codecs (asyncpg returns jsonb as text otherwise)."""
+    for typename in ("json", "jsonb"):
+        await connection.set_type_codec(
+            typename,
+            schema="pg_catalog",
+            encoder=lambda value: _json_encode(value).decode(),
+            decoder=_json_decode,
+            format="text",
+        )
+    connection.add_query_logger(_log_query)
+
+
+async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
+    """Open the pool every request uses; statement_timeout applies to every query."""
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        statement_cache_size=settings.db_statement_cache_size,
+        init=init_connection,
+        server_settings={
+            "statement_timeout": str(settings.statement_timeout_ms),
+            "application_name": "position-record",
+        },
+    )
+    assert pool is not None
+    return pool
+
+
+_NAME_HEADER = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)
+
+
+def parse_named_queries(text: str) -> dict[str, str]:
+    """Split a .sql file into {name: statement} at its `-- name: xxx` headers."""
+    parts = _NAME_HEADER.split(text)
+    queries: dict[str, str] = {}
+    for name, body in zip(parts[1::2], parts[2::2], strict=True):
+        if name in queries:
+            raise ValueError(f"query {name!r} is defined twice")
+        queries[name] = body.strip().rstrip(";")
+    return queries
+
+
+@cache
+def queries(feature: str) -> dict[str, str]:
+    """The named queries of sql/queries/<feature>.sql, loaded once."""
+    return parse_named_queries((data_dir("sql") / "queries" / f"{feature}.sql").read_text())
+
+
+def query(feature: str, name: str) -> str:
+    """One named query; a KeyError names the missing query and file."""
+    try:
+        return queries(feature)[name]
+    except KeyError:
+        raise KeyError(f"no query {name!r} in sql/queries/{feature}.sql") from None

@@ -1,0 +1,55 @@
+"""Domain errors: what a use-case can refuse, independent of HTTP or GraphQL."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """An expected failure a client can act on.
+
+    Attributes:
+        code: stable machine-readable code (NOT_FOUND, CONFLICT, INVALID, REFERENCED).
+        field: the input field at fault, if any (dotted path).
+    """
+
+    code = "INVALID"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(DomainError):
+    """A referenced record does not exist."""
+
+    code = "NOT_FOUND"
+
+
+class Conflict(DomainError):
+    """A stale version or a duplicate: the record changed or already exists."""
+
+    code = "CONFLICT"
+
+
+class Invalid(DomainError):
+    """The input breaks a rule (length, range, pattern, enum, consistency)."""
+
+    code = "INVALID"
+
+
+class StillReferenced(DomainError):
+    """A delete refused because other records point at this one."""
+
+    code = "REFERENCED"
+
+
+class Unauthenticated(DomainError):
+    """No valid token was presented."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DomainError):
+    """The caller's role is too weak for the operation."""
+
+    code = "FORBIDDEN"

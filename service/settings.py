@@ -1,0 +1,124 @@
+"""Settings: one frozen Struct read from the environment, failing loudly on bad values."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import msgspec
+
+
+class Environment(StrEnum):
+    """Where the service runs; production hardens defaults (masking, introspection...)."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(Exception):
+    """A missing or malformed setting; the message names the environment variable."""
+
+
+Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
+Positive = Annotated[int, msgspec.Meta(ge=1)]
+
+
+class Settings(
+    msgspec.Struct, frozen=True, kw_only=True, rename="upper", forbid_unknown_fields=False
+):
+    """Every setting, named after its environment variable (field name in upper case)."""
+
+    database_url: str | None = None
+    """PostgreSQL DSN (postgresql://user:pass@host:port/db). Unset: start the embedded server."""
+
+    host: str = "127.0.0.1"
+    """Address the HTTP server binds to."""
+
+    port: Port = 8000
+    """TCP port of the HTTP server."""
+
+    workers: Positive = 1
+    """Number of server worker processes."""
+
+    environment: Environment = Environment.DEVELOPMENT
+    """development, test or production; production hides internals from clients."""
+
+    log_level: Annotated[str, msgspec.Meta(pattern="^(DEBUG|INFO|WARNING|ERROR|CRITICAL)$")] = (
+        "INFO"
+    )
+    """Log threshold: DEBUG, INFO, WARNING, ERROR or CRITICAL."""
+
+    data_dir: str = ".data"
+    """Folder of the embedded database (relative to the working directory when not absolute)."""
+
+    embedded_pg_port: Port = 54329
+    """TCP port (on 127.0.0.1) of the embedded PostgreSQL server."""
+
+    seed_on_first_start: bool = True
+    """Load the bundled seeds when `serve` finds an empty embedded database."""
+
+    db_pool_min_size: Annotated[int, msgspec.Meta(ge=0)] = 1
+    """Connections the pool keeps open."""
+
+    db_pool_max_size: Positive = 10
+    """Most connections the pool opens."""
+
+    db_statement_cache_size: Annotated[int, msgspec.Meta(ge=0)] = 100
+    """asyncpg prepared-statement cache per connection; 0 behind PgBouncer in transaction mode."""
+
+    statement_timeout_ms: Positive = 5000
+    """PostgreSQL statement_timeout for every query the service runs."""
+
+    max_page_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 100
+    """Largest `first`/`last` a connection accepts."""
+
+    default_page_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20
+    """Page size when a client gives neither `first` nor `last`."""
+
+    @property
+    def is_production(self) -> bool:
+        """True when running with production hardening."""
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def data_path(self) -> Path:
+        """The embedded database folder as an absolute path."""
+        return Path(self.data_dir).expanduser().resolve()
+
+
+_FIELD_ENV_NAMES = frozenset(name.upper() for name in Settings.__struct_fields__)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, **overrides: str | int | None
+) -> Settings:
+    """Read settings from `environ` (default: the process environment).
+
+    Args:
+        environ: variables to read; only the names of Settings fields are looked at.
+        **overrides: field values (by field name) that win over the environment.
+
+    Raises:
+        SettingsError: one line naming the variable and what is wrong with it.
+    """
+    source = os.environ if environ is None else environ
+    raw: dict[str, object] = {k: v for k, v in source.items() if k in _FIELD_ENV_NAMES and v != ""}
+    raw.update({k.upper(): v for k, v in overrides.items()})
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SettingsError(_explain(exc, raw)) from None
+
+
+def _explain(exc: msgspec.ValidationError, raw: Mapping[str, object]) -> str:
+    message = str(exc)
+    # msgspec reports "... - at `$.PORT`": lead with the variable's name and value.
+    head, _, where = message.rpartition(" - at `$.")
+    if not where:
+        return f"invalid settings: {message}"
+    name = where.rstrip("`")
+    return f"invalid environment variable {name}={raw.get(name)!r}: {head}"

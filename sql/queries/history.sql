@@ -1,0 +1,10 @@
+-- name: insert_change
+insert into change (record_id, kind, operation, version, actor_name, before, after)
+values ($1, $2, $3, $4, $5, $6, $7)
+returning id
+
+-- name: insert_record
+insert into record (kind) values ($1) returning id
+
+-- name: delete_record
+delete from record where id = $1 and kind = $2 returning id

