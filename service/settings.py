@@ -19,6 +19,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class LogFormat(StrEnum):
+    """How log lines are written: one JSON object a line, or aligned text for people."""
+
+    JSON = "json"
+    CONSOLE = "console"
+
+
 class SettingsError(Exception):
     """A missing or malformed setting; the message names the environment variable."""
 
@@ -79,10 +86,38 @@ class Settings(
     default_page_size: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20
     """Page size when a client gives neither `first` nor `last`."""
 
+    log_format: LogFormat | None = None
+    """json or console; unset: json in production, console otherwise."""
+
+    playground: bool | None = None
+    """Serve the GraphiQL playground to browsers at GET /graphql; unset: on unless production."""
+
+    playground_assets_dir: str | None = None
+    """Folder of the playground's scripts and styles (see scripts/fetch-playground-assets).
+
+    Unset: `service/static/vendor` inside the package. When the files are missing there, the
+    playground page loads them from a public CDN instead.
+    """
+
+    shutdown_timeout_s: Positive = 10
+    """Seconds in-flight requests get to finish after SIGTERM before they are cancelled."""
+
     @property
     def is_production(self) -> bool:
         """True when running with production hardening."""
         return self.environment is Environment.PRODUCTION
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        """LOG_FORMAT, or its default for the environment (json in production)."""
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.JSON if self.is_production else LogFormat.CONSOLE
+
+    @property
+    def playground_enabled(self) -> bool:
+        """PLAYGROUND, or its default for the environment (off in production)."""
+        return (not self.is_production) if self.playground is None else self.playground
 
     @property
     def data_path(self) -> Path:

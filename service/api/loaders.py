@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import asyncpg
 from strawberry.dataloader import DataLoader
-
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 
 BatchFn = Callable[[asyncpg.Pool, Sequence[Any]], Awaitable[Sequence[Any]]]
 
 
 class Loaders:
-    """A bag of DataLoaders created on first use, one per batch function, for one request."""
+    """DataLoaders created on first use for one request (or one subscription event)."""
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._loaders: dict[BatchFn, DataLoader[Any, Any]] = {}
+        self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}
 
-    def get(self, batch: BatchFn) -> DataLoader[Any, Any]:
-        """The loader of `batch` (a `async def f(pool, keys) -> values` in key order)."""
-        loader = self._loaders.get(batch)
+    def get(self, batch: BatchFn, key: Hashable | None = None) -> DataLoader[Any, Any]:
+        """The loader running `batch(pool, keys) -> values in key order`.
+
+        Args:
+            batch: the batch function.
+            key: identifies the loader when `batch` is a fresh closure (default: batch itself).
+        """
+        identity = batch if key is None else key
+        loader = self._loaders.get(identity)
         if loader is None:
             pool = self._pool
 
             async def load(keys: Sequence[Any]) -> Sequence[Any]:
                 return await batch(pool, keys)
 
-            loader = self._loaders[batch] = DataLoader(load_fn=load)
+            loader = self._loaders[identity] = DataLoader(load_fn=load)
         return loader

@@ -1,0 +1,1 @@
+"""Actors (states, bodies, people, coalitions...) and their memberships."""

@@ -1,0 +1,187 @@
+"""Relay connections: one generic type, filled by keyset pages (top-level or per parent)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from service.api.context import Info
+from service.db import query
+from service.records.paging import (
+    Order,
+    Page,
+    PageRequest,
+    count_rows,
+    count_rows_by_parent,
+    fetch_page,
+    fetch_pages_by_parent,
+)
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+@strawberry.type(description="Where a page sits in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item.")
+
+
+@strawberry.type(description="An item of a list and its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Pass as `after`/`before` to page from here.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list (Relay connection, keyset cursors).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page with cursors.")
+    page_info: PageInfo = strawberry.field(description="Paging state.")
+    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="The items of this page.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="How many items the whole list holds (all pages).")
+    async def total_count(self) -> int:
+        return await self._count()
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A named list query (sql/queries/<feature>.sql) and how its rows become nodes.
+
+    Attributes:
+        feature: the .sql file.
+        name: the query's name; its filters use $1..$n.
+        to_node: builds the GraphQL object from a row.
+        parent_column: for lists under a parent, the column holding the parent's id.
+    """
+
+    feature: str
+    name: str
+    to_node: Callable[[Row], Any]
+    parent_column: str | None = None
+
+    @property
+    def sql(self) -> str:
+        """The query text."""
+        return query(self.feature, self.name)
+
+
+def page_request(
+    first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
+    """The paging arguments as one hashable value."""
+    return PageRequest(first=first, after=after, last=last, before=before)
+
+
+def _to_connection(
+    page: Page, to_node: Callable[[Row], Any], count: Callable[[], Awaitable[int]]
+) -> Connection[Any]:
+    edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+        _count=count,
+    )
+
+
+async def top_level(
+    info: Info, list_query: ListQuery, params: Sequence[Any], order: Order, page: PageRequest
+) -> Connection[Any]:
+    """A connection over a whole list (the root query fields)."""
+    settings = info.context.settings
+    limit = page.limit(settings.default_page_size, settings.max_page_size)
+    pool = info.context.pool
+    rows = await fetch_page(pool, list_query.sql, params, order, page, limit)
+
+    async def count() -> int:
+        return await count_rows(pool, list_query.sql, params)
+
+    return _to_connection(rows, list_query.to_node, count)
+
+
+@dataclass(frozen=True)
+class _ChildKey:
+    parent_id: int
+    params: tuple[Hashable, ...]
+    order: Order
+    page: PageRequest
+
+
+async def child(
+    info: Info,
+    list_query: ListQuery,
+    parent_id: int,
+    order: Order,
+    page: PageRequest,
+    params: tuple[Any, ...] = (),
+) -> Connection[Any]:
+    """A connection under one parent, batched with its siblings: one round-trip per level."""
+    # Loader keys must be hashable: list filters travel as tuples (asyncpg takes both).
+    params = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+    settings = info.context.settings
+    sizes = (settings.default_page_size, settings.max_page_size)
+    page.limit(*sizes)  # a bad page size fails here, before any SQL runs
+    loaders = info.context.loaders
+    pages = loaders.get(_pages_batch(list_query, sizes), key=("pages", list_query))
+    counts = loaders.get(_counts_batch(list_query), key=("counts", list_query))
+    key = _ChildKey(parent_id, params, order, page)
+    result: Page = await pages.load(key)
+
+    async def count() -> int:
+        total: int = await counts.load((parent_id, params))
+        return total
+
+    return _to_connection(result, list_query.to_node, count)
+
+
+def _pages_batch(
+    list_query: ListQuery, sizes: tuple[int, int]
+) -> Callable[..., Awaitable[list[Page]]]:
+    async def batch(pool: Any, keys: Sequence[_ChildKey]) -> list[Page]:
+        groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+        for key in keys:
+            groups[(key.params, key.order, key.page)].append(key.parent_id)
+        found: dict[tuple[Any, ...], Page] = {}
+        assert list_query.parent_column is not None
+        for (params, order, page), parents in groups.items():
+            limit = page.limit(*sizes)
+            pages = await fetch_pages_by_parent(
+                pool, list_query.sql, params, list_query.parent_column, parents, order, page, limit
+            )
+            for parent, result in pages.items():
+                found[(parent, params, order, page)] = result
+        return [found[(k.parent_id, k.params, k.order, k.page)] for k in keys]
+
+    return batch
+
+
+def _counts_batch(list_query: ListQuery) -> Callable[..., Awaitable[list[int]]]:
+    async def batch(pool: Any, keys: Sequence[tuple[int, tuple[Hashable, ...]]]) -> list[int]:
+        groups: dict[tuple[Hashable, ...], list[int]] = defaultdict(list)
+        for parent, params in keys:
+            groups[params].append(parent)
+        found: dict[tuple[int, tuple[Hashable, ...]], int] = {}
+        assert list_query.parent_column is not None
+        for params, parents in groups.items():
+            counts = await count_rows_by_parent(
+                pool, list_query.sql, params, list_query.parent_column, parents
+            )
+            found.update({(p, params): n for p, n in counts.items()})
+        return [found[k] for k in keys]
+
+    return batch

@@ -1,0 +1,32 @@
+"""Opaque global ids: base64url("kind:id"), the same for every client and every kind."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from service.errors import Invalid
+from service.vocab import RecordKind
+
+
+def encode_id(kind: RecordKind, record_id: int) -> str:
+    """The global id of a record."""
+    return base64.urlsafe_b64encode(f"{kind.value}:{record_id}".encode()).decode().rstrip("=")
+
+
+def decode_id(global_id: str, field: str = "id") -> tuple[RecordKind, int]:
+    """Kind and database id of a global id; Invalid when it is not one of ours."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        kind, _, number = base64.urlsafe_b64decode(padded).decode().partition(":")
+        return RecordKind(kind), int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Invalid(f"{global_id!r} is not a valid id", field=field) from None
+
+
+def decode_id_of(global_id: str, kinds: tuple[RecordKind, ...], field: str) -> int:
+    """The database id of a global id that must be of one of `kinds`."""
+    kind, record_id = decode_id(global_id, field)
+    if kind not in kinds:
+        raise Invalid(f"expected the id of a {' or '.join(kinds)}, got a {kind}", field=field)
+    return record_id

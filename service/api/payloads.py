@@ -1,0 +1,93 @@
+"""Mutation payloads: the record (or the deleted id) and the expected errors."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, Generic, TypeVar
+
+import msgspec
+import strawberry
+
+from service.api.common import UserError
+from service.api.context import Info
+from service.api.ids import encode_id
+from service.api.mutations import create_record, delete_record, to_command, update_record
+from service.errors import DomainError
+from service.records.tables import Table
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+@strawberry.type(description="The outcome of a create or update: the record, or why not.")
+class Payload(Generic[T]):
+    record: T | None = strawberry.field(description="The record as stored (null on error).")
+    errors: list[UserError] = strawberry.field(
+        description="Expected failures; when not empty, nothing was written."
+    )
+
+
+@strawberry.type(description="The outcome of a delete.")
+class DeletePayload:
+    deleted_id: strawberry.ID | None = strawberry.field(
+        description="The id of the deleted record (null on error)."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Expected failures; when not empty, nothing was written."
+    )
+
+
+@strawberry.input(description="Which record to delete.")
+class DeleteInput:
+    id: strawberry.ID = strawberry.field(description="The record's global id.")
+    expected_version: int | None = strawberry.field(
+        default=None, description="Refuse the delete unless the record is at this version."
+    )
+
+
+async def _payload(action: Callable[[], Awaitable[Row]], to_node: Callable[[Row], T]) -> Payload[T]:
+    try:
+        row = await action()
+    except DomainError as error:
+        return Payload(record=None, errors=[UserError.of(error)])
+    return Payload(record=to_node(row), errors=[])
+
+
+async def create(
+    info: Info,
+    table: Table,
+    data: object,
+    command: type[msgspec.Struct],
+    to_node: Callable[[Row], T],
+) -> Payload[T]:
+    """The whole create mutation: validate, write with history, answer."""
+
+    async def action() -> Row:
+        return await create_record(info, table, to_command(data, command))
+
+    return await _payload(action, to_node)
+
+
+async def update(
+    info: Info,
+    table: Table,
+    global_id: str,
+    data: object,
+    command: type[msgspec.Struct],
+    to_node: Callable[[Row], T],
+) -> Payload[T]:
+    """The whole update mutation (a stale expectedVersion is a CONFLICT)."""
+
+    async def action() -> Row:
+        return await update_record(info, table, global_id, to_command(data, command))
+
+    return await _payload(action, to_node)
+
+
+async def delete(info: Info, table: Table, data: DeleteInput) -> DeletePayload:
+    """The whole delete mutation (REFERENCED while other records point at it)."""
+    try:
+        row = await delete_record(info, table, data.id, data.expected_version)
+    except DomainError as error:
+        return DeletePayload(deleted_id=None, errors=[UserError.of(error)])
+    return DeletePayload(deleted_id=strawberry.ID(encode_id(table.kind, row["id"])), errors=[])

@@ -1,0 +1,169 @@
+"""The timeline (dated items of every kind, in order) and full-text search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from service.api.common import FuzzyDate
+from service.api.connection import Connection, ListQuery, page_request, top_level
+from service.api.context import Info
+from service.api.declarations import Declaration
+from service.api.filters import ids_of
+from service.api.nodes import load_node
+from service.api.record import Record
+from service.api.statements import Statement
+from service.api.tracks import TrackUpdate
+from service.api.warnings import WarningNode
+from service.errors import Invalid
+from service.records.paging import Order, SortKey
+from service.vocab import RecordKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="A document's adoption, as a dated item of the timeline.")
+class Adoption:
+    declaration: Declaration = strawberry.field(description="The document adopted.")
+
+    @strawberry.field(description="When it was adopted.")
+    def adopted(self) -> FuzzyDate | None:
+        return self.declaration.adopted
+
+    @strawberry.field(description="Where it was adopted.")
+    def place(self) -> str | None:
+        return self.declaration.adopted_place
+
+
+TimelineItem = Annotated[
+    Statement | WarningNode | TrackUpdate | Adoption,
+    strawberry.union("TimelineItem", description="Something dated that happened."),
+]
+
+
+@strawberry.enum(description="Kinds of timeline items.")
+class TimelineKind(Enum):
+    STATEMENT = "statement"
+    WARNING = "warning"
+    TRACK_UPDATE = "track_update"
+    ADOPTION = "declaration"
+
+
+@strawberry.type(description="One dated item of the timeline.")
+class TimelineEntry:
+    kind: TimelineKind = strawberry.field(description="What the item is.")
+    at: datetime = strawberry.field(description="When (the start of its date's precision).")
+    db_id: strawberry.Private[int]
+
+    @strawberry.field(description="The item itself.")
+    async def item(self, info: Info) -> TimelineItem:
+        if self.kind is TimelineKind.ADOPTION:
+            return Adoption(declaration=await load_node(info, RecordKind.DECLARATION, self.db_id))
+        node: Any = await load_node(info, RecordKind(self.kind.value), self.db_id)
+        return node
+
+
+def _entry(row: Row) -> TimelineEntry:
+    return TimelineEntry(kind=TimelineKind(row["item_kind"]), at=row["at"], db_id=row["id"])
+
+
+@strawberry.type(description="A search hit: a record, how well it matches, and the matching words.")
+class SearchHit:
+    kind: RecordKind = strawberry.field(description="What kind of record matched.")
+    rank: float = strawberry.field(description="Relevance (higher is better).")
+    excerpt: str = strawberry.field(description="The matching words in context, marked <b>...</b>.")
+    db_id: strawberry.Private[int]
+
+    @strawberry.field(description="The record.")
+    async def node(self, info: Info) -> Record | None:
+        return await load_node(info, self.kind, self.db_id)
+
+
+def _hit(row: Row) -> SearchHit:
+    return SearchHit(
+        kind=RecordKind(row["kind"]), rank=row["rank"], excerpt=row["excerpt"], db_id=row["id"]
+    )
+
+
+TIMELINE = ListQuery("timeline", "timeline", _entry)
+SEARCH = ListQuery("search", "search", _hit)
+_NEWEST = Order(
+    (SortKey("at", "timestamptz", True), SortKey("item_kind", "text"), SortKey("id", "bigint"))
+)
+_OLDEST = Order(
+    (SortKey("at", "timestamptz"), SortKey("item_kind", "text"), SortKey("id", "bigint"))
+)
+_BEST = Order((SortKey("rank", "float8", True), SortKey("kind", "text"), SortKey("id", "bigint")))
+
+
+@strawberry.input(description="Which timeline items to list (all given conditions must hold).")
+class TimelineFilter:
+    kinds: list[TimelineKind] | None = strawberry.field(default=None, description="Any of these.")
+    actor_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items by, or involving, any of these actors."
+    )
+    declaration_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items about any of these documents (or their clauses)."
+    )
+    track_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items about any of these tracks."
+    )
+    from_: datetime | None = strawberry.field(name="from", default=None, description="At or after.")
+    to: datetime | None = strawberry.field(default=None, description="Before.")
+
+
+@strawberry.enum(description="Timeline orderings.")
+class TimelineOrder(Enum):
+    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = "oldest_first"
+
+
+@strawberry.type
+class TimelineQuery:
+    @strawberry.field(
+        description="Dated statements, warnings, track updates and adoptions, in order."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        filter: TimelineFilter | None = None,
+        order_by: TimelineOrder = TimelineOrder.NEWEST_FIRST,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TimelineEntry]:
+        f = filter or TimelineFilter()
+        params = (
+            [k.value for k in f.kinds] if f.kinds else None,
+            ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+            ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+            ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
+            f.from_,
+            f.to,
+        )
+        order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
+        return await top_level(
+            info, TIMELINE, params, order, page_request(first, after, last, before)
+        )
+
+    @strawberry.field(description="Full-text search across kinds, best match first.")
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[RecordKind] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SearchHit]:
+        if not text.strip() or len(text) > 500:
+            raise Invalid("`text` must hold 1 to 500 characters", field="text")
+        params = (text, [k.value for k in kinds] if kinds else None)
+        return await top_level(
+            info, SEARCH, params, _BEST, page_request(first, after, last, before)
+        )

@@ -1,0 +1,1 @@
+"""Citations: a source and its exact quote backing a claim about a record."""

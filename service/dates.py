@@ -1,0 +1,66 @@
+"""Dates with a precision: "2026", "2026-01", "2026-01-08" or a full ISO timestamp."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import msgspec
+
+from service.errors import Invalid
+from service.vocab import DatePrecision
+
+_PATTERNS = (
+    (re.compile(r"^\d{4}$"), DatePrecision.YEAR, "%Y"),
+    (re.compile(r"^\d{4}-\d{2}$"), DatePrecision.MONTH, "%Y-%m"),
+    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), DatePrecision.DAY, "%Y-%m-%d"),
+)
+
+
+class PreciseDate(msgspec.Struct, frozen=True):
+    """A point in time and how much of it is known; `at` is the start of that period (UTC)."""
+
+    at: datetime
+    precision: DatePrecision
+
+    def text(self) -> str:
+        """The date written at its precision ("2026-01", "2026-01-08", ISO for a time)."""
+        if self.precision is DatePrecision.TIME:
+            return self.at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        fmt = next(f for _, p, f in _PATTERNS if p == self.precision)
+        return self.at.astimezone(UTC).strftime(fmt)
+
+
+def parse_precise_date(text: str, field: str | None = None) -> PreciseDate:
+    """Read a date written at its precision; a full timestamp has precision `time`.
+
+    Raises:
+        Invalid: the text is no such date.
+    """
+    value = text.strip()
+    for pattern, precision, fmt in _PATTERNS:
+        if pattern.match(value):
+            try:
+                return PreciseDate(datetime.strptime(value, fmt).replace(tzinfo=UTC), precision)
+            except ValueError:
+                break
+    else:
+        try:
+            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            pass
+        else:
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=UTC)
+            return PreciseDate(at, DatePrecision.TIME)
+    raise Invalid(
+        f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 timestamp",
+        field=field,
+    )
+
+
+def from_columns(at: datetime | None, precision: str | None) -> PreciseDate | None:
+    """A PreciseDate from its two columns (None when the date is unknown)."""
+    if at is None or precision is None:
+        return None
+    return PreciseDate(at, DatePrecision(precision))

@@ -1,0 +1,1 @@
+"""Declarations (any negotiated document), their provisions and parties."""

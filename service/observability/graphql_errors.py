@@ -1,0 +1,54 @@
+"""Log levels for GraphQL errors: client mistakes are INFO lines, resolver crashes ERRORs.
+
+Strawberry logs every error of a response at ERROR on the `strawberry.execution` logger,
+syntax and validation errors included. Those are the client's mistakes, answered with a
+message: an ERROR each would drown the real failures. A filter on that logger rewrites
+them; it also counts errors on the current request for the access line and the metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from service.observability.request_info import current_request
+
+STRAWBERRY_LOGGER = "strawberry.execution"
+REQUEST = "request"  # the document failed to parse or validate: nothing ran
+RESOLVER = "resolver"  # an exception escaped a resolver: a bug or an outage
+
+
+class GraphQLErrorLevels(logging.Filter):
+    """Rewrites Strawberry's error records (one per GraphQL error)."""
+
+    def __init__(self, logger: logging.Logger) -> None:
+        super().__init__()
+        self._logger = logger
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Downgrade request errors to INFO without traceback; keep resolver errors."""
+        error = record.msg
+        if not isinstance(error, GraphQLError):
+            return True
+        cause = error.original_error
+        kind = REQUEST if cause is None or isinstance(cause, GraphQLError) else RESOLVER
+        if (request := current_request.get()) is not None:
+            request.count_graphql_error(kind)
+        # str(error) appends the document excerpt over several lines: keep one line.
+        record.msg, record.args = "GraphQL %s error: %s", (kind, error.message)
+        record.graphql_error = kind
+        if error.path:
+            record.graphql_path = ".".join(str(key) for key in error.path)
+        if kind == RESOLVER:
+            return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        record.exc_info = record.exc_text = record.stack_info = None
+        # The logger let the record through as an ERROR: check again for its new level.
+        return self._logger.isEnabledFor(logging.INFO)
+
+
+def install_graphql_error_levels() -> None:
+    """Attach the filter to Strawberry's logger, once per process."""
+    logger = logging.getLogger(STRAWBERRY_LOGGER)
+    if not any(isinstance(f, GraphQLErrorLevels) for f in logger.filters):
+        logger.addFilter(GraphQLErrorLevels(logger))

@@ -1,0 +1,91 @@
+"""Structured logs: structlog through Litestar's plugin; stdlib loggers share the output.
+
+Every line, ours or a library's (uvicorn, Strawberry, asyncpg), goes through one stdlib
+handler on stderr whose structlog formatter renders JSON (LOG_FORMAT=json) or aligned text
+(console), with the request id and GraphQL operation bound to the request's context.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import structlog
+from litestar.logging.config import LoggingConfig, StructLoggingConfig, StructlogEventFilter
+from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
+from structlog.typing import Processor
+
+from service.settings import LogFormat, Settings
+
+# Added by both our own and foreign (stdlib) records, before rendering.
+_SHARED: list[Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+
+
+def _renderers(log_format: LogFormat) -> list[Processor]:
+    # uvicorn adds a colour-coded copy of its message as `color_message`.
+    drop = [StructlogEventFilter(["color_message"]), structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    if log_format is LogFormat.JSON:
+        return [*drop, structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
+    return [*drop, structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())]
+
+
+def _stdlib_config(settings: Settings) -> LoggingConfig:
+    formatter: dict[str, Any] = {
+        "()": structlog.stdlib.ProcessorFormatter,
+        "processors": _renderers(settings.effective_log_format),
+        "foreign_pre_chain": [*_SHARED, structlog.stdlib.ExtraAdder()],
+    }
+    # Written synchronously: a queue thread would lose the request's context variables
+    # (request id) of stdlib records, and could drop the last lines at exit.
+    handler = {"class": "logging.StreamHandler", "formatter": "structlog", "stream": "ext://sys.stderr"}
+    return LoggingConfig(
+        formatters={"structlog": formatter},
+        # Litestar adds a queue handler named queue_listener unless one is given: unused.
+        handlers={"console": handler, "queue_listener": {"class": "logging.NullHandler"}},
+        loggers={
+            "litestar": {"level": settings.log_level, "handlers": [], "propagate": True},
+            # We write one access line per request ourselves (with duration and operation).
+            "uvicorn.access": {"level": "WARNING", "handlers": [], "propagate": False},
+        },
+        root={"handlers": ["console"], "level": settings.log_level},
+        disable_existing_loggers=False,
+    )
+
+
+def structlog_config(settings: Settings) -> StructLoggingConfig:
+    """Litestar's structlog configuration for these settings."""
+    return StructLoggingConfig(
+        processors=[*_SHARED, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        standard_lib_logging_config=_stdlib_config(settings),
+        # Unhandled exceptions (500s) are logged with their traceback, debug or not.
+        log_exceptions="always",
+        cache_logger_on_first_use=True,
+    )
+
+
+def structlog_plugin(settings: Settings) -> StructlogPlugin:
+    """The plugin configuring logs when the app is built (in every worker process).
+
+    Litestar's own request logging middleware stays off: the observability middleware
+    writes one access line per request with the fields operators need.
+    """
+    return StructlogPlugin(
+        StructlogConfig(
+            structlog_logging_config=structlog_config(settings), enable_middleware_logging=False
+        )
+    )
+
+
+def configure_logging(settings: Settings) -> None:
+    """Configure logs for the whole process now (before the app exists: `serve`'s start)."""
+    config = structlog_config(settings)
+    config.configure()
+    assert config.standard_lib_logging_config is not None
+    config.standard_lib_logging_config.configure()

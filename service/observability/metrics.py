@@ -1,0 +1,141 @@
+"""Prometheus metrics: requests by route and GraphQL operation, errors, the database pool.
+
+Each app has its own registry (tests build several apps in one process). With several
+worker processes, set PROMETHEUS_MULTIPROC_DIR (`serve` does when WORKERS > 1): values go
+to files there and /metrics sums every worker's.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import asyncpg
+from litestar import Response, get
+from litestar.datastructures import State
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.multiprocess import MultiProcessCollector
+
+PREFIX = "position_record"
+OTHER = "other"
+# Operation names come from clients: past this many distinct ones, new names share a label
+# value, so a client cannot grow the metrics without bound.
+MAX_OPERATIONS = 200
+_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    """The service's metrics and their registry."""
+
+    def __init__(self, multiprocess_dir: str | None = None) -> None:
+        """Create the metrics.
+
+        Args:
+            multiprocess_dir: PROMETHEUS_MULTIPROC_DIR; default: from the environment.
+        """
+        self.multiprocess_dir = multiprocess_dir or os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        self.registry = CollectorRegistry()
+        self._operations: set[str] = set()
+        r = self.registry
+        http = ["route", "method", "operation"]
+        self.requests = Counter(
+            f"{PREFIX}_http_requests", "HTTP requests answered.", [*http, "status"], registry=r
+        )
+        self.latency = Histogram(
+            f"{PREFIX}_http_request_duration_seconds",
+            "Time to answer an HTTP request.",
+            http,
+            buckets=_BUCKETS,
+            registry=r,
+        )
+        self.server_errors = Counter(
+            f"{PREFIX}_http_server_errors", "HTTP responses with a 5xx status.", http, registry=r
+        )
+        self.graphql_errors = Counter(
+            f"{PREFIX}_graphql_errors",
+            "GraphQL errors by kind: request (parse, validation) or resolver (exception).",
+            ["operation", "kind"],
+            registry=r,
+        )
+        self.in_progress = Gauge(
+            f"{PREFIX}_http_requests_in_progress",
+            "HTTP requests being served.",
+            registry=r,
+            multiprocess_mode="livesum",
+        )
+        self.pool = {
+            state: Gauge(
+                f"{PREFIX}_db_pool_{state}",
+                f"Database pool: {meaning}.",
+                registry=r,
+                multiprocess_mode="livesum",
+            )
+            for state, meaning in [
+                ("size", "open connections"),
+                ("idle", "open connections not in use"),
+                ("in_use", "connections lent to requests"),
+                ("max", "most connections it may open"),
+            ]
+        }
+
+    def operation_label(self, operation: str) -> str:
+        """The label value for an operation name (bounded in number)."""
+        if operation in self._operations or not operation:
+            return operation
+        if len(self._operations) >= MAX_OPERATIONS:
+            return OTHER
+        self._operations.add(operation)
+        return operation
+
+    def observe_request(
+        self,
+        *,
+        route: str,
+        method: str,
+        operation: str,
+        status: int,
+        seconds: float,
+        graphql_errors: dict[str, int],
+    ) -> None:
+        """Record one answered HTTP request."""
+        label = self.operation_label(operation)
+        self.requests.labels(route, method, label, str(status)).inc()
+        self.latency.labels(route, method, label).observe(seconds)
+        if status >= 500:
+            self.server_errors.labels(route, method, label).inc()
+        for kind, count in graphql_errors.items():
+            self.graphql_errors.labels(label, kind).inc(count)
+
+    def observe_pool(self, pool: asyncpg.Pool | None) -> None:
+        """Read the pool's connection counts (when it is open)."""
+        if pool is None:
+            return
+        size, idle = pool.get_size(), pool.get_idle_size()
+        self.pool["size"].set(size)
+        self.pool["idle"].set(idle)
+        self.pool["in_use"].set(size - idle)
+        self.pool["max"].set(pool.get_max_size())
+
+    def exposition(self) -> bytes:
+        """The metrics in Prometheus' text format (every worker's in multiprocess mode)."""
+        registry = self.registry
+        if self.multiprocess_dir:
+            registry = CollectorRegistry()
+            MultiProcessCollector(registry, path=self.multiprocess_dir)
+        return generate_latest(registry)
+
+
+@get("/metrics", sync_to_thread=False, include_in_schema=False)
+def metrics_endpoint(state: State) -> Response[bytes]:
+    """Prometheus scrape endpoint."""
+    metrics: Metrics = state.metrics
+    pool: Any = state.get("pool")
+    metrics.observe_pool(pool)
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

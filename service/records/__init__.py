@@ -1,0 +1,1 @@
+"""What every kind of record shares: tables, writes with history, paging."""

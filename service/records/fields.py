@@ -1,0 +1,30 @@
+"""Constrained field types shared by the create/update commands (validated by msgspec)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+Slug = Annotated[
+    str,
+    msgspec.Meta(
+        min_length=1, max_length=120, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$"
+    ),
+]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+ShortText = Annotated[str, msgspec.Meta(max_length=300)]
+Text = Annotated[str, msgspec.Meta(max_length=5000)]
+Quote = Annotated[str, msgspec.Meta(min_length=1, max_length=10000)]
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, pattern=r"^(https?://|urn:)\S+$")]
+Language = Annotated[str, msgspec.Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+CountryCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")]
+WikidataId = Annotated[str, msgspec.Meta(pattern=r"^Q[0-9]{1,12}$")]
+EventCode = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{2,4}$")]
+FieldName = Annotated[str, msgspec.Meta(pattern=r"^[a-z_]{1,60}$")]
+DateText = Annotated[str, msgspec.Meta(min_length=4, max_length=40)]
+GlobalId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Version = Annotated[int, msgspec.Meta(ge=1)]
+Position = Annotated[int, msgspec.Meta(ge=1, le=10000)]
+Aliases = Annotated[list[Name], msgspec.Meta(max_length=50)]
+IdList = Annotated[list[GlobalId], msgspec.Meta(max_length=200)]

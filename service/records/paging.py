@@ -1,0 +1,215 @@
+"""Keyset pagination (first/after, last/before) over any named list query.
+
+A list query is a plain `select` whose filters use $1..$n; paging wraps it as a subquery
+(PostgreSQL pushes the keyset predicate and the order down into it, so indexes apply).
+Cursors carry the sort values of an edge, so a page never shifts when rows are added.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from service.errors import Invalid
+
+Row = dict[str, Any]
+Executor = Any  # asyncpg.Pool or asyncpg.Connection: both have fetch/fetchval
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of an ordering: its name, SQL type (for cursor values), direction."""
+
+    column: str
+    sql_type: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class Order:
+    """A total order: the keys end with a unique column (id) so cursors are exact."""
+
+    keys: tuple[SortKey, ...]
+
+    def sql(self, *, reverse: bool = False, prefix: str = "") -> str:
+        """`order by` terms, optionally reversed (to read a page backwards)."""
+        return ", ".join(
+            f"{prefix}{k.column} {'desc' if k.descending != reverse else 'asc'}" for k in self.keys
+        )
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A client's paging arguments, validated against the caps."""
+
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+    def limit(self, default: int, maximum: int) -> int:
+        """How many rows to return; Invalid when the client asks for too many."""
+        if self.first is not None and self.last is not None:
+            raise Invalid("give `first` or `last`, not both", field="first")
+        size = self.first if self.first is not None else self.last
+        name = "first" if self.first is not None else "last"
+        if size is None:
+            return default
+        if not 0 <= size <= maximum:
+            raise Invalid(f"`{name}` must be between 0 and {maximum}", field=name)
+        return size
+
+    @property
+    def backwards(self) -> bool:
+        """Reading from the end (last/before)."""
+        return self.last is not None or (self.before is not None and self.first is None)
+
+
+@dataclass
+class Page:
+    """One page of rows and whether more exist on either side."""
+
+    rows: list[Row]
+    has_next_page: bool
+    has_previous_page: bool
+    cursors: list[str] = field(default_factory=list)
+
+
+def encode_cursor(order: Order, row: Row) -> str:
+    """An opaque cursor holding the row's sort values."""
+    values = [_jsonable(row[k.column]) for k in order.keys]
+    return base64.urlsafe_b64encode(msgspec.json.encode(values)).decode().rstrip("=")
+
+
+def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
+    """The sort values of a cursor; Invalid when it was not made for this ordering."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = msgspec.json.decode(base64.urlsafe_b64decode(padded), type=list[Any])
+    except (ValueError, msgspec.DecodeError):
+        raise Invalid("this cursor is not valid", field=field_name) from None
+    if len(values) != len(order.keys):
+        raise Invalid("this cursor belongs to another ordering", field=field_name)
+    return values
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def keyset_condition(order: Order, values: list[Any], first_param: int, *, after: bool) -> str:
+    """Rows strictly after (or before) the cursor in `order`, as SQL on alias `t`."""
+    params = [f"(${first_param + i}::text)::{k.sql_type}" for i, k in enumerate(order.keys)]
+    terms = []
+    for i, key in enumerate(order.keys):
+        forward = after != key.descending
+        op = ">" if forward else "<"
+        equal = [f"t.{k.column} = {params[j]}" for j, k in enumerate(order.keys[:i])]
+        terms.append("(" + " and ".join([*equal, f"t.{key.column} {op} {params[i]}"]) + ")")
+    return "(" + " or ".join(terms) + ")"
+
+
+def _cursor_params(values: list[Any]) -> list[str | None]:
+    return [None if v is None else str(v) for v in values]
+
+
+def _window(order: Order, page: PageRequest, n_params: int) -> tuple[list[str], list[Any], bool]:
+    """Keyset conditions and their parameters for after/before."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    for cursor, is_after, name in ((page.after, True, "after"), (page.before, False, "before")):
+        if cursor is None:
+            continue
+        values = decode_cursor(order, cursor, name)
+        conditions.append(
+            keyset_condition(order, values, n_params + len(params) + 1, after=is_after)
+        )
+        params += _cursor_params(values)
+    return conditions, params, page.backwards
+
+
+async def fetch_page(
+    executor: Executor,
+    base_sql: str,
+    params: Sequence[Any],
+    order: Order,
+    page: PageRequest,
+    limit: int,
+) -> Page:
+    """One page of `base_sql` in `order` (limit + 1 rows are read to know if more exist)."""
+    conditions, extra, backwards = _window(order, page, len(params))
+    where = f"where {' and '.join(conditions)}" if conditions else ""
+    sql = (
+        f"select * from ({base_sql}) as t {where} "
+        f"order by {order.sql(reverse=backwards, prefix='t.')} limit {limit + 1}"
+    )
+    rows = [dict(r) for r in await executor.fetch(sql, *params, *extra)]
+    return _finish(order, page, rows, limit, backwards)
+
+
+async def fetch_pages_by_parent(
+    executor: Executor,
+    base_sql: str,
+    params: Sequence[Any],
+    parent_column: str,
+    parent_ids: Sequence[int],
+    order: Order,
+    page: PageRequest,
+    limit: int,
+) -> dict[int, Page]:
+    """One page per parent in a single round-trip (row_number over each parent)."""
+    n = len(params)
+    conditions, extra, backwards = _window(order, page, n + 1)
+    where = " and ".join([f"t.{parent_column} = any(${n + 1}::bigint[])", *conditions])
+    sql = (
+        f"select * from (select t.*, row_number() over (partition by t.{parent_column} "
+        f"order by {order.sql(reverse=backwards, prefix='t.')}) as _rank "
+        f"from ({base_sql}) as t where {where}) as ranked "
+        f"where _rank <= {limit + 1} order by {parent_column}, _rank"
+    )
+    grouped: dict[int, list[Row]] = {p: [] for p in parent_ids}
+    for record in await executor.fetch(sql, *params, list(parent_ids), *extra):
+        row = dict(record)
+        del row["_rank"]
+        grouped.setdefault(row[parent_column], []).append(row)
+    return {p: _finish(order, page, rows, limit, backwards) for p, rows in grouped.items()}
+
+
+async def count_rows(executor: Executor, base_sql: str, params: Sequence[Any]) -> int:
+    """totalCount of a list (asked for only when the client selects it)."""
+    total: int = await executor.fetchval(f"select count(*) from ({base_sql}) as t", *params)
+    return total
+
+
+async def count_rows_by_parent(
+    executor: Executor,
+    base_sql: str,
+    params: Sequence[Any],
+    parent_column: str,
+    parent_ids: Sequence[int],
+) -> dict[int, int]:
+    """totalCount per parent, in one round-trip."""
+    n = len(params)
+    sql = (
+        f"select t.{parent_column} as parent, count(*) as total from ({base_sql}) as t "
+        f"where t.{parent_column} = any(${n + 1}::bigint[]) group by 1"
+    )
+    counts = {r["parent"]: r["total"] for r in await executor.fetch(sql, *params, list(parent_ids))}
+    return {p: counts.get(p, 0) for p in parent_ids}
+
+
+def _finish(order: Order, page: PageRequest, rows: list[Row], limit: int, backwards: bool) -> Page:
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+        result = Page(rows, has_next_page=page.before is not None, has_previous_page=more)
+    else:
+        result = Page(rows, has_next_page=more, has_previous_page=page.after is not None)
+    result.cursors = [encode_cursor(order, r) for r in rows]
+    return result

@@ -1,0 +1,159 @@
+"""Checks across all seed files: unique slugs and keys, references that resolve to a record
+of the right kind, unique provision positions, no warning repeating itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from service.seeds.dates import parse_partial_date
+from service.seeds.entries import Entry
+from service.seeds.problems import Problem
+
+SLUGGED_KINDS = ("source", "actor", "declaration", "provision", "statement", "warning", "track")
+ABOUT_KINDS = ("actor", "declaration", "provision", "track")
+STANCE_SUBJECT_KINDS = ("actor", "declaration", "provision", "track", "statement", "warning")
+
+# For each kind, its reference fields and the kinds each may point at.
+REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "citation": (("source", ("source",)),),
+    "membership": (("organization", ("actor",)), ("on_behalf_of", ("actor",))),
+    "party": (("actor", ("actor",)),),
+    "statement": (("speaker", ("actor",)), ("on_behalf_of", ("actor",)), ("about", ABOUT_KINDS)),
+    "warning": (
+        ("targets", ("actor",)),
+        ("answers", ("declaration", "provision")),
+        ("repeats", ("warning",)),
+    ),
+    "track_update": (("reported_by", ("actor",)), ("statement", ("statement",))),
+    "stance": (
+        ("actor", ("actor",)),
+        ("subject", STANCE_SUBJECT_KINDS),
+        ("statement", ("statement",)),
+    ),
+}
+
+
+def check_seeds(entries: dict[str, list[Entry]]) -> list[Problem]:
+    """Every cross-file problem of a parsed set of seeds."""
+    problems: list[Problem] = []
+    registry = _slug_registry(entries, problems)
+    for kind, fields in REFERENCES.items():
+        for entry in entries.get(kind, []):
+            for field, allowed in fields:
+                problems.extend(_check_reference(entry, field, allowed, registry))
+    for kind, key in _NATURAL_KEYS.items():
+        problems.extend(
+            _duplicates(entries.get(kind, []), key, f"{_label(kind)} with the same key")
+        )
+    problems.extend(_duplicates(entries.get("provision", []), _position_key, "provision position"))
+    problems.extend(_repeat_cycles(entries.get("warning", []), registry))
+    return problems
+
+
+def _slug_registry(entries: dict[str, list[Entry]], problems: list[Problem]) -> dict[str, Entry]:
+    """Slugs are one namespace: `about` and `subject` take any kind, so they must not clash."""
+    registry: dict[str, Entry] = {}
+    for kind in SLUGGED_KINDS:
+        for entry in entries.get(kind, []):
+            slug = entry.slug
+            assert slug is not None
+            first = registry.setdefault(slug, entry)
+            if first is not entry:
+                problems.append(_duplicate_slug(entry, first))
+                problems.append(_duplicate_slug(first, entry))
+    return registry
+
+
+def _duplicate_slug(entry: Entry, other: Entry) -> Problem:
+    where = entry.where.at("slug")
+    elsewhere = other.where.at("slug").location
+    return where.problem(f"duplicate slug {entry.slug!r} (also {other.kind} at {elsewhere})")
+
+
+def _check_reference(
+    entry: Entry, field: str, allowed: tuple[str, ...], registry: dict[str, Entry]
+) -> Iterable[Problem]:
+    value = getattr(entry.value, field)
+    if value is None:
+        return
+    listed = isinstance(value, list)
+    seen: set[str] = set()
+    for index, slug in enumerate(value if listed else [value]):
+        where = entry.where.at(field, index) if listed else entry.where.at(field)
+        target = registry.get(slug)
+        if slug in seen:
+            yield where.problem(f"{slug!r} is listed twice")
+        seen.add(slug)
+        if target is None:
+            noun = allowed[0] if len(allowed) == 1 else "record"
+            hint = "" if len(allowed) == 1 else f" (expected {_choices(allowed)})"
+            yield where.problem(f"unknown {_label(noun)} {slug!r}{hint}")
+        elif target.kind not in allowed:
+            yield where.problem(
+                f"{slug!r} is {_article(target.kind)} {_label(target.kind)}, "
+                f"expected {_choices(allowed)}"
+            )
+
+
+def _choices(kinds: tuple[str, ...]) -> str:
+    words = [f"{_article(k)} {_label(k)}" if i == 0 else _label(k) for i, k in enumerate(kinds)]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _label(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+def _article(kind: str) -> str:
+    return "an" if kind[0] in "aeiou" else "a"
+
+
+def _parent_slug(entry: Entry) -> str | None:
+    return entry.parent.slug if entry.parent else None
+
+
+def _reported(entry: Entry) -> Any:
+    return parse_partial_date(entry.value.reported)[0]
+
+
+# Records without a slug are matched to the database by these keys, so they must be unique.
+_NATURAL_KEYS: dict[str, Callable[[Entry], Hashable]] = {
+    "membership": lambda e: (_parent_slug(e), e.value.organization, e.value.role),
+    "party": lambda e: (_parent_slug(e), e.value.actor, e.value.role),
+    "track_update": lambda e: (_parent_slug(e), e.value.status, _reported(e)),
+    "stance": lambda e: (e.value.actor, e.value.subject, e.value.position),
+    "citation": lambda e: (id(e.parent), e.value.source, e.value.field, e.value.quote),
+}
+
+
+def _position_key(entry: Entry) -> Hashable:
+    return (_parent_slug(entry), entry.value.position)
+
+
+def _duplicates(
+    entries: list[Entry], key: Callable[[Entry], Hashable], what: str
+) -> Iterable[Problem]:
+    """Both places of every duplicate key, each naming the other."""
+    first: dict[Hashable, Entry] = {}
+    for entry in entries:
+        earlier = first.setdefault(key(entry), entry)
+        if earlier is not entry:
+            yield entry.where.problem(f"duplicate {what} (also at {earlier.where.location})")
+            yield earlier.where.problem(f"duplicate {what} (also at {entry.where.location})")
+
+
+def _repeat_cycles(warnings: list[Entry], registry: dict[str, Entry]) -> Iterable[Problem]:
+    """A warning may repeat an earlier one, but a chain of repeats must not loop."""
+    for entry in warnings:
+        seen = [entry.slug]
+        current = entry.value.repeats
+        while current is not None and current in registry:
+            if current == entry.slug:
+                chain = " -> ".join(map(str, [*seen, current]))
+                yield entry.where.at("repeats").problem(f"warnings repeat each other: {chain}")
+                break
+            if current in seen:
+                break  # a loop further along, reported at its own members
+            seen.append(current)
+            current = getattr(registry[current].value, "repeats", None)

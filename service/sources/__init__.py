@@ -1,0 +1,1 @@
+"""Sources: where a claim was read."""

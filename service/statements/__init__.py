@@ -1,0 +1,1 @@
+"""Statements: who said what, when, where, about what."""

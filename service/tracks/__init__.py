@@ -1,0 +1,1 @@
+"""Negotiation tracks and their status updates over time."""

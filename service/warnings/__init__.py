@@ -1,0 +1,1 @@
+"""Warnings: statements that threaten, with their condition and consequence."""

@@ -1,0 +1,2 @@
+-- name: record_kinds
+select id, kind from record where id = any($1::bigint[])

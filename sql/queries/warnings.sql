@@ -1,0 +1,63 @@
+-- name: warnings_by_id
+select id, slug, statement_id, condition, consequence, repeats_earlier, repeats_warning_id,
+       version, created_at, updated_at
+from warning where id = any($1::bigint[])
+
+-- name: warning_by_slug
+select id from warning where slug = $1
+
+-- name: list_warnings
+-- $1 issuer ids (speaker or on behalf of), $2 target ids, $3 answered ids (documents or
+-- clauses; a document also matches warnings answering its clauses), $4 from, $5 to, $6 text
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id
+from warning w join statement s on s.id = w.statement_id
+where ($1::bigint[] is null or s.speaker_id = any($1) or s.on_behalf_of_id = any($1))
+  and ($2::bigint[] is null
+       or exists (select 1 from warning_target t where t.warning_id = w.id and t.actor_id = any($2)))
+  and ($3::bigint[] is null
+       or exists (select 1 from warning_answer a left join provision p on p.id = a.subject_id
+                  where a.warning_id = w.id
+                    and (a.subject_id = any($3) or p.declaration_id = any($3))))
+  and ($4::timestamptz is null or s.said_at >= $4)
+  and ($5::timestamptz is null or s.said_at < $5)
+  and ($6::text is null or w.search @@ websearch_to_tsquery('english', $6))
+
+-- name: list_warnings_by_issuer
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, i.issuer_id
+from warning w join statement s on s.id = w.statement_id
+cross join lateral (
+    select distinct x from unnest(array[s.speaker_id, s.on_behalf_of_id]) as x where x is not null
+) as i (issuer_id)
+
+-- name: list_warnings_by_target
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, t.actor_id
+from warning w join statement s on s.id = w.statement_id
+join warning_target t on t.warning_id = w.id
+
+-- name: list_warnings_by_answered
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, x.answered_id
+from warning w join statement s on s.id = w.statement_id
+cross join lateral (
+    select a.subject_id from warning_answer a where a.warning_id = w.id
+    union
+    select p.declaration_id from warning_answer a join provision p on p.id = a.subject_id
+    where a.warning_id = w.id
+) as x (answered_id)
+
+-- name: list_warnings_in_statement
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at
+from warning w join statement s on s.id = w.statement_id
+
+-- name: warning_targets
+select warning_id, actor_id from warning_target
+where warning_id = any($1::bigint[]) order by actor_id
+
+-- name: warning_answers
+select warning_id, subject_id from warning_answer
+where warning_id = any($1::bigint[]) order by subject_id
