@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
@@ -13,7 +16,16 @@ from service.api.graphql_view import build_controller
 from service.api.health import live, ready
 from service.api.schema import build_schema
 from service.db import create_pool
+from service.observability.graphql_errors import install_graphql_error_levels
+from service.observability.logging import structlog_plugin
+from service.observability.metrics import Metrics, metrics_endpoint
+from service.observability.middleware import ObservabilityMiddleware
+from service.playground import build_playground
 from service.settings import Settings
+
+GRAPHQL_PATH = "/graphql"
+
+log = logging.getLogger("service.app")
 
 
 def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
@@ -34,20 +46,44 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         try:
             yield
         finally:
-            await app.state.pool.close()
+            await _close_pool(app.state.pool, settings.shutdown_timeout_s)
 
     schema = build_schema(settings)
     graphql = build_controller(
         schema,
-        path="/graphql",
+        path=GRAPHQL_PATH,
         context_getter=get_context,
-        graphql_ide=not settings.is_production,
+        graphql_ide=settings.playground_enabled,
     )
+    handlers: list[Any] = [live, ready, metrics_endpoint]
+    if settings.playground_enabled:
+        playground = build_playground(settings, endpoint=GRAPHQL_PATH)
+        graphql = playground.serve_from(graphql)
+        handlers += playground.routers
     app = Litestar(
-        route_handlers=[graphql, live, ready],
+        route_handlers=[graphql, *handlers],
         lifespan=[lifespan],
+        plugins=[structlog_plugin(settings)],
         openapi_config=OpenAPIConfig(title="Position Record", version="0.1.0", path="/schema"),
         debug=False,
     )
+    metrics = Metrics()
     app.state.settings = settings
+    app.state.metrics = metrics
+    install_graphql_error_levels()
+    # Around Litestar's whole handler, as its OpenTelemetry plugin does, rather than as
+    # route middleware: unmatched paths (404) get a request id, an access line and a count.
+    app.asgi_handler = ObservabilityMiddleware(
+        app.asgi_handler, metrics=metrics, state=app.state, graphql_path=GRAPHQL_PATH
+    )
     return app
+
+
+async def _close_pool(pool: Any, timeout_s: float) -> None:
+    """Close gracefully (connections in use are awaited), but not forever."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await pool.close()
+    except TimeoutError:
+        log.warning("database pool did not close within %s s: terminating it", timeout_s)
+        pool.terminate()

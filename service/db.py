@@ -63,7 +63,25 @@ async def init_connection(connection: asyncpg.Connection) -> None:
             decoder=_json_decode,
             format="text",
         )
+    await _learn_record_types(connection)
     connection.add_query_logger(_log_query)
+
+
+async def _learn_record_types(connection: asyncpg.Connection) -> None:
+    """Make asyncpg introspect the record's enum types once, when the connection opens.
+
+    Otherwise it does so lazily, in the middle of requests: two or three extra round-trips
+    per type, per connection, on the first query that uses it.
+    """
+    rows = await connection.fetch(
+        "select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace "
+        "where t.typtype = 'e' and n.nspname = 'public' order by 1"
+    )
+    # bigint[] and text[] are array parameters of most list queries, and asyncpg
+    # introspects those too; it does so per use (parameter or column): prepare both.
+    types = ["bigint", "text", *(r[0] for r in rows)]
+    params = [f"${i}::{t}" for i, t in enumerate([*types, *(f"{t}[]" for t in types)], start=1)]
+    await connection.prepare(f"select {', '.join(params)}")
 
 
 async def _keep_session(connection: asyncpg.Connection) -> None:

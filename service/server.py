@@ -1,18 +1,32 @@
-"""`serve`: prepare the database, then run uvicorn with the app."""
+"""`serve`: prepare the database, run uvicorn with the app, stop cleanly on SIGTERM.
+
+Shutdown order on SIGTERM (or Ctrl-C): uvicorn stops accepting connections, lets
+in-flight requests finish (SHUTDOWN_TIMEOUT_S at most), runs the app's shutdown (the pool
+closes), returns; then the embedded PostgreSQL, if any, is stopped, and the process exits 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import shutil
+import signal
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
 
 import asyncpg
-import click
 import uvicorn
 from litestar import Litestar
 
 from service import migrate as migrations
 from service.app import create_app
+from service.db import init_connection
+from service.observability.logging import configure_logging
+from service.resources import data_dir
 from service.settings import Settings, load_settings
 from service.target import database
 
@@ -23,15 +37,21 @@ async def prepare_embedded(settings: Settings, dsn: str) -> None:
     """Migrate the embedded database, and seed it when it is empty (first start)."""
     conn = await asyncpg.connect(dsn)
     try:
+        await init_connection(conn)  # the seed loader writes jsonb
         applied = await migrations.migrate(conn)
         for name in applied:
-            click.echo(f"applied migration {name}", err=True)
+            log.info("applied migration %s", name)
         if settings.seed_on_first_start:
             from service.seeds import is_empty, load_seeds
 
             if await is_empty(conn):
-                report = await load_seeds(conn)
-                click.echo(f"loaded the bundled seeds: {report.summary()}", err=True)
+                report = await load_seeds(conn, [data_dir("seeds")])
+                totals = report.totals
+                log.info(
+                    "loaded the bundled seeds: %d records from %d files",
+                    totals.created + totals.updated + totals.unchanged,
+                    len(report.files),
+                )
     finally:
         await conn.close()
 
@@ -43,30 +63,86 @@ def app_from_environment() -> Litestar:
 
 def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM; stop the embedded database afterwards."""
-    with database(settings) as dsn:
+    configure_logging(settings)
+    server: uvicorn.Server | None = None
+    with _stop_signals(lambda: server), database(settings) as dsn:
         if not settings.database_url:
             asyncio.run(prepare_embedded(settings, dsn))
-        click.echo(
-            f"Position Record: playground at http://{settings.host}:{settings.port}/graphql",
-            err=True,
+        log.info(
+            "Position Record on http://%s:%d (GraphQL at /graphql%s)",
+            settings.host,
+            settings.port,
+            ", playground in a browser" if settings.playground_enabled else "",
         )
-        log_level = settings.log_level.lower()
         if settings.workers > 1:
-            # Worker processes build their own app from the environment.
-            os.environ["DATABASE_URL"] = dsn
-            uvicorn.run(
-                "service.server:app_from_environment",
-                factory=True,
-                host=settings.host,
-                port=settings.port,
-                workers=settings.workers,
-                log_level=log_level,
-            )
+            _serve_workers(settings, dsn)
         else:
-            uvicorn.run(
-                create_app(settings, dsn=dsn),
-                host=settings.host,
-                port=settings.port,
-                log_level=log_level,
-                timeout_graceful_shutdown=10,
-            )
+            app = create_app(settings, dsn=dsn)
+            server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings)))
+            server.run()
+    log.info("stopped")
+
+
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level.lower(),
+        # Our logging is configured already; uvicorn's own config would replace it.
+        "log_config": None,
+        # One access line per request comes from our middleware (with the request id).
+        "access_log": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_s,
+    }
+
+
+def _serve_workers(settings: Settings, dsn: str) -> None:
+    """Several worker processes, each building its app from the environment."""
+    os.environ["DATABASE_URL"] = dsn
+    with _prometheus_multiprocess_dir():
+        uvicorn.run(
+            "service.server:app_from_environment",
+            factory=True,
+            workers=settings.workers,
+            **_uvicorn_options(settings),
+        )
+
+
+@contextmanager
+def _prometheus_multiprocess_dir() -> Iterator[None]:
+    """Give worker processes a shared metrics folder unless the operator set one."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="position-record-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _stop_signals(current: Callable[[], uvicorn.Server | None]) -> Iterator[None]:
+    """Make SIGTERM and SIGINT stop `serve` by returning, never by dying mid-way.
+
+    While uvicorn serves, its own handlers are in place (graceful shutdown). Once it has
+    shut down it re-raises the signal it caught; with the default handlers that would kill
+    the process before the embedded database is stopped, exiting 143. Here that repeat is
+    ignored. Before uvicorn runs (database start, migrations), a signal raises SystemExit,
+    so the `with` blocks still stop what was started.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        server = current()
+        if server is not None and server.should_exit:
+            return  # uvicorn has shut down (or is shutting down): nothing more to stop
+        raise SystemExit(0)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

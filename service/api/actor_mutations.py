@@ -65,11 +65,11 @@ class UpdateMembershipInput:
 class ActorMutation:
     @strawberry.mutation(description="Record a new actor.")
     async def create_actor(self, info: Info, input: CreateActorInput) -> Payload[Actor]:
-        return await create(info, tables.ACTOR, input, CreateActor, Actor.from_row)
+        return await create(info, tables.ACTOR, input, CreateActor)
 
     @strawberry.mutation(description="Change an actor (optimistic locking on expectedVersion).")
     async def update_actor(self, info: Info, input: UpdateActorInput) -> Payload[Actor]:
-        return await update(info, tables.ACTOR, input.id, input, UpdateActor, Actor.from_row)
+        return await update(info, tables.ACTOR, input.id, input, UpdateActor)
 
     @strawberry.mutation(description="Delete an actor nothing refers to any more.")
     async def delete_actor(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -77,15 +77,13 @@ class ActorMutation:
 
     @strawberry.mutation(description="Record that an actor holds a role in an organisation.")
     async def add_membership(self, info: Info, input: AddMembershipInput) -> Payload[Membership]:
-        return await create(info, tables.MEMBERSHIP, input, AddMembership, Membership.from_row)
+        return await create(info, tables.MEMBERSHIP, input, AddMembership)
 
     @strawberry.mutation(description="Change a membership.")
     async def update_membership(
         self, info: Info, input: UpdateMembershipInput
     ) -> Payload[Membership]:
-        return await update(
-            info, tables.MEMBERSHIP, input.id, input, UpdateMembership, Membership.from_row
-        )
+        return await update(info, tables.MEMBERSHIP, input.id, input, UpdateMembership)
 
     @strawberry.mutation(description="Remove a membership.")
     async def remove_membership(self, info: Info, input: DeleteInput) -> DeletePayload:

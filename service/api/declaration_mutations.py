@@ -99,17 +99,13 @@ class DeclarationMutation:
     async def create_declaration(
         self, info: Info, input: CreateDeclarationInput
     ) -> Payload[Declaration]:
-        return await create(
-            info, tables.DECLARATION, input, CreateDeclaration, Declaration.from_row
-        )
+        return await create(info, tables.DECLARATION, input, CreateDeclaration)
 
     @strawberry.mutation(description="Change a document (optimistic locking).")
     async def update_declaration(
         self, info: Info, input: UpdateDeclarationInput
     ) -> Payload[Declaration]:
-        return await update(
-            info, tables.DECLARATION, input.id, input, UpdateDeclaration, Declaration.from_row
-        )
+        return await update(info, tables.DECLARATION, input.id, input, UpdateDeclaration)
 
     @strawberry.mutation(description="Delete a document with no clauses, parties or references.")
     async def delete_declaration(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -117,13 +113,11 @@ class DeclarationMutation:
 
     @strawberry.mutation(description="Add a clause to a document.")
     async def add_provision(self, info: Info, input: AddProvisionInput) -> Payload[Provision]:
-        return await create(info, tables.PROVISION, input, AddProvision, Provision.from_row)
+        return await create(info, tables.PROVISION, input, AddProvision)
 
     @strawberry.mutation(description="Change a clause.")
     async def update_provision(self, info: Info, input: UpdateProvisionInput) -> Payload[Provision]:
-        return await update(
-            info, tables.PROVISION, input.id, input, UpdateProvision, Provision.from_row
-        )
+        return await update(info, tables.PROVISION, input.id, input, UpdateProvision)
 
     @strawberry.mutation(description="Remove a clause nothing refers to.")
     async def remove_provision(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -131,11 +125,11 @@ class DeclarationMutation:
 
     @strawberry.mutation(description="Claim that an actor takes part in a document.")
     async def add_party(self, info: Info, input: AddPartyInput) -> Payload[Party]:
-        return await create(info, tables.PARTY, input, AddParty, Party.from_row)
+        return await create(info, tables.PARTY, input, AddParty)
 
     @strawberry.mutation(description="Change a party claim.")
     async def update_party(self, info: Info, input: UpdatePartyInput) -> Payload[Party]:
-        return await update(info, tables.PARTY, input.id, input, UpdateParty, Party.from_row)
+        return await update(info, tables.PARTY, input.id, input, UpdateParty)
 
     @strawberry.mutation(description="Remove a party claim.")
     async def remove_party(self, info: Info, input: DeleteInput) -> DeletePayload:

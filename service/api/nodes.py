@@ -48,6 +48,13 @@ async def load_row(info: Info, kind: RecordKind, record_id: int) -> Row | None:
     return row
 
 
+async def fresh_node(info: Info, kind: RecordKind, record_id: int) -> Any:
+    """A record as stored now, bypassing the request's loader cache (after a write)."""
+    batch, to_node = _REGISTRY[kind]
+    (row,) = await batch(info.context.pool, [record_id])
+    return None if row is None else to_node(row)
+
+
 async def load_node(info: Info, kind: RecordKind, record_id: int | None) -> Any:
     """The GraphQL object of one record, or None when it does not exist."""
     if record_id is None:

@@ -12,6 +12,7 @@ from service.api.common import UserError
 from service.api.context import Info
 from service.api.ids import encode_id
 from service.api.mutations import create_record, delete_record, to_command, update_record
+from service.api.nodes import fresh_node
 from service.errors import DomainError
 from service.records.tables import Table
 
@@ -45,12 +46,13 @@ class DeleteInput:
     )
 
 
-async def _payload(action: Callable[[], Awaitable[Row]], to_node: Callable[[Row], T]) -> Payload[T]:
+async def _payload(info: Info, table: Table, action: Callable[[], Awaitable[Row]]) -> Payload[Any]:
     try:
         row = await action()
     except DomainError as error:
         return Payload(record=None, errors=[UserError.of(error)])
-    return Payload(record=to_node(row), errors=[])
+    # Read it back the way queries do: computed fields (disputed, status) included.
+    return Payload(record=await fresh_node(info, table.kind, row["id"]), errors=[])
 
 
 async def create(
@@ -58,14 +60,13 @@ async def create(
     table: Table,
     data: object,
     command: type[msgspec.Struct],
-    to_node: Callable[[Row], T],
-) -> Payload[T]:
+) -> Payload[Any]:
     """The whole create mutation: validate, write with history, answer."""
 
     async def action() -> Row:
         return await create_record(info, table, to_command(data, command))
 
-    return await _payload(action, to_node)
+    return await _payload(info, table, action)
 
 
 async def update(
@@ -74,14 +75,13 @@ async def update(
     global_id: str,
     data: object,
     command: type[msgspec.Struct],
-    to_node: Callable[[Row], T],
-) -> Payload[T]:
+) -> Payload[Any]:
     """The whole update mutation (a stale expectedVersion is a CONFLICT)."""
 
     async def action() -> Row:
         return await update_record(info, table, global_id, to_command(data, command))
 
-    return await _payload(action, to_node)
+    return await _payload(info, table, action)
 
 
 async def delete(info: Info, table: Table, data: DeleteInput) -> DeletePayload:

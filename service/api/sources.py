@@ -146,11 +146,11 @@ class UpdateCitationInput:
 class SourceMutation:
     @strawberry.mutation(description="Record a new source.")
     async def create_source(self, info: Info, input: CreateSourceInput) -> Payload[Source]:
-        return await create(info, tables.SOURCE, input, CreateSource, Source.from_row)
+        return await create(info, tables.SOURCE, input, CreateSource)
 
     @strawberry.mutation(description="Change a source (optimistic locking on expectedVersion).")
     async def update_source(self, info: Info, input: UpdateSourceInput) -> Payload[Source]:
-        return await update(info, tables.SOURCE, input.id, input, UpdateSource, Source.from_row)
+        return await update(info, tables.SOURCE, input.id, input, UpdateSource)
 
     @strawberry.mutation(description="Delete a source no citation uses.")
     async def delete_source(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -158,13 +158,11 @@ class SourceMutation:
 
     @strawberry.mutation(description="Cite a source, with its exact quote, for any record.")
     async def add_citation(self, info: Info, input: AddCitationInput) -> Payload[Citation]:
-        return await create(info, tables.CITATION, input, AddCitation, Citation.from_row)
+        return await create(info, tables.CITATION, input, AddCitation)
 
     @strawberry.mutation(description="Change a citation.")
     async def update_citation(self, info: Info, input: UpdateCitationInput) -> Payload[Citation]:
-        return await update(
-            info, tables.CITATION, input.id, input, UpdateCitation, Citation.from_row
-        )
+        return await update(info, tables.CITATION, input.id, input, UpdateCitation)
 
     @strawberry.mutation(description="Remove a citation.")
     async def remove_citation(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -143,11 +143,11 @@ class UpdateStanceInput:
 class StanceMutation:
     @strawberry.mutation(description="Record an actor's stance.")
     async def create_stance(self, info: Info, input: CreateStanceInput) -> Payload[Stance]:
-        return await create(info, tables.STANCE, input, CreateStance, Stance.from_row)
+        return await create(info, tables.STANCE, input, CreateStance)
 
     @strawberry.mutation(description="Change a stance (optimistic locking).")
     async def update_stance(self, info: Info, input: UpdateStanceInput) -> Payload[Stance]:
-        return await update(info, tables.STANCE, input.id, input, UpdateStance, Stance.from_row)
+        return await update(info, tables.STANCE, input.id, input, UpdateStance)
 
     @strawberry.mutation(description="Delete a stance.")
     async def delete_stance(self, info: Info, input: DeleteInput) -> DeletePayload:

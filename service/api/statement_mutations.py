@@ -55,13 +55,11 @@ class UpdateStatementInput:
 class StatementMutation:
     @strawberry.mutation(description="Record a new statement.")
     async def create_statement(self, info: Info, input: CreateStatementInput) -> Payload[Statement]:
-        return await create(info, tables.STATEMENT, input, CreateStatement, Statement.from_row)
+        return await create(info, tables.STATEMENT, input, CreateStatement)
 
     @strawberry.mutation(description="Change a statement (optimistic locking).")
     async def update_statement(self, info: Info, input: UpdateStatementInput) -> Payload[Statement]:
-        return await update(
-            info, tables.STATEMENT, input.id, input, UpdateStatement, Statement.from_row
-        )
+        return await update(info, tables.STATEMENT, input.id, input, UpdateStatement)
 
     @strawberry.mutation(description="Delete a statement no warning, update or stance rests on.")
     async def delete_statement(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -203,11 +203,11 @@ class UpdateTrackUpdateInput:
 class TrackMutation:
     @strawberry.mutation(description="Record a new negotiation track.")
     async def create_track(self, info: Info, input: CreateTrackInput) -> Payload[Track]:
-        return await create(info, tables.TRACK, input, CreateTrack, Track.from_row)
+        return await create(info, tables.TRACK, input, CreateTrack)
 
     @strawberry.mutation(description="Change a track (optimistic locking).")
     async def update_track(self, info: Info, input: UpdateTrackInput) -> Payload[Track]:
-        return await update(info, tables.TRACK, input.id, input, UpdateTrack, Track.from_row)
+        return await update(info, tables.TRACK, input.id, input, UpdateTrack)
 
     @strawberry.mutation(description="Delete a track with no updates or references.")
     async def delete_track(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -217,15 +217,13 @@ class TrackMutation:
     async def add_track_update(
         self, info: Info, input: AddTrackUpdateInput
     ) -> Payload[TrackUpdate]:
-        return await create(info, tables.TRACK_UPDATE, input, AddTrackUpdate, TrackUpdate.from_row)
+        return await create(info, tables.TRACK_UPDATE, input, AddTrackUpdate)
 
     @strawberry.mutation(description="Change a status update.")
     async def update_track_update(
         self, info: Info, input: UpdateTrackUpdateInput
     ) -> Payload[TrackUpdate]:
-        return await update(
-            info, tables.TRACK_UPDATE, input.id, input, UpdateTrackUpdate, TrackUpdate.from_row
-        )
+        return await update(info, tables.TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
 
     @strawberry.mutation(description="Remove a status update.")
     async def remove_track_update(self, info: Info, input: DeleteInput) -> DeletePayload:

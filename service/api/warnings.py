@@ -219,13 +219,11 @@ class UpdateWarningInput:
 class WarningMutation:
     @strawberry.mutation(description="Record a warning made in a statement.")
     async def create_warning(self, info: Info, input: CreateWarningInput) -> Payload[WarningNode]:
-        return await create(info, tables.WARNING, input, CreateWarning, WarningNode.from_row)
+        return await create(info, tables.WARNING, input, CreateWarning)
 
     @strawberry.mutation(description="Change a warning (optimistic locking).")
     async def update_warning(self, info: Info, input: UpdateWarningInput) -> Payload[WarningNode]:
-        return await update(
-            info, tables.WARNING, input.id, input, UpdateWarning, WarningNode.from_row
-        )
+        return await update(info, tables.WARNING, input.id, input, UpdateWarning)
 
     @strawberry.mutation(description="Delete a warning no other warning repeats.")
     async def delete_warning(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 import structlog
-from litestar.logging.config import LoggingConfig, StructLoggingConfig, StructlogEventFilter
+from litestar.logging.config import LoggingConfig, StructlogEventFilter, StructLoggingConfig
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from structlog.typing import Processor
 
@@ -28,10 +28,17 @@ _SHARED: list[Processor] = [
 
 def _renderers(log_format: LogFormat) -> list[Processor]:
     # uvicorn adds a colour-coded copy of its message as `color_message`.
-    drop = [StructlogEventFilter(["color_message"]), structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    drop: list[Processor] = [
+        StructlogEventFilter(["color_message"]),
+        structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+    ]
     if log_format is LogFormat.JSON:
         return [*drop, structlog.processors.format_exc_info, structlog.processors.JSONRenderer()]
-    return [*drop, structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())]
+    # A plain traceback: the rich one prints every local variable, pages long.
+    console = structlog.dev.ConsoleRenderer(
+        colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+    )
+    return [*drop, console]
 
 
 def _stdlib_config(settings: Settings) -> LoggingConfig:
@@ -42,7 +49,11 @@ def _stdlib_config(settings: Settings) -> LoggingConfig:
     }
     # Written synchronously: a queue thread would lose the request's context variables
     # (request id) of stdlib records, and could drop the last lines at exit.
-    handler = {"class": "logging.StreamHandler", "formatter": "structlog", "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "structlog",
+        "stream": "ext://sys.stderr",
+    }
     return LoggingConfig(
         formatters={"structlog": formatter},
         # Litestar adds a queue handler named queue_listener unless one is given: unused.
@@ -57,6 +68,17 @@ def _stdlib_config(settings: Settings) -> LoggingConfig:
     )
 
 
+def _log_server_errors(logger: Any, scope: Any, traceback: list[str]) -> None:
+    """Log an exception that became a 5xx answer, with its traceback, debug or not.
+
+    Litestar calls this for every exception it turns into a response; the 4xx ones (404,
+    405, a malformed body) are the client's and already in the request's access line.
+    """
+    error = sys.exc_info()[1]
+    if getattr(error, "status_code", 500) >= 500:
+        logger.exception("unhandled exception", path=scope["path"])
+
+
 def structlog_config(settings: Settings) -> StructLoggingConfig:
     """Litestar's structlog configuration for these settings."""
     return StructLoggingConfig(
@@ -64,8 +86,8 @@ def structlog_config(settings: Settings) -> StructLoggingConfig:
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         standard_lib_logging_config=_stdlib_config(settings),
-        # Unhandled exceptions (500s) are logged with their traceback, debug or not.
         log_exceptions="always",
+        exception_logging_handler=_log_server_errors,
         cache_logger_on_first_use=True,
     )
 

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from service.playground.assets import CDN_URL, asset_url, pinned_assets
+from service.playground.assets import CDN_URL, Asset, asset_url, pinned_assets
 
 _HERE = Path(__file__).resolve().parent
 PLAYGROUND_JS_URL = "/static/playground/playground.js"
@@ -40,10 +40,9 @@ def render_page(*, endpoint: str, local_assets: bool) -> PlaygroundPage:
         endpoint: the GraphQL path, e.g. `/graphql` (the page derives ws:// from it).
         local_assets: load GraphiQL from this service (`/static/vendor`) rather than the CDN.
     """
-    tags = [_tag(asset.is_script, asset_url(asset, local=local_assets), asset.integrity)
-            for asset in pinned_assets()]  # fmt: skip
-    scripts = [tag for tag in tags if tag.startswith("<script")]
-    styles = [tag for tag in tags if tag.startswith("<link")]
+    assets = pinned_assets()
+    scripts = [_tag(asset, local_assets) for asset in assets if asset.is_script]
+    styles = [_tag(asset, local_assets) for asset in assets if not asset.is_script]
     config = {"endpoint": endpoint, "exampleQuery": example_query()}
     html = Template((_HERE / "page.html").read_text(encoding="utf-8")).substitute(
         stylesheets="\n".join(styles),
@@ -55,10 +54,11 @@ def render_page(*, endpoint: str, local_assets: bool) -> PlaygroundPage:
     return PlaygroundPage(html, _content_security_policy(local_assets))
 
 
-def _tag(is_script: bool, url: str, integrity: str) -> str:
+def _tag(asset: Asset, local_assets: bool) -> str:
+    url = asset_url(asset, local=local_assets)
     # Subresource integrity: the CDN (or a tampered folder) cannot change what runs.
-    attrs = f'integrity="{escape(integrity)}" crossorigin="anonymous"'
-    if is_script:
+    attrs = f'integrity="{escape(asset.integrity)}" crossorigin="anonymous"'
+    if asset.is_script:
         return f'    <script src="{escape(url)}" {attrs}></script>'
     return f'    <link rel="stylesheet" href="{escape(url)}" {attrs} />'
 

@@ -3,7 +3,7 @@ of the right kind, unique provision positions, no warning repeating itself."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Container, Hashable, Iterable
 from typing import Any
 
 from service.seeds.dates import parse_partial_date
@@ -34,14 +34,21 @@ REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
 }
 
 
-def check_seeds(entries: dict[str, list[Entry]]) -> list[Problem]:
-    """Every cross-file problem of a parsed set of seeds."""
+def check_seeds(entries: dict[str, list[Entry]], unknowable: Container[str] = ()) -> list[Problem]:
+    """Every cross-file problem of a parsed set of seeds.
+
+    Args:
+        entries: the valid entries, by kind.
+        unknowable: slugs whose item failed validation (already reported): a reference to
+            one is not reported again as unknown.
+    """
     problems: list[Problem] = []
     registry = _slug_registry(entries, problems)
     for kind, fields in REFERENCES.items():
         for entry in entries.get(kind, []):
             for field, allowed in fields:
-                problems.extend(_check_reference(entry, field, allowed, registry))
+                found = _check_reference(entry, field, allowed, registry, unknowable)
+                problems.extend(found)
     for kind, key in _NATURAL_KEYS.items():
         problems.extend(
             _duplicates(entries.get(kind, []), key, f"{_label(kind)} with the same key")
@@ -72,7 +79,11 @@ def _duplicate_slug(entry: Entry, other: Entry) -> Problem:
 
 
 def _check_reference(
-    entry: Entry, field: str, allowed: tuple[str, ...], registry: dict[str, Entry]
+    entry: Entry,
+    field: str,
+    allowed: tuple[str, ...],
+    registry: dict[str, Entry],
+    unknowable: Container[str],
 ) -> Iterable[Problem]:
     value = getattr(entry.value, field)
     if value is None:
@@ -85,6 +96,8 @@ def _check_reference(
         if slug in seen:
             yield where.problem(f"{slug!r} is listed twice")
         seen.add(slug)
+        if target is None and slug in unknowable:
+            continue
         if target is None:
             noun = allowed[0] if len(allowed) == 1 else "record"
             hint = "" if len(allowed) == 1 else f" (expected {_choices(allowed)})"

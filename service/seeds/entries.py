@@ -92,6 +92,10 @@ class Seeds:
 
     files: list[str] = field(default_factory=list)
     entries: dict[str, list[Entry]] = field(default_factory=lambda: {k: [] for k in KIND_ORDER})
+    broken_slugs: set[str] = field(default_factory=set)
+    """Slugs written in items that failed validation (their problem is already reported)."""
+    unreadable: bool = False
+    """True when a file could not be parsed at all: its slugs are unknown."""
 
     @property
     def total(self) -> int:

@@ -36,12 +36,13 @@ def collect_seeds(paths: Iterable[Path | str]) -> Seeds:
         document, found = read_document(path, file)
         problems.extend(found)
         seeds.files.append(file)
-        if document is not None:
+        if document is None:
+            seeds.unreadable = True
+        else:
             problems.extend(_validate_document(document, seeds))
-    if not problems:
-        # Cross-file checks need every file parsed; on broken files they would only
-        # add noise (a reference to an item that failed validation looks unknown).
-        problems.extend(check_seeds(seeds.entries))
+    if not seeds.unreadable:
+        # With a file unparsed, any slug might be defined in it: only check when all read.
+        problems.extend(check_seeds(seeds.entries, seeds.broken_slugs))
     if problems:
         raise SeedError(problems)
     return seeds
@@ -91,14 +92,31 @@ def _validate_document(document: Document, seeds: Seeds) -> list[Problem]:
                 value = msgspec.convert(raw, SECTIONS[section], strict=False)
             except msgspec.ValidationError as exc:
                 problems.append(_schema_problem(item_where, SECTIONS[section], str(exc)))
+                seeds.broken_slugs.update(_slugs_in(raw))
                 continue
             for entry in flatten(SECTION_KINDS[section], value, item_where):
                 seeds.add(entry)
     return problems
 
 
+def _slugs_in(raw: Any) -> set[str]:
+    """Every `slug` written in an item that failed validation, nested ones included."""
+    found: set[str] = set()
+    stack = [raw]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("slug"), str):
+                found.add(value["slug"])
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return found
+
+
 _PATH_PART = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.+)`$")
+_FIELD_CHECK = re.compile(r"^`(\w+)`: ")  # raised by Item.__post_init__ for one field
 
 
 def _schema_problem(where: Where, item_type: type, message: str) -> Problem:
@@ -114,8 +132,12 @@ def _schema_problem(where: Where, item_type: type, message: str) -> Problem:
         choices = _literal_choices(item_type, parts)
         if choices:
             reason += f" (expected one of: {', '.join(choices)})"
-    unknown = _UNKNOWN_FIELD.match(reason)
-    line = where.document.key_line(full.path, unknown.group(1)) if unknown else full.line
+    if unknown := _UNKNOWN_FIELD.match(reason):
+        line = where.document.key_line(full.path, unknown.group(1))
+    else:
+        if checked := _FIELD_CHECK.match(reason):
+            full = full.at(checked.group(1))
+        line = full.line
     return Problem(where.document.file, line, None, reason, full.path_text)
 
 

@@ -46,8 +46,6 @@ async def sync_kind(
         if found is None:
             row = await _create(conn, spec, item)
             report.note(spec.kind, describe(item.entry), "created")
-            # A later entry with the same key (another wave) must find this row.
-            existing[tuple(row[c] for c in spec.key)] = row
         else:
             row = found
             links = {

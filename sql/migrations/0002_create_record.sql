@@ -145,7 +145,7 @@ create table provision (
     search tsvector generated always as (
         to_tsvector('english', title || ' ' || coalesce(body, ''))
     ) stored,
-    unique (declaration_id, position) deferrable initially deferred
+    unique (declaration_id, position)
 );
 
 -- A claim that an actor takes part in a declaration in a role. Sources may disagree: the

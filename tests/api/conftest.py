@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.client import Client
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
 from tests.server import RunningService, run_service
@@ -28,3 +29,20 @@ def service(
     tmp: Path = tmp_path_factory.mktemp("service")
     with run_service(module_db_url, tmp) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def client(service: RunningService, request: pytest.FixtureRequest) -> Client:
+    """A client of the module's service that may write (an editor, once tokens exist)."""
+    token = None
+    if "editor_token" in request.fixturenames or _has_fixture(request, "editor_token"):
+        token = request.getfixturevalue("editor_token")
+    return Client(service.url, token=token)
+
+
+def _has_fixture(request: pytest.FixtureRequest, name: str) -> bool:
+    try:
+        request._fixturemanager.getfixturedefs(name, request.node)
+    except Exception:
+        return False
+    return bool(request._fixturemanager.getfixturedefs(name, request.node))

@@ -1,0 +1,117 @@
+"""Nested lists cost one SQL round-trip per level, whatever the number of rows (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from service.db import init_connection
+from service.records import tables, writer
+from tests.api.client import Client
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+DEEP = """query($n: Int!) {
+  actors(first: $n, filter: {kinds: [PERSON]}) { totalCount nodes {
+    name
+    memberships { nodes { role organization { name } } }
+    statements(first: 5) { totalCount nodes {
+      quote said { value }
+      speaker { name }
+      about { id }
+      citations { nodes { quote source { publisher } } }
+      warnings { nodes { condition targets { name } answers { id } } }
+    } }
+    stances { nodes { position subject { id } } }
+  } }
+}"""
+
+
+@pytest.fixture(scope="module")
+async def hundred_speakers(module_db_url: str) -> None:
+    """100 people, each with two statements, a citation per statement and a warning."""
+    pool = await asyncpg.create_pool(module_db_url, init=init_connection, min_size=1, max_size=2)
+    assert pool is not None
+    said = datetime(2026, 1, 8, tzinfo=UTC)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            source = await writer.insert(
+                conn,
+                tables.SOURCE,
+                {"slug": "rt-source", "url": "urn:rt", "publisher": "Wire", "kind": "wire"},
+                actor_name="test",
+            )
+            org = await writer.insert(
+                conn,
+                tables.ACTOR,
+                {"slug": "rt-org", "kind": "state", "name": "Org"},
+                actor_name="test",
+            )
+            for i in range(100):
+                person = await writer.insert(
+                    conn,
+                    tables.ACTOR,
+                    {"slug": f"rt-person-{i:03}", "kind": "person", "name": f"Person {i:03}"},
+                    actor_name="test",
+                )
+                await writer.insert(
+                    conn,
+                    tables.MEMBERSHIP,
+                    {"member_id": person["id"], "organization_id": org["id"], "role": "envoy"},
+                    actor_name="test",
+                )
+                for j in range(2):
+                    statement = await writer.insert(
+                        conn,
+                        tables.STATEMENT,
+                        {
+                            "slug": f"rt-{i}-{j}",
+                            "speaker_id": person["id"],
+                            "said_at": said,
+                            "said_precision": "day",
+                            "channel": "x",
+                            "quote": f"Words {i} {j}",
+                        },
+                        actor_name="test",
+                        links={"about_ids": [org["id"]]},
+                    )
+                    await writer.insert(
+                        conn,
+                        tables.CITATION,
+                        {"subject_id": statement["id"], "source_id": source["id"], "quote": "q"},
+                        actor_name="test",
+                    )
+                    await writer.insert(
+                        conn,
+                        tables.WARNING,
+                        {
+                            "slug": f"rt-w-{i}-{j}",
+                            "statement_id": statement["id"],
+                            "condition": "if",
+                            "consequence": "then",
+                        },
+                        actor_name="test",
+                        links={"target_ids": [org["id"]]},
+                    )
+    finally:
+        await pool.close()
+
+
+def round_trips(client: Client, n: int) -> tuple[int, int]:
+    body = client.post(DEEP, {"n": n})
+    assert "errors" not in body, body
+    return len(body["data"]["actors"]["nodes"]), body["extensions"]["sqlRoundTrips"]
+
+
+def test_round_trips_do_not_grow_with_rows(client: Client, hundred_speakers: None) -> None:
+    round_trips(client, 100)  # warm up: the pool opens its connections once
+    rows_1, trips_1 = round_trips(client, 1)
+    rows_100, trips_100 = round_trips(client, 100)
+    assert (rows_1, rows_100) == (1, 100)
+    assert trips_1 == trips_100
+    # One per level: actors, count, memberships, organisations, statements, their count,
+    # speakers, subjects, subject kinds, citations, sources, warnings, targets, target
+    # kinds, answers, stances... bounded by the query's shape, not by its rows.
+    assert trips_100 <= 20

@@ -1,0 +1,175 @@
+"""Spot checks of the bundled seed record, read back by SQL after loading it."""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from service.resources import data_dir
+from service.seeds import collect_seeds, load_seeds
+from service.seeds import models as m
+
+pytestmark = pytest.mark.db
+
+SEEDS = data_dir("seeds")
+SOURCES = Path(__file__).parents[1] / "fixtures" / "seed_sources"
+
+
+@pytest.fixture
+async def seeded(pool: asyncpg.Pool) -> asyncpg.Pool:
+    """The test's database with the bundled seeds loaded."""
+    await load_seeds(pool, [SEEDS])
+    return pool
+
+
+async def test_zakharova_warning(seeded: asyncpg.Pool) -> None:
+    warning = await seeded.fetchrow(
+        "select w.id, w.condition, w.consequence, w.repeats_earlier, s.slug as statement,"
+        " s.said_at::date as said, s.said_precision, s.channel, a.slug as speaker"
+        " from warning w join statement s on s.id = w.statement_id"
+        " join actor a on a.id = s.speaker_id where w.slug = 'zakharova-2026-01-08-warning'"
+    )
+    assert warning["speaker"] == "maria-zakharova"
+    assert str(warning["said"]) == "2026-01-08"
+    assert warning["said_precision"] == "day"
+    assert warning["channel"] == "telegram"
+    assert "deployed in Ukraine" in warning["condition"]
+    assert "legitimate targets of the Armed Forces" in warning["consequence"]
+    assert warning["repeats_earlier"] is True
+    targets = await seeded.fetch(
+        "select a.slug from warning_target t join actor a on a.id = t.actor_id"
+        " where t.warning_id = $1",
+        warning["id"],
+    )
+    assert {"coalition-of-the-willing", "united-kingdom", "france"} <= {r["slug"] for r in targets}
+    answers = await seeded.fetch(
+        "select coalesce(p.slug, d.slug) as slug from warning_answer wa"
+        " left join provision p on p.id = wa.subject_id"
+        " left join declaration d on d.id = wa.subject_id where wa.warning_id = $1",
+        warning["id"],
+    )
+    assert {
+        "paris-declaration/multinational-force",
+        "paris-declaration/support-for-armed-forces",
+        "declaration-of-intent/military-hubs",
+        "declaration-of-intent/protected-facilities",
+    } <= {r["slug"] for r in answers}
+
+
+async def test_key_phrase_has_both_translations(seeded: asyncpg.Pool) -> None:
+    rows = await seeded.fetch(
+        "select src.slug as source, c.claimed_value from citation c"
+        " join statement s on s.id = c.subject_id join source src on src.id = c.source_id"
+        " where s.slug = 'zakharova-2026-01-08-legitimate-targets' and c.field = 'key_phrase'"
+        " order by src.slug"
+    )
+    assert [(r["source"], r["claimed_value"]) for r in rows] == [
+        ("seed-article", "legitimate combat targets"),
+        ("tass-2069287", "legitimate military targets"),
+    ]
+
+
+async def test_united_states_party_claims_disagree(seeded: asyncpg.Pool) -> None:
+    rows = await seeded.fetch(
+        "select p.role, array_agg(src.slug order by src.slug) as sources from party p"
+        " join declaration d on d.id = p.declaration_id join actor a on a.id = p.actor_id"
+        " join citation c on c.subject_id = p.id join source src on src.id = c.source_id"
+        " where d.slug = 'paris-declaration' and a.slug = 'united-states'"
+        " group by p.role order by p.role"
+    )
+    roles = {r["role"]: r["sources"] for r in rows}
+    assert roles["signatory"] == ["online-ua-900348"]
+    assert roles["participant_non_signatory"] == ["eurointegration-7228560", "washexam-3106948"]
+    assert roles["endorser"] == ["seed-article"]
+
+
+async def test_starmer_date_is_disputed(seeded: asyncpg.Pool) -> None:
+    for slug in ("starmer-2026-01-06-declaration-of-intent", "starmer-2026-01-06-further-steps"):
+        statement = await seeded.fetchrow(
+            "select id, said_at::date as said, said_precision from statement where slug = $1",
+            slug,
+        )
+        assert str(statement["said"]) == "2026-01-06"
+        assert statement["said_precision"] == "day"
+        claims = await seeded.fetch(
+            "select src.slug as source, c.claimed_value from citation c"
+            " join source src on src.id = c.source_id"
+            " where c.subject_id = $1 and c.field = 'said_at' order by c.claimed_value",
+            statement["id"],
+        )
+        assert [(r["source"], r["claimed_value"]) for r in claims] == [
+            ("seed-article", "2026-01-05"),
+            ("president-gov-ua-102317", "2026-01-06"),
+        ]
+
+
+async def test_ready_for_finalization_speaker_is_disputed(seeded: asyncpg.Pool) -> None:
+    rows = await seeded.fetch(
+        "select a.slug as speaker, c.claimed_value from statement s"
+        " join actor a on a.id = s.speaker_id join citation c on c.subject_id = s.id"
+        " where s.slug = 'zelensky-2026-01-08-ready-for-finalization' and c.field = 'speaker'"
+        " order by c.claimed_value"
+    )
+    assert {r["speaker"] for r in rows} == {"volodymyr-zelensky"}
+    assert [r["claimed_value"] for r in rows] == [
+        "Volodymyr Zelensky",
+        "a Ukrainian official (unnamed)",
+    ]
+
+
+async def test_track_updates_rest_on_statements(seeded: asyncpg.Pool) -> None:
+    rows = await seeded.fetch(
+        "select tu.status, tu.reported_at::date as reported, s.slug as statement"
+        " from track_update tu join track t on t.id = tu.track_id"
+        " left join statement s on s.id = tu.statement_id"
+        " where t.slug = 'us-ukraine-security-guarantees' order by tu.reported_at"
+    )
+    by_status = {r["status"]: (str(r["reported"]), r["statement"]) for r in rows}
+    assert by_status["progress_reported"] == ("2026-01-06", "witkoff-2026-01-06-x-post")
+    assert by_status["ready_for_finalisation"] == (
+        "2026-01-08",
+        "zelensky-2026-01-08-ready-for-finalization",
+    )
+
+
+async def test_enum_values_match_the_database(pool: asyncpg.Pool) -> None:
+    literals = {
+        "source_kind": m.SourceKind, "actor_kind": m.ActorKind,
+        "declaration_kind": m.DeclarationKind, "declaration_status": m.DeclarationStatus,
+        "binding_nature": m.BindingNature, "provision_topic": m.ProvisionTopic,
+        "party_role": m.PartyRole, "channel": m.Channel, "track_status": m.TrackStatus,
+        "stance_position": m.StancePosition,
+    }  # fmt: skip
+    for enum, literal in literals.items():
+        values = await pool.fetchval(f"select enum_range(null::{enum})::text[]")
+        assert list(typing.get_args(literal)) == values, enum
+
+
+def _normalized(text: str) -> str:
+    # The fact sheet is Markdown: emphasis marks and line wrapping are not its wording.
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+def test_every_record_cites_an_exact_quote() -> None:
+    seeds = collect_seeds([SEEDS])
+    article = _normalized((SOURCES / "seed-article.txt").read_text(encoding="utf-8"))
+    fact_sheet = _normalized((SOURCES / "fact-sheet.md").read_text(encoding="utf-8"))
+    uncited = [
+        entry.where.location
+        for kind, entries in seeds.entries.items()
+        if kind not in ("source", "citation")
+        for entry in entries
+        if not entry.value.citations
+    ]
+    assert uncited == []
+    misquoted = [
+        entry.where.location
+        for entry in seeds.entries["citation"]
+        if _normalized(entry.value.quote)
+        not in (article if entry.value.source == "seed-article" else fact_sheet)
+    ]
+    assert misquoted == []
