@@ -11,6 +11,7 @@ import asyncpg
 import click
 
 from service import migrate as migrations
+from service.seeds.cli import seed
 from service.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -136,3 +137,6 @@ def schema_export(output: str | None) -> None:
             handle.write(sdl)
     else:
         sys.stdout.write(sdl)
+
+
+main.add_command(seed)

@@ -102,6 +102,44 @@ class Settings(
     shutdown_timeout_s: Positive = 10
     """Seconds in-flight requests get to finish after SIGTERM before they are cancelled."""
 
+    allow_anonymous_reads: bool | None = None
+    """Queries without a token are answered; unset: on unless production (mutations always
+    need an editor token)."""
+
+    introspection: bool | None = None
+    """Answer introspection (`__schema`, `__type`) and suggest field names in errors;
+    unset: on unless production."""
+
+    max_query_depth: Positive = 12
+    """Deepest nesting of fields an operation may select."""
+
+    max_aliases: Positive = 30
+    """Most aliases one document may use."""
+
+    max_query_tokens: Positive = 2000
+    """Most lexical tokens (names, punctuation, values) in one document."""
+
+    max_query_nodes: Positive = 25000
+    """Most nodes one operation could return: page sizes multiplied through nested lists."""
+
+    max_operations_per_request: Positive = 5
+    """Most operations in one batched request (a JSON array of operations)."""
+
+    max_request_body_bytes: Positive = 1_048_576
+    """Largest request body accepted (413 beyond)."""
+
+    request_timeout_ms: Positive = 10000
+    """Longest a GraphQL request may run before it is cancelled (504)."""
+
+    rate_limit: Annotated[int, msgspec.Meta(ge=0)] = 600
+    """Requests a minute per token (per client address without one); 0 turns it off."""
+
+    cors_origins: str | None = None
+    """Comma-separated origins browsers may call the API from (CORS); unset: none."""
+
+    allowed_hosts: str | None = None
+    """Comma-separated host names the service answers to (others get 400); unset: any."""
+
     @property
     def is_production(self) -> bool:
         """True when running with production hardening."""
@@ -120,9 +158,35 @@ class Settings(
         return (not self.is_production) if self.playground is None else self.playground
 
     @property
+    def anonymous_reads_allowed(self) -> bool:
+        """ALLOW_ANONYMOUS_READS, or its default for the environment (off in production)."""
+        if self.allow_anonymous_reads is None:
+            return not self.is_production
+        return self.allow_anonymous_reads
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """INTROSPECTION, or its default for the environment (off in production)."""
+        return (not self.is_production) if self.introspection is None else self.introspection
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """CORS_ORIGINS as a list (empty: no cross-origin access)."""
+        return _split_list(self.cors_origins)
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        """ALLOWED_HOSTS as a list (empty: any host)."""
+        return _split_list(self.allowed_hosts)
+
+    @property
     def data_path(self) -> Path:
         """The embedded database folder as an absolute path."""
         return Path(self.data_dir).expanduser().resolve()
+
+
+def _split_list(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
 
 
 _FIELD_ENV_NAMES = frozenset(name.upper() for name in Settings.__struct_fields__)

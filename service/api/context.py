@@ -10,6 +10,8 @@ from litestar.datastructures import State
 from strawberry.litestar import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from service.access.middleware import authentication_of
+from service.access.roles import ANONYMOUS, Authentication, Caller, Role
 from service.api.loaders import Loaders
 from service.settings import Settings
 
@@ -20,8 +22,25 @@ class Context(BaseContext, kw_only=True):
     pool: asyncpg.Pool
     settings: Settings
     loaders: Loaders
-    caller_name: str = "anonymous"
-    caller_role: str = "anonymous"
+    caller_name: str = ANONYMOUS
+    caller_role: str = ANONYMOUS
+    auth_problem: str | None = None
+    """Why a presented token was refused (the operation is then answered with a 401)."""
+    connection_params: dict[str, object] | None = None
+    """A websocket's `connection_init` payload (Strawberry fills it in)."""
+
+    @property
+    def caller(self) -> Caller:
+        """Who is calling, with their role (None when anonymous)."""
+        role = None if self.caller_role == ANONYMOUS else Role(self.caller_role)
+        return Caller(name=self.caller_name, role=role)
+
+    def authenticate_as(self, authentication: Authentication) -> None:
+        """Take the caller (or the token's problem) of an authentication."""
+        caller = authentication.caller
+        self.caller_name = caller.name
+        self.caller_role = ANONYMOUS if caller.role is None else caller.role.value
+        self.auth_problem = authentication.problem
 
 
 Info = StrawberryInfo[Context, None]
@@ -30,4 +49,8 @@ Info = StrawberryInfo[Context, None]
 async def get_context(state: State, request: Request[Any, Any, Any]) -> Context:
     """Build the context of one request (a Litestar dependency: parameters must be typed)."""
     pool: asyncpg.Pool = state.pool
-    return Context(pool=pool, settings=state.settings, loaders=Loaders(pool))
+    context = Context(pool=pool, settings=state.settings, loaders=Loaders(pool))
+    # Over HTTP the authentication middleware has read the header; over websockets the
+    # token arrives later, in `connection_init` (see graphql_view.on_ws_connect).
+    context.authenticate_as(authentication_of(request.scope))
+    return context

@@ -17,6 +17,8 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from service.api.guarded_view import GuardedView
+
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 _encoder = msgspec.json.Encoder()
@@ -47,8 +49,17 @@ def build_controller(
     graphql_ide: bool,
     allowed_origins: Sequence[str] = (),
     max_subscriptions_per_connection: int = 20,
+    middleware: Sequence[Any] = (),
+    request_max_body_size: int | None = None,
+    request_timeout_s: float = 10.0,
 ) -> type[GraphQLController]:
-    """The `/graphql` controller: queries, mutations, subscriptions and the playground."""
+    """The `/graphql` controller: queries, mutations, subscriptions and the playground.
+
+    Args:
+        middleware: Litestar middleware of the GraphQL routes (authentication, rate limit).
+        request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
+        request_timeout_s: an HTTP request is cancelled (504) after this long.
+    """
     base = make_graphql_controller(
         schema,
         path=path,
@@ -61,7 +72,7 @@ def build_controller(
         keep_alive_interval=15,
     )
 
-    class Controller(base):  # type: ignore[valid-type,misc]
+    class Controller(GuardedView, base):  # type: ignore[valid-type,misc]
         # The stock `response` dependency hops to a thread pool for every request.
         dependencies: ClassVar[dict[str, Any]] = {
             **base.dependencies,
@@ -118,8 +129,13 @@ def build_controller(
                 body = getattr(response, "content", None)
                 if isinstance(body, bytes):
                     response.media_type = GRAPHQL_RESPONSE_JSON
-                    if body.startswith(b'{"errors"'):
+                    # A request error (nothing ran) is a 400, unless a 401/403/504 says more.
+                    if body.startswith(b'{"errors"') and response.status_code == 200:
                         response.status_code = 400
             return response
 
+    Controller.middleware = list(middleware)
+    if request_max_body_size is not None:
+        Controller.request_max_body_size = request_max_body_size
+    Controller.request_timeout_s = request_timeout_s
     return Controller

@@ -12,7 +12,7 @@ from service.api.actor_mutations import ActorMutation
 from service.api.actors import ActorQuery
 from service.api.context import Info
 from service.api.declaration_mutations import DeclarationMutation
-from service.api.declarations import DeclarationQuery
+from service.api.declaration_queries import DeclarationQuery
 from service.api.errors import DomainErrorCodes
 from service.api.nodes import Node, resolve_global
 from service.api.round_trips import SqlRoundTrips

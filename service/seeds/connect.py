@@ -10,32 +10,20 @@ import asyncpg
 from service.db import init_connection
 from service.migrate import migrate
 from service.settings import Settings
+from service.target import database
 
 
 @asynccontextmanager
 async def resolve_dsn(settings: Settings) -> AsyncIterator[str]:
-    """Yield a DSN of a migrated database; stop the embedded server on exit if we started it.
+    """Yield a DSN of a migrated database (DATABASE_URL, or the embedded server).
 
-    With `settings.database_url` that database is used; otherwise the embedded PostgreSQL
-    is started in `settings.data_path` on `settings.embedded_pg_port`. Pending migrations
-    are applied either way, so seeds can be loaded into a brand new database.
+    Pending migrations are applied either way, so seeds can be loaded into a brand new
+    database. The embedded server is started from this (the main) thread on purpose: its
+    parent-death signal is tied to the thread that starts it.
     """
-    if settings.database_url:
-        await _migrate(settings.database_url)
-        yield settings.database_url
-        return
-    # Imported here: only needed without DATABASE_URL, and it looks for the binaries.
-    from service.embedded import EmbeddedPostgres
-
-    server = EmbeddedPostgres(data_dir=settings.data_path, port=settings.embedded_pg_port)
-    # Started from this (the main) thread on purpose: the server's parent-death signal is
-    # tied to the thread that starts it, and a worker thread may end before we are done.
-    dsn = server.start()
-    try:
+    with database(settings) as dsn:
         await _migrate(dsn)
         yield dsn
-    finally:
-        server.stop()
 
 
 async def _migrate(dsn: str) -> None:

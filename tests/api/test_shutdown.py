@@ -57,7 +57,12 @@ def embedded_service() -> Iterator[tuple[RunningService, Path]]:
     tmp = Path(tempfile.mkdtemp(prefix="position-record-shutdown-"))
     tmp.chmod(0o755)  # PostgreSQL runs as another user when we are root
     data = tmp / "data"
-    env = {"DATA_DIR": str(data), "EMBEDDED_PG_PORT": str(free_port()), "LOG_FORMAT": "json"}
+    env = {
+        "DATA_DIR": str(data),
+        "EMBEDDED_PG_PORT": str(free_port()),
+        "LOG_FORMAT": "json",
+        "LOG_LEVEL": "DEBUG",  # access lines of /health/ready are DEBUG
+    }
     try:
         with run_service(None, tmp, env) as service:
             yield service, data

@@ -1,0 +1,41 @@
+"""Authenticate every HTTP request once, before rate limiting and GraphQL see it.
+
+The outcome goes into the ASGI scope's state: the rate limiter keys on the verified
+token (never on a header anyone can forge), and the GraphQL context reads the caller.
+A bad token is not refused here: GraphQL answers it with a proper error (401).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.datastructures import Headers
+from litestar.enums import ScopeType
+from litestar.middleware.base import AbstractMiddleware
+from litestar.types import Receive, Scope, Send
+
+from service.access.credentials import authenticate_header
+from service.access.roles import NOBODY, Authentication
+
+_STATE_KEY = "authentication"
+
+
+def authentication_of(scope: Any) -> Authentication:
+    """The authentication the middleware stored for this request (anonymous if none)."""
+    found = scope.get("state", {}).get(_STATE_KEY)
+    return found if isinstance(found, Authentication) else NOBODY
+
+
+class AuthenticationMiddleware(AbstractMiddleware):
+    """Reads `Authorization: Bearer <token>` and looks the token up (one round-trip)."""
+
+    scopes = {ScopeType.HTTP}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Store the request's authentication, then hand over."""
+        authorization = Headers.from_scope(scope).get("authorization")
+        if authorization is not None:
+            pool = scope["litestar_app"].state.pool
+            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+            state[_STATE_KEY] = await authenticate_header(pool, authorization)
+        await self.app(scope, receive, send)

@@ -1,0 +1,60 @@
+"""Keyset paging: cursors round-trip, are checked, and the SQL condition is exact."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from service.errors import Invalid
+from service.records.paging import (
+    Order,
+    PageRequest,
+    SortKey,
+    decode_cursor,
+    encode_cursor,
+    keyset_condition,
+)
+
+ORDER = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
+
+
+def test_cursor_round_trip() -> None:
+    row = {"said_at": datetime(2026, 1, 8, tzinfo=UTC), "id": 42, "other": "x"}
+    cursor = encode_cursor(ORDER, row)
+    assert decode_cursor(ORDER, cursor, "after") == ["2026-01-08T00:00:00+00:00", 42]
+
+
+@pytest.mark.parametrize("cursor", ["garbage!", "", "WzFd"])  # WzFd = [1]: wrong length
+def test_bad_cursor_is_invalid(cursor: str) -> None:
+    with pytest.raises(Invalid) as excinfo:
+        decode_cursor(ORDER, cursor, "after")
+    assert excinfo.value.field == "after"
+
+
+def test_keyset_condition_follows_each_direction() -> None:
+    sql = keyset_condition(ORDER, ["2026-01-08", 42], 3, after=True)
+    assert sql == (
+        "((t.said_at < ($3::text)::timestamptz) or "
+        "(t.said_at = ($3::text)::timestamptz and t.id < ($4::text)::bigint))"
+    )
+    before = keyset_condition(ORDER, ["2026-01-08", 42], 1, after=False)
+    assert "t.said_at > ($1::text)::timestamptz" in before
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        (PageRequest(first=1, last=1), "not both"),
+        (PageRequest(first=101), "between 0 and 100"),
+        (PageRequest(last=-1), "between 0 and 100"),
+    ],
+)
+def test_page_size_limits(page: PageRequest, message: str) -> None:
+    with pytest.raises(Invalid, match=message):
+        page.limit(20, 100)
+
+
+def test_default_page_size_and_direction() -> None:
+    assert PageRequest().limit(20, 100) == 20
+    assert PageRequest(last=5).backwards
+    assert PageRequest(before="c").backwards
+    assert not PageRequest(first=5, before="c").backwards
