@@ -11,6 +11,7 @@ from typing import Any
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 
+from service.access.http import app_protection, graphql_protection
 from service.api.context import get_context
 from service.api.graphql_view import build_controller
 from service.api.health import live, ready
@@ -54,6 +55,7 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         path=GRAPHQL_PATH,
         context_getter=get_context,
         graphql_ide=settings.playground_enabled,
+        **graphql_protection(settings),
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
     if settings.playground_enabled:
@@ -66,6 +68,7 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         plugins=[structlog_plugin(settings)],
         openapi_config=OpenAPIConfig(title="Position Record", version="0.1.0", path="/schema"),
         debug=False,
+        **app_protection(settings),
     )
     metrics = Metrics()
     app.state.settings = settings

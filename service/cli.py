@@ -11,6 +11,7 @@ import asyncpg
 import click
 
 from service import migrate as migrations
+from service.access.cli import tokens
 from service.seeds.cli import seed
 from service.settings import Settings, SettingsError, load_settings
 
@@ -140,3 +141,4 @@ def schema_export(output: str | None) -> None:
 
 
 main.add_command(seed)
+main.add_command(tokens)

@@ -11,6 +11,16 @@ from service.db import query
 
 Operation = Literal["create", "update", "delete"]
 
+# Held by every write transaction from its start to its commit: change ids then follow
+# commit order (see sql/queries/history.sql), and taking it first, before any row lock,
+# keeps every writer's lock order the same (no deadlock between writers).
+WRITE_LOCK_KEY = 5064011
+
+
+async def begin_write(conn: asyncpg.Connection) -> None:
+    """Call first in every transaction that writes records (mutations, seed loads)."""
+    await conn.execute("select pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
+
 
 async def new_record_id(conn: asyncpg.Connection, kind: str) -> int:
     """Allocate the global id of a new record of `kind`."""
@@ -56,6 +66,7 @@ async def record_change(
         actor_name,
         _jsonable(before),
         _jsonable(after),
+        WRITE_LOCK_KEY,
     )
     return change_id
 

@@ -58,7 +58,9 @@ async def prepare_embedded(settings: Settings, dsn: str) -> None:
 
 def app_from_environment() -> Litestar:
     """The app factory uvicorn's worker processes call (settings from the environment)."""
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging(settings)  # a worker is a new process: its logging starts blank
+    return create_app(settings)
 
 
 def serve(settings: Settings) -> None:

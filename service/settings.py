@@ -42,6 +42,10 @@ class Settings(
     database_url: str | None = None
     """PostgreSQL DSN (postgresql://user:pass@host:port/db). Unset: start the embedded server."""
 
+    listen_database_url: str | None = None
+    """Direct PostgreSQL DSN for the change listener (LISTEN needs a session: not through
+    PgBouncer in transaction mode). Unset: DATABASE_URL."""
+
     host: str = "127.0.0.1"
     """Address the HTTP server binds to."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from service.access.roles import Authentication
 from service.settings import Settings
 
-TOKEN_NEEDED = (
+ANONYMOUS_REFUSED = (
     "this service answers only callers with a token: send `Authorization: Bearer <token>`"
 )
 
@@ -23,7 +23,7 @@ def refusal(authentication: Authentication, settings: Settings) -> str | None:
     if authentication.problem is not None:
         return authentication.problem
     if authentication.caller.is_anonymous and not settings.anonymous_reads_allowed:
-        return TOKEN_NEEDED
+        return ANONYMOUS_REFUSED
     return None
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from litestar.datastructures import Headers
 from litestar.enums import ScopeType
-from litestar.middleware.base import AbstractMiddleware
-from litestar.types import Receive, Scope, Send
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.access.credentials import authenticate_header
 from service.access.roles import NOBODY, Authentication
@@ -26,16 +26,16 @@ def authentication_of(scope: Any) -> Authentication:
     return found if isinstance(found, Authentication) else NOBODY
 
 
-class AuthenticationMiddleware(AbstractMiddleware):
+class AuthenticationMiddleware(ASGIMiddleware):
     """Reads `Authorization: Bearer <token>` and looks the token up (one round-trip)."""
 
-    scopes = {ScopeType.HTTP}
+    scopes = (ScopeType.HTTP,)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Store the request's authentication, then hand over."""
         authorization = Headers.from_scope(scope).get("authorization")
         if authorization is not None:
             pool = scope["litestar_app"].state.pool
-            state: dict[str, Any] = scope.setdefault("state", {})  # type: ignore[typeddict-item]
+            state: dict[str, Any] = scope.setdefault("state", {})
             state[_STATE_KEY] = await authenticate_header(pool, authorization)
-        await self.app(scope, receive, send)
+        await next_app(scope, receive, send)

@@ -17,12 +17,13 @@ import logging
 from typing import Any, ClassVar
 
 import msgspec
+from cross_web import HTTPException
+from graphql import GraphQLError
 from litestar import Request, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from graphql import GraphQLError
 from service.access.credentials import (
     authenticate_header,
     authenticate_token,
@@ -71,9 +72,18 @@ class GuardedView:
             limit_ms = round(self.request_timeout_s * 1000)
             log.warning("request cancelled after %d ms (REQUEST_TIMEOUT_MS)", limit_ms)
             message = f"the request took longer than {limit_ms} ms and was cancelled"
-            return Response(
-                _error_body(message, TIMEOUT), status_code=504, media_type=_JSON
+            return Response(_error_body(message, TIMEOUT), status_code=504, media_type=_JSON)
+
+    def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+        """Strawberry's batch checks, with a message that says what the limit is."""
+        config = self.schema.config.batching_config  # type: ignore[attr-defined]
+        if config is not None and len(request_data) > config["max_operations"]:
+            raise HTTPException(
+                400,
+                f"a batch may hold at most {config['max_operations']} operations "
+                f"(this one holds {len(request_data)})",
             )
+        super()._validate_batch_request(request_data, protocol)  # type: ignore[misc]
 
     async def execute_operation(
         self,

@@ -10,6 +10,7 @@ import strawberry
 from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request
 from service.api.context import Info
+from service.api.history import Change, record_history
 from service.api.ids import encode_id
 from service.api.nodes import Node, by_id_batch, load_any, load_node, register
 from service.dates import from_columns
@@ -54,6 +55,20 @@ class Record(Node):
             page_request(first, after, last, before),
             (field, None, None),
         )
+
+    @strawberry.field(
+        description="Every change of this record, oldest first: who wrote, when, and the "
+        "record before and after."
+    )
+    async def history(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Change]:
+        return await record_history(info, self.db_id, page_request(first, after, last, before))
 
 
 def record_fields(kind: RecordKind, row: Row) -> dict[str, Any]:

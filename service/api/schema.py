@@ -6,14 +6,21 @@ from typing import Any
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from service.access.permissions import require_role_on_every_field
+from service.access.roles import Role
 from service.api.actor_mutations import ActorMutation
 from service.api.actors import ActorQuery
 from service.api.context import Info
+from service.api.cost import CostLimit, PageSizes
 from service.api.declaration_mutations import DeclarationMutation
 from service.api.declaration_queries import DeclarationQuery
 from service.api.errors import DomainErrorCodes
+from service.api.failures import ErrorPolicy, ProtectedSchema
+from service.api.history import HistoryQuery
+from service.api.limits import document_limits
 from service.api.nodes import Node, resolve_global
 from service.api.round_trips import SqlRoundTrips
 from service.api.sources import SourceMutation, SourceQuery
@@ -21,6 +28,7 @@ from service.api.stances import StanceMutation, StanceQuery
 from service.api.statement_mutations import StatementMutation
 from service.api.statements import StatementQuery
 from service.api.timeline import TimelineQuery
+from service.api.tokens import TokenMutation, TokenQuery
 from service.api.tracks import TrackMutation, TrackQuery
 from service.api.warnings import WarningMutation, WarningQuery
 from service.errors import Invalid
@@ -54,6 +62,8 @@ Query = merge_types(
         TrackQuery,
         StanceQuery,
         TimelineQuery,
+        HistoryQuery,
+        TokenQuery,
     ),
 )
 Mutation = merge_types(
@@ -66,17 +76,32 @@ Mutation = merge_types(
         WarningMutation,
         TrackMutation,
         StanceMutation,
+        TokenMutation,
     ),
 )
+# Every mutation needs an editor token unless it asks for more (token management: admin).
+require_role_on_every_field(Mutation, Role.EDITOR)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with its per-request extensions (caches shared across requests)."""
+    sizes = PageSizes(default=settings.default_page_size, maximum=settings.max_page_size)
     extensions: list[Any] = [
+        document_limits(settings),
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        lambda: CostLimit(settings.max_query_nodes, sizes),
         DomainErrorCodes,
     ]
     if not settings.is_production:
         extensions.append(SqlRoundTrips)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    config = StrawberryConfig(
+        batching_config={"max_operations": settings.max_operations_per_request}
+    )
+    schema = ProtectedSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    schema.error_policy = ErrorPolicy(
+        mask_unexpected=settings.is_production,
+        hide_suggestions=not settings.introspection_enabled,
+        statement_timeout_ms=settings.statement_timeout_ms,
+    )
+    return schema

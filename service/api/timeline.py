@@ -66,7 +66,8 @@ class TimelineEntry:
         return node
 
 
-def _entry(row: Row) -> TimelineEntry:
+def timeline_entry(row: Row) -> TimelineEntry:
+    """A row of the timeline query as an entry."""
     return TimelineEntry(kind=TimelineKind(row["item_kind"]), at=row["at"], db_id=row["id"])
 
 
@@ -88,7 +89,7 @@ def _hit(row: Row) -> SearchHit:
     )
 
 
-TIMELINE = ListQuery("timeline", "timeline", _entry)
+TIMELINE = ListQuery("timeline", "timeline", timeline_entry)
 SEARCH = ListQuery("search", "search", _hit)
 _NEWEST = Order(
     (SortKey("at", "timestamptz", True), SortKey("item_kind", "text"), SortKey("id", "bigint"))
@@ -115,6 +116,18 @@ class TimelineFilter:
     to: datetime | None = strawberry.field(default=None, description="Before.")
 
 
+def timeline_params(f: TimelineFilter) -> tuple[Any, ...]:
+    """The timeline query's parameters ($1..$6) for a filter."""
+    return (
+        [k.value for k in f.kinds] if f.kinds else None,
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+        ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
+        f.from_,
+        f.to,
+    )
+
+
 @strawberry.enum(description="Timeline orderings.")
 class TimelineOrder(Enum):
     NEWEST_FIRST = "newest_first"
@@ -136,15 +149,7 @@ class TimelineQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[TimelineEntry]:
-        f = filter or TimelineFilter()
-        params = (
-            [k.value for k in f.kinds] if f.kinds else None,
-            ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-            ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
-            ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
-            f.from_,
-            f.to,
-        )
+        params = timeline_params(filter or TimelineFilter())
         order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
         return await top_level(
             info, TIMELINE, params, order, page_request(first, after, last, before)

@@ -62,10 +62,18 @@ class WarningNode(Record):
         found: Statement = await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
         return found
 
-    @strawberry.field(description="Who issued it: the statement's speaker.")
+    @strawberry.field(
+        description="Who spoke it: the statement's speaker. The `issuerIds` filter and "
+        "`Actor.warningsIssued` also count the actor it was spoken for (see onBehalfOf)."
+    )
     async def issuer(self, info: Info) -> LazyActor:
         statement = await self.statement(info)
         return await load_node(info, RecordKind.ACTOR, statement.speaker_db_id)
+
+    @strawberry.field(description="On whose behalf it was issued (a state, for its ministry).")
+    async def on_behalf_of(self, info: Info) -> LazyActor | None:
+        statement = await self.statement(info)
+        return await load_node(info, RecordKind.ACTOR, statement.on_behalf_of_db_id)
 
     @strawberry.field(description="Who is warned.")
     async def targets(self, info: Info) -> list[LazyActor]:

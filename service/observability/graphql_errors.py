@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from graphql import GraphQLError
+
 from service.observability.request_info import current_request
 
 STRAWBERRY_LOGGER = "strawberry.execution"

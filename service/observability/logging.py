@@ -7,6 +7,7 @@ handler on stderr whose structlog formatter renders JSON (LOG_FORMAT=json) or al
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -93,21 +94,28 @@ def structlog_config(settings: Settings) -> StructLoggingConfig:
 
 
 def structlog_plugin(settings: Settings) -> StructlogPlugin:
-    """The plugin configuring logs when the app is built (in every worker process).
+    """The plugin that configures structlog and Litestar's exception logging for the app.
 
-    Litestar's own request logging middleware stays off: the observability middleware
-    writes one access line per request with the fields operators need.
+    The stdlib handlers (where lines go, JSON or console) belong to the process and are
+    set up by its entry point with `configure_logging`: an app built inside a test must
+    not replace the test runner's handlers. Litestar's request logging middleware stays
+    off: the observability middleware writes one access line per request instead.
     """
+    config = structlog_config(settings)
+    config.standard_lib_logging_config = None  # the plugin then leaves stdlib alone
     return StructlogPlugin(
-        StructlogConfig(
-            structlog_logging_config=structlog_config(settings), enable_middleware_logging=False
-        )
+        StructlogConfig(structlog_logging_config=config, enable_middleware_logging=False)
     )
 
 
 def configure_logging(settings: Settings) -> None:
-    """Configure logs for the whole process now (before the app exists: `serve`'s start)."""
+    """Send every log line of this process to stderr, rendered as LOG_FORMAT says.
+
+    Called by `serve` before anything else, and by each worker process before it builds
+    its app; Python warnings become log lines too, so even they are JSON in production.
+    """
     config = structlog_config(settings)
     config.configure()
     assert config.standard_lib_logging_config is not None
     config.standard_lib_logging_config.configure()
+    logging.captureWarnings(True)

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from service.db import query
+from service.history import begin_write
 from service.seeds.entries import KIND_ORDER, Entry, Seeds
 from service.seeds.parse import collect_seeds
 from service.seeds.report import LoadReport, Progress
@@ -74,7 +75,8 @@ async def _apply(
     transaction = conn.transaction()
     await transaction.start()
     try:
-        await conn.execute(query("seed", "lock_seed_load"))
+        # Also makes a second load wait for the first: they would race on the same slugs.
+        await begin_write(conn)
         await _write(conn, seeds, report, progress)
     except BaseException:
         await transaction.rollback()

@@ -3,10 +3,6 @@
 -- spec's columns, in order, as $2...; every query returns id, the columns, version,
 -- created_at and updated_at (never the generated `search` column).
 
--- name: lock_seed_load
--- Two loads at once would race on the same slugs: the second waits for the first.
-select pg_advisory_xact_lock(5066888393)
-
 -- name: is_empty
 select not exists (select from record) as empty
 

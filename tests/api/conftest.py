@@ -8,9 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.api.client import Client
+from tests.api.tokens import auth, create_token
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
 from tests.server import RunningService, run_service
+
+# Re-exported for tests: `from tests.api.conftest import auth` (or from tests.api.tokens).
+__all__ = ["auth"]
 
 
 @pytest.fixture(scope="module")
@@ -46,3 +50,23 @@ def _has_fixture(request: pytest.FixtureRequest, name: str) -> bool:
     except Exception:
         return False
     return bool(request._fixturemanager.getfixturedefs(name, request.node))
+
+
+# Tokens on the module's database, made by the real CLI. Send them with `auth(token)`
+# (httpx: `headers=auth(editor_token)`), or use the `client` fixture, which is an editor.
+@pytest.fixture(scope="module")
+def reader_token(module_db_url: str) -> str:
+    """A reader token (`test-reader`): queries only."""
+    return create_token(module_db_url, "test-reader", "reader")
+
+
+@pytest.fixture(scope="module")
+def editor_token(module_db_url: str) -> str:
+    """An editor token (`test-editor`): queries and every record mutation."""
+    return create_token(module_db_url, "test-editor", "editor")
+
+
+@pytest.fixture(scope="module")
+def admin_token(module_db_url: str) -> str:
+    """An admin token (`test-admin`): everything, token management included."""
+    return create_token(module_db_url, "test-admin", "admin")

@@ -1,0 +1,61 @@
+"""The HTTP-level protections of the app, from settings: who may call from where, how much.
+
+`create_app` passes `graphql_protection(settings)` to the GraphQL controller and
+`app_protection(settings)` to Litestar.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.config.allowed_hosts import AllowedHostsConfig
+from litestar.config.cors import CORSConfig
+
+from service.access.middleware import AuthenticationMiddleware
+from service.access.rate_limit import rate_limit_middleware
+from service.settings import Settings
+
+# What a browser page on an allowed origin may send and read.
+_REQUEST_HEADERS = ["Authorization", "Content-Type", "Accept", "X-Request-ID"]
+_EXPOSED_HEADERS = [
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "RateLimit-Policy",
+    "Retry-After",
+    "X-Request-ID",
+]
+
+
+def graphql_protection(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of `build_controller`: authentication, rate limit, size, time."""
+    # Authentication first: the rate limiter keys on its result.
+    middleware: list[Any] = [AuthenticationMiddleware()]
+    limiter = rate_limit_middleware(settings)
+    if limiter is not None:
+        middleware.append(limiter)
+    return {
+        "middleware": middleware,
+        "request_max_body_size": settings.max_request_body_bytes,
+        "request_timeout_s": settings.request_timeout_ms / 1000,
+        # Websockets check Origin themselves; the same origins as CORS may connect.
+        "allowed_origins": settings.cors_origin_list,
+    }
+
+
+def app_protection(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments of `Litestar(...)`: CORS and allowed hosts, when configured."""
+    protection: dict[str, Any] = {}
+    if origins := settings.cors_origin_list:
+        protection["cors_config"] = CORSConfig(
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=_REQUEST_HEADERS,
+            expose_headers=_EXPOSED_HEADERS,
+            # Tokens travel in a header, never in cookies: no credentials mode needed.
+            allow_credentials=False,
+            max_age=600,
+        )
+    if hosts := settings.allowed_host_list:
+        protection["allowed_hosts"] = AllowedHostsConfig(allowed_hosts=hosts, www_redirect=False)
+    return protection

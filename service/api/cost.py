@@ -1,0 +1,194 @@
+"""The cost limit: how many nodes one operation could return, counted before it runs.
+
+GitHub's algorithm: every connection field returns up to `first`/`last` items (the
+default page size when neither is given) for each item of the connection it is nested
+in; the operation's cost is the sum over its connection fields. Lists that are not
+connections count UNPAGED_LIST_ESTIMATE items (`nodes(ids:)`: one per id).
+
+Variables are not available to validation rules, so this runs as an extension just
+before execution, on the parsed and validated document with the request's variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInterfaceType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+    value_from_ast,
+)
+from graphql.utilities import get_operation_ast
+from strawberry.extensions import SchemaExtension
+
+TOO_COSTLY = "QUERY_TOO_COSTLY"
+# A list that is not a connection (a statement's subjects, a warning's targets) has no
+# page size to read; it is small in practice, but may still hold several records.
+UNPAGED_LIST_ESTIMATE = 10
+_PAGE_ARGUMENTS = ("first", "last")
+
+
+@dataclass(frozen=True)
+class PageSizes:
+    """The page sizes the connections apply (see Settings)."""
+
+    default: int
+    maximum: int
+
+
+def count_nodes(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+    sizes: PageSizes,
+) -> int:
+    """The most nodes the operation could return (0 when there is no such operation)."""
+    operation = get_operation_ast(document, operation_name)
+    if operation is None:
+        return 0
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    walker = _Walker(schema, document, dict(variables or {}), sizes)
+    return walker.selection_set(operation.selection_set, root, 1, ())
+
+
+class _Walker:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        variables: dict[str, Any],
+        sizes: PageSizes,
+    ) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.sizes = sizes
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+
+    def selection_set(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType,
+        multiplier: int,
+        fragments_seen: tuple[str, ...],
+    ) -> int:
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += self.field(selection, parent, multiplier, fragments_seen)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection_set(
+                    selection.selection_set, target or parent, multiplier, fragments_seen
+                )
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in fragments_seen:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                total += self.selection_set(
+                    fragment.selection_set, target or parent, multiplier, (*fragments_seen, name)
+                )
+        return total
+
+    def field(
+        self,
+        node: FieldNode,
+        parent: GraphQLNamedType,
+        multiplier: int,
+        fragments_seen: tuple[str, ...],
+    ) -> int:
+        if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
+            return 0
+        definition = parent.fields.get(node.name.value)
+        if definition is None or node.selection_set is None:
+            return 0  # a leaf, or introspection (bounded by the depth and token limits)
+        target = get_named_type(definition.type)
+        # A connection's own `edges`/`nodes` are the items its page size counted already.
+        items = None if _is_connection(parent) else self.items(node, definition, target)
+        nodes = multiplier * items if items is not None else 0
+        inner = multiplier * items if items is not None else multiplier
+        return nodes + self.selection_set(node.selection_set, target, inner, fragments_seen)
+
+    def items(
+        self, node: FieldNode, definition: GraphQLField, target: GraphQLNamedType
+    ) -> int | None:
+        """Items per parent of a list-like field; None for a single object."""
+        if _is_connection(target):
+            return self.page_size(node, definition)
+        if not is_list_type(get_nullable_type(definition.type)) or is_leaf_type(target):
+            return None
+        ids = self.argument(node, definition, "ids")
+        return len(ids) if isinstance(ids, list) else UNPAGED_LIST_ESTIMATE
+
+    def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
+        for name in _PAGE_ARGUMENTS:
+            value = self.argument(node, definition, name)
+            if isinstance(value, int):
+                # A size above the maximum is refused by the field itself (INVALID).
+                return max(0, min(value, self.sizes.maximum))
+        return self.sizes.default
+
+    def argument(self, node: FieldNode, definition: GraphQLField, name: str) -> Any:
+        argument = next((a for a in node.arguments or () if a.name.value == name), None)
+        if argument is None or name not in definition.args:
+            return None
+        return value_from_ast(argument.value, definition.args[name].type, self.variables)
+
+
+def _is_connection(type_: GraphQLNamedType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and "pageInfo" in type_.fields
+
+
+class CostLimit(SchemaExtension):
+    """Refuse, before anything runs, an operation that could return too many nodes."""
+
+    def __init__(self, max_nodes: int, sizes: PageSizes) -> None:
+        """Allow at most `max_nodes`, counting pages of `sizes`."""
+        self.max_nodes = max_nodes
+        self.sizes = sizes
+
+    def on_execute(self) -> Iterator[None]:
+        """Count, and answer with an error instead of executing when over the limit."""
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            nodes = count_nodes(
+                context.schema._schema,
+                document,
+                context.operation_name,
+                context.variables,
+                self.sizes,
+            )
+            if nodes > self.max_nodes:
+                message = (
+                    f"this query could return up to {nodes} nodes, more than the "
+                    f"{self.max_nodes} allowed: ask for smaller pages (first/last) or "
+                    "fewer nested lists"
+                )
+                error = GraphQLError(message, extensions={"code": TOO_COSTLY, "nodes": nodes})
+                context.result = ExecutionResult(data=None, errors=[error])
+        yield

@@ -1,0 +1,109 @@
+"""What clients and the log see of each GraphQL error.
+
+Every error passes through `Schema.process_errors` once, before the response is built:
+- unexpected ones (a bug, an outage) get an `errorId`; the log gets the traceback under
+  the same id, and, when masking is on (production), the client only "Internal server
+  error" with the id;
+- a statement cancelled by STATEMENT_TIMEOUT_MS is expected: a clear TIMEOUT error;
+- the limits' validation errors get a stable `extensions.code`;
+- "Did you mean ...?" suggestions are cut when introspection is off (they would reveal
+  the schema's names one guess at a time).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import strawberry
+from graphql import GraphQLError
+from strawberry.utils.logging import StrawberryLogger
+
+from service.errors import DomainError
+
+INTERNAL = "INTERNAL_SERVER_ERROR"
+INTERNAL_MESSAGE = "Internal server error"
+TIMEOUT = "TIMEOUT"
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# Messages of the limits graphql-core and Strawberry enforce, and the codes we give them.
+_LIMIT_CODES = (
+    (re.compile(r"exceeds maximum operation depth"), "QUERY_TOO_DEEP"),
+    (re.compile(r"aliases found\. Allowed"), "TOO_MANY_ALIASES"),
+    (re.compile(r"Document contains more than \d+ tokens"), "TOO_MANY_TOKENS"),
+    (re.compile(r"introspection has been disabled"), "INTROSPECTION_DISABLED"),
+)
+
+
+@dataclass(frozen=True)
+class ErrorPolicy:
+    """How errors are shown.
+
+    Attributes:
+        mask_unexpected: replace unexpected errors' messages (production).
+        hide_suggestions: cut "Did you mean ...?" from messages.
+        statement_timeout_ms: named in the message of a cancelled statement.
+    """
+
+    mask_unexpected: bool
+    hide_suggestions: bool
+    statement_timeout_ms: int
+
+
+def _add_extensions(error: GraphQLError, **values: Any) -> None:
+    error.extensions = {**(error.extensions or {}), **values}
+
+
+class ProtectedSchema(strawberry.Schema):
+    """A Strawberry schema applying an ErrorPolicy to every error it reports."""
+
+    error_policy = ErrorPolicy(
+        mask_unexpected=False, hide_suggestions=False, statement_timeout_ms=0
+    )
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Log each error once (unexpected ones with an id), then shape what clients see."""
+        for error in errors:
+            original = error.original_error
+            if self.error_policy.hide_suggestions:
+                error.message = _SUGGESTION.sub("", error.message)
+            if original is None or isinstance(original, GraphQLError):
+                _code_limit_error(error)
+                StrawberryLogger.error(error, execution_context)
+            elif isinstance(original, DomainError):
+                StrawberryLogger.error(error, execution_context)
+            elif isinstance(original, asyncpg.QueryCanceledError):
+                self._statement_timeout(error, execution_context)
+            else:
+                self._unexpected(error, execution_context)
+
+    def _statement_timeout(self, error: GraphQLError, execution_context: Any) -> None:
+        error_id = uuid.uuid4().hex
+        StrawberryLogger.error(error, execution_context, extra={"error_id": error_id})
+        limit = self.error_policy.statement_timeout_ms
+        error.message = (
+            f"the database gave up on this query after {limit} ms: ask for less "
+            "(smaller pages, narrower filters)"
+        )
+        error.original_error = None
+        _add_extensions(error, code=TIMEOUT, errorId=error_id)
+
+    def _unexpected(self, error: GraphQLError, execution_context: Any) -> None:
+        error_id = uuid.uuid4().hex
+        StrawberryLogger.error(error, execution_context, extra={"error_id": error_id})
+        if self.error_policy.mask_unexpected:
+            error.message = INTERNAL_MESSAGE
+            error.original_error = None
+        _add_extensions(error, code=INTERNAL, errorId=error_id)
+
+
+def _code_limit_error(error: GraphQLError) -> None:
+    if error.extensions and "code" in error.extensions:
+        return
+    for pattern, code in _LIMIT_CODES:
+        if pattern.search(error.message):
+            _add_extensions(error, code=code)
+            return

@@ -1,0 +1,1 @@
+"""Live updates: committed changes announced by PostgreSQL, followed without gaps."""

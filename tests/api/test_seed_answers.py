@@ -1,0 +1,225 @@
+"""The questions the seed record must answer (issue 4), each through its operation file.
+
+Each test runs an operation of graphql/operations over HTTP against the bundled seed
+record and checks the answer itself: names, slugs, values and the sources behind them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+import pytest
+
+from service.db import init_connection
+from service.resources import data_dir
+from service.seeds import load_seeds
+from tests.api.client import Client
+from tests.server import ROOT
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+async def module_db_url(module_db_url: str) -> str:
+    """The module's database holding the bundled seed record (loaded before the service starts)."""
+    conn = await asyncpg.connect(module_db_url)
+    try:
+        await init_connection(conn)
+        await load_seeds(conn, [data_dir("seeds")])
+    finally:
+        await conn.close()
+    return module_db_url
+
+
+def run(client: Client, operation: str, variables: dict[str, Any] | None = None) -> Any:
+    """`data` of graphql/operations/<operation>.graphql."""
+    text = (ROOT / "graphql" / "operations" / f"{operation}.graphql").read_text()
+    return client.data(text, variables)
+
+
+def actor_id(client: Client, slug: str) -> str:
+    actor = client.data("query($slug: String!) { actor(slug: $slug) { id } }", {"slug": slug})
+    return str(actor["actor"]["id"])
+
+
+def sources_of(record: dict[str, Any]) -> dict[str, str | None]:
+    """Source slug -> the value it claims (None when it backs the record as a whole)."""
+    return {c["source"]["slug"]: c["claimedValue"] for c in record["citations"]["nodes"]}
+
+
+def test_warnings_issued_by_russia(client: Client) -> None:
+    warnings = run(client, "warnings-issued-by", {"actorId": actor_id(client, "russia")})
+    assert warnings["warnings"]["totalCount"] == 1
+    (warning,) = warnings["warnings"]["nodes"]
+    assert warning["slug"] == "zakharova-2026-01-08-warning"
+    # Made by the spokeswoman, on Russia's behalf: that is why the filter finds it.
+    assert warning["issuer"] == {"slug": "maria-zakharova", "name": "Maria Zakharova"}
+    assert warning["statement"]["onBehalfOf"] == {"slug": "russia"}
+    assert warning["statement"]["said"] == {"value": "2026-01-08"}
+    assert warning["condition"].startswith(
+        "Western military units, military infrastructure or facilities are deployed in Ukraine"
+    )
+    assert warning["consequence"].startswith(
+        "They will be considered legitimate targets of the Armed Forces of the Russian Federation"
+    )
+    assert warning["repeatsEarlier"] is True
+    assert {t["slug"] for t in warning["targets"]} == {
+        "coalition-of-the-willing",
+        "france",
+        "united-kingdom",
+    }
+    answered = {(a["__typename"], a["slug"]) for a in warning["answers"]}
+    assert answered == {
+        ("Declaration", "paris-declaration"),
+        ("Provision", "paris-declaration/multinational-force"),
+        ("Provision", "paris-declaration/support-for-armed-forces"),
+        ("Provision", "declaration-of-intent/military-hubs"),
+        ("Provision", "declaration-of-intent/protected-facilities"),
+        ("Provision", "declaration-of-intent/legal-framework"),
+    }
+    force = next(a for a in warning["answers"] if a["slug"].endswith("/multinational-force"))
+    assert force["title"] == "A multinational force for Ukraine"
+    assert force["declaration"] == {"slug": "paris-declaration"}
+
+
+def test_no_warnings_issued_by_the_uk(client: Client) -> None:
+    warnings = run(client, "warnings-issued-by", {"actorId": actor_id(client, "united-kingdom")})
+    assert warnings["warnings"] == {
+        "totalCount": 0,
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+        "nodes": [],
+    }
+
+
+def test_parties_of_each_paris_document_with_their_sources(client: Client) -> None:
+    documents = run(client, "parties-of-paris-documents")["declarations"]["nodes"]
+    assert [(d["slug"], d["adoptedPlace"]) for d in documents] == [
+        ("declaration-of-intent", "Paris"),
+        ("paris-declaration", "Paris"),
+    ]
+    parties = {
+        d["slug"]: {
+            (p["actor"]["slug"], p["role"], p["disputed"]): sources_of(p)
+            for p in d["parties"]["nodes"]
+        }
+        for d in documents
+    }
+    signed_list = "president-gov-ua-102317"
+    assert parties["declaration-of-intent"] == {
+        ("france", "SIGNATORY", False): {signed_list: None, "seed-article": None},
+        ("united-kingdom", "SIGNATORY", False): {signed_list: None, "seed-article": None},
+        ("ukraine", "SIGNATORY", False): {signed_list: None},
+    }
+    # Whether the US is a party is disputed: every claim is kept, each with its sources.
+    assert parties["paris-declaration"] == {
+        ("coalition-of-the-willing", "SIGNATORY", False): {
+            "president-gov-ua-102313": None,
+            "seed-article": None,
+        },
+        ("ukraine", "ENDORSER", False): {"seed-article": None},
+        ("united-states", "SIGNATORY", True): {"online-ua-900348": "signatory"},
+        ("united-states", "PARTICIPANT_NON_SIGNATORY", True): {
+            "eurointegration-7228560": "not a formal party",
+            "washexam-3106948": "did not sign",
+        },
+        ("united-states", "ENDORSER", True): {"seed-article": "supports"},
+    }
+    elysee = next(
+        c
+        for d in documents
+        for p in d["parties"]["nodes"]
+        for c in p["citations"]["nodes"]
+        if c["source"]["slug"] == "eurointegration-7228560"
+    )
+    assert elysee["quote"] == 'the Elysee called the US "not a formal party"'
+    assert (
+        elysee["source"]["url"] == "https://www.eurointegration.com.ua/eng/news/2026/01/7/7228560"
+    )
+
+
+def test_status_history_of_the_us_ukraine_security_guarantees(client: Client) -> None:
+    track = run(client, "track-status-history")["track"]
+    assert track["name"] == "US-Ukraine bilateral security guarantees"
+    assert track["status"] == "READY_FOR_FINALISATION"
+    history = [
+        (
+            u["status"],
+            u["reported"]["value"],
+            u["reported"]["precision"],
+            u["reportedBy"]["slug"],
+            u["statement"]["slug"],
+        )
+        for u in track["updates"]["nodes"]
+    ]
+    # Oldest first by the start of each date: Umerov's report, known only to the month
+    # (7 or 8 January), sorts at 1 January.
+    assert history == [
+        (
+            "NEGOTIATING",
+            "2026-01",
+            "MONTH",
+            "rustem-umerov",
+            "umerov-2026-01-talks-in-france-report",
+        ),
+        (
+            "PROGRESS_REPORTED",
+            "2026-01-06",
+            "DAY",
+            "steve-witkoff",
+            "witkoff-2026-01-06-x-post",
+        ),
+        (
+            "READY_FOR_FINALISATION",
+            "2026-01-08",
+            "DAY",
+            "volodymyr-zelensky",
+            "zelensky-2026-01-08-ready-for-finalization",
+        ),
+    ]
+    negotiating, progress, ready = track["updates"]["nodes"]
+    assert sources_of(negotiating) == {"hvylya-310": None}
+    assert sources_of(progress) == {"ijr-witkoff-guarantees": None, "seed-article": None}
+    # The seed article's unnamed official; other reports name Zelensky.
+    assert sources_of(ready) == {"seed-article": None, "hvylya-310": "Volodymyr Zelensky"}
+    assert ready["statement"]["quote"] == (
+        "ready for finalization at the highest level with the President of the United States."
+    )
+
+
+def test_every_statement_by_starmer_with_both_dates(client: Client) -> None:
+    actor = run(client, "statements-by-actor", {"slug": "keir-starmer"})["actor"]
+    assert actor["name"] == "Keir Starmer"
+    statements = actor["statements"]
+    assert statements["totalCount"] == 2
+    assert {s["slug"] for s in statements["nodes"]} == {
+        "starmer-2026-01-06-declaration-of-intent",
+        "starmer-2026-01-06-further-steps",
+    }
+    for statement in statements["nodes"]:
+        assert statement["said"] == {"value": "2026-01-06", "precision": "DAY"}
+        assert (statement["channel"], statement["place"]) == ("PRESS_CONFERENCE", "Paris")
+        assert statement["onBehalfOf"] == {"slug": "united-kingdom"}
+        # The article's "on Monday" (5 January) and the 6 January of president.gov.ua.
+        dates = {c["source"]["slug"]: c["claimedValue"] for c in statement["saidAt"]["nodes"]}
+        assert dates == {"seed-article": "2026-01-05", "president-gov-ua-102317": "2026-01-06"}
+    framework = next(s for s in statements["nodes"] if s["slug"].endswith("declaration-of-intent"))
+    assert framework["quote"].startswith("It paves the way for the legal framework")
+
+
+def test_both_translations_of_zakharovas_key_phrase(client: Client) -> None:
+    statement = run(client, "key-phrase-translations")["statement"]
+    assert statement["slug"] == "zakharova-2026-01-08-legitimate-targets"
+    assert statement["speaker"] == {"name": "Maria Zakharova"}
+    translations = {c["claimedValue"]: c for c in statement["citations"]["nodes"]}
+    assert set(translations) == {"legitimate combat targets", "legitimate military targets"}
+    article = translations["legitimate combat targets"]
+    assert article["source"]["slug"] == "seed-article"
+    assert "legitimate combat targets" in article["quote"]
+    tass = translations["legitimate military targets"]
+    assert tass["source"] == {
+        "slug": "tass-2069287",
+        "publisher": "TASS",
+        "url": "https://tass.com/politics/2069287",
+    }
+    assert tass["quote"] == "legitimate military targets"

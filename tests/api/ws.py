@@ -1,0 +1,87 @@
+"""A minimal graphql-transport-ws client (the protocol Strawberry speaks), for the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import websockets
+from websockets.asyncio.client import ClientConnection
+
+PROTOCOL = "graphql-transport-ws"
+_ids = itertools.count(1)
+
+
+class Socket:
+    """One websocket connection, acknowledged, able to run several subscriptions."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    async def send(self, message: dict[str, Any]) -> None:
+        """Send one protocol message."""
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
+        """The next message that is not a ping (pings are answered)."""
+        while True:
+            raw = await asyncio.wait_for(self.connection.recv(), timeout)
+            message: dict[str, Any] = json.loads(raw)
+            if message["type"] == "ping":
+                await self.send({"type": "pong"})
+                continue
+            if message["type"] == "pong":
+                continue
+            return message
+
+    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        """Start a subscription; returns its id."""
+        op_id = str(next(_ids))
+        await self.send(
+            {
+                "id": op_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables or {}},
+            }
+        )
+        return op_id
+
+    async def next_data(self, op_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The next `next` payload's data of subscription `op_id` (errors fail the test)."""
+        while True:
+            message = await self.receive(timeout)
+            if message.get("id") != op_id:
+                continue
+            assert message["type"] == "next", message
+            payload: dict[str, Any] = message["payload"]
+            assert not payload.get("errors"), payload
+            data: dict[str, Any] = payload["data"]
+            return data
+
+    async def collect(self, op_id: str, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+        """The next `count` events of a subscription."""
+        return [await self.next_data(op_id, timeout) for _ in range(count)]
+
+    async def silent(self, op_id: str, wait: float = 0.5) -> bool:
+        """True when no event of `op_id` arrives within `wait` seconds."""
+        try:
+            await self.next_data(op_id, wait)
+        except TimeoutError:
+            return True
+        return False
+
+
+@asynccontextmanager
+async def connect(base_url: str, payload: dict[str, Any] | None = None) -> AsyncIterator[Socket]:
+    """Open /graphql over a real websocket and complete connection_init."""
+    url = base_url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
+        socket = Socket(connection)
+        await socket.send({"type": "connection_init", "payload": payload or {}})
+        ack = await socket.receive()
+        assert ack["type"] == "connection_ack", ack
+        yield socket

@@ -1,0 +1,167 @@
+"""Dockerfile and compose.yaml, checked without a Docker engine: structure, and hadolint."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.server import ROOT
+
+
+@dataclass(frozen=True)
+class Instruction:
+    """One Dockerfile instruction (continuation lines joined)."""
+
+    keyword: str
+    args: str
+
+
+def _instructions(text: str) -> list[Instruction]:
+    joined = re.sub(r"\\\n", " ", text)
+    found = []
+    for line in joined.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            keyword, _, args = stripped.partition(" ")
+            found.append(Instruction(keyword.upper(), args.strip()))
+    return found
+
+
+def _stages(instructions: list[Instruction]) -> dict[str, list[Instruction]]:
+    stages: dict[str, list[Instruction]] = {}
+    current: list[Instruction] = []
+    for instruction in instructions:
+        if instruction.keyword == "FROM":
+            name = instruction.args.split()[-1] if " AS " in instruction.args.upper() else ""
+            current = stages.setdefault(name or f"stage{len(stages)}", [])
+        current.append(instruction)
+    return stages
+
+
+@pytest.fixture(scope="module")
+def stages() -> dict[str, list[Instruction]]:
+    """The Dockerfile's stages by name, in order."""
+    return _stages(_instructions((ROOT / "Dockerfile").read_text()))
+
+
+@pytest.fixture(scope="module")
+def final(stages: dict[str, list[Instruction]]) -> list[Instruction]:
+    """The instructions of the last stage (the image)."""
+    return list(stages.values())[-1]
+
+
+def _args(stage: list[Instruction], keyword: str) -> list[str]:
+    return [i.args for i in stage if i.keyword == keyword]
+
+
+def test_dockerfile_builds_in_stages_on_slim_python(stages: dict[str, list[Instruction]]) -> None:
+    assert len(stages) >= 3
+    bases = {name: stage[0].args.split()[0] for name, stage in stages.items()}
+    assert re.fullmatch(r"python:3\.11-slim.*", bases["runtime"])
+    assert re.fullmatch(r"python:3\.11-slim.*", bases["wheels"])
+    assert bases["playground"].startswith("node:")
+    assert any("pip wheel" in run for run in _args(stages["wheels"], "RUN"))
+    assert any("fetch-playground-assets" in run for run in _args(stages["playground"], "RUN"))
+
+
+def test_image_installs_only_the_wheel(final: list[Instruction]) -> None:
+    runs = " ".join(_args(final, "RUN"))
+    assert re.search(r"pip install .*--no-index .*position_record-\*\.whl", runs)
+    copies = _args(final, "COPY")
+    # Nothing from the build context: only other stages' output.
+    assert copies
+    assert all(copy.startswith("--from=") for copy in copies), copies
+
+
+def test_image_runs_as_non_root_under_tini(final: list[Instruction]) -> None:
+    users = _args(final, "USER")
+    assert users
+    assert users[-1].split(":")[0] not in {"root", "0"}
+    assert "tini" in " ".join(_args(final, "RUN"))
+    entrypoint = _args(final, "ENTRYPOINT")[-1]
+    assert re.fullmatch(r'\["(/usr/bin/)?tini", "--", "position-record"\]', entrypoint)
+    assert _args(final, "CMD")[-1] == '["serve"]'
+
+
+def test_image_healthcheck_and_settings(final: list[Instruction]) -> None:
+    healthcheck = _args(final, "HEALTHCHECK")[-1]
+    assert "/health/ready" in healthcheck
+    assert "urllib" in healthcheck
+    env = " ".join(_args(final, "ENV"))
+    assert "HOST=0.0.0.0" in env
+    assert "PLAYGROUND_ASSETS_DIR=/opt/position-record/playground" in env
+    assert "DATABASE_URL" not in env  # from the environment the container runs in
+    assert any(c.startswith("--from=playground /assets /opt/position-record/playground")
+               for c in _args(final, "COPY"))  # fmt: skip
+
+
+def test_dockerignore_keeps_the_context_small() -> None:
+    lines = (ROOT / ".dockerignore").read_text().splitlines()
+    assert "*" in lines  # everything out, then the few things the build needs back in
+    for needed in ("!pyproject.toml", "!service/", "!sql/", "!seeds/", "!graphql/"):
+        assert needed in lines
+    assert "service/static/vendor/" in lines
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    """compose.yaml, parsed."""
+    parsed: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    return parsed
+
+
+def test_compose_services(compose: dict[str, Any]) -> None:
+    assert set(compose["services"]) == {"db", "migrate", "app"}
+    assert "pgdata" in compose["volumes"]
+
+
+def test_compose_database_has_volume_and_healthcheck(compose: dict[str, Any]) -> None:
+    db = compose["services"]["db"]
+    assert db["image"].startswith("postgres:")
+    assert any(volume.startswith("pgdata:") for volume in db["volumes"])
+    assert "pg_isready" in " ".join(db["healthcheck"]["test"])
+
+
+def test_compose_migrate_runs_once_before_the_app(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    migrate, app = services["migrate"], services["app"]
+    script = " ".join(migrate["command"])
+    assert script.index("db migrate") < script.index("seed load")
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert app["depends_on"]["db"]["condition"] == "service_healthy"
+    assert migrate["image"] == app["image"]
+
+
+def test_compose_app_healthcheck_and_database(compose: dict[str, Any]) -> None:
+    app = compose["services"]["app"]
+    assert "/health/ready" in " ".join(app["healthcheck"]["test"])
+    assert app["environment"]["DATABASE_URL"].startswith("postgresql://")
+    assert "@db:5432/" in app["environment"]["DATABASE_URL"]
+    assert "8000:8000" in app["ports"]
+
+
+def _hadolint() -> str | None:
+    local = Path(sys.executable).parent / "hadolint"
+    return str(local) if local.exists() else shutil.which("hadolint")
+
+
+@pytest.mark.skipif(
+    _hadolint() is None, reason="hadolint is not installed (pip install -e .[test])"
+)
+def test_hadolint_passes() -> None:
+    hadolint = _hadolint()
+    assert hadolint is not None
+    result = subprocess.run(
+        [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
