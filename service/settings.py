@@ -123,7 +123,7 @@ class Settings(
     max_query_tokens: Positive = 2000
     """Most lexical tokens (names, punctuation, values) in one document."""
 
-    max_query_nodes: Positive = 25000
+    max_query_nodes: Positive = 100_000
     """Most nodes one operation could return: page sizes multiplied through nested lists."""
 
     max_operations_per_request: Positive = 5

@@ -166,6 +166,10 @@ class Browser:
                         future.set_result(message.get("result", {}))
                 continue
             self._event(message)
+        # The browser went away: whatever still waits for an answer will not get one.
+        for future in self._pending.values():
+            if not future.done():
+                future.set_exception(BrowserError("the browser closed the connection"))
 
     def _event(self, message: dict[str, Any]) -> None:
         method, params = message["method"], message.get("params", {})

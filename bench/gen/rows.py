@@ -70,7 +70,11 @@ class Step:
         out = []
         for i, (record_id, row) in enumerate(zip(ids, self.rows, strict=True)):
             if self.back_ref is not None and row[self.back_ref] is not None:
-                row = (*row[: self.back_ref], ids[i - row[self.back_ref]], *row[self.back_ref + 1 :])
+                row = (
+                    *row[: self.back_ref],
+                    ids[i - row[self.back_ref]],
+                    *row[self.back_ref + 1 :],
+                )
             out.append((record_id, *row))
         return out
 
@@ -172,7 +176,9 @@ class Builder:
         self.actor_kinds = kinds[:n]
         rows = []
         for i, kind in enumerate(self.actor_kinds):
-            name = f"{self.prose.name()} {i}" if kind is ActorKind.PERSON else self.prose.title(2, 4)
+            name = (
+                f"{self.prose.name()} {i}" if kind is ActorKind.PERSON else self.prose.title(2, 4)
+            )
             country = f"{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}"
             rows.append((
                 f"actor-{i:04d}",
@@ -285,9 +291,7 @@ class Builder:
         # Zipf-like speakers: actor 0 speaks most (hundreds of statements), the tail rarely.
         weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(actors))]
         speakers = self.rng.choices(actors, weights, k=self.scale.statements)
-        subjects = (
-            self.ids[K.DECLARATION] + self.ids[K.PROVISION] + self.ids[K.TRACK] + states
-        )
+        subjects = self.ids[K.DECLARATION] + self.ids[K.PROVISION] + self.ids[K.TRACK] + states
         moments = sorted(self._fuzzy(self._moment()) for _ in range(self.scale.statements))
         self.said_at = [m for m, _ in moments]
         rows = []

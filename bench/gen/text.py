@@ -9,12 +9,38 @@ from __future__ import annotations
 import random
 from itertools import accumulate
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Topic words first: the earlier a word, the more often it is drawn.
-_TOPIC = ["ceasefire", "security", "guarantee", "troops", "monitoring", "sanctions", "negotiations", "border", "withdrawal", "sovereignty", "agreement", "mission", "reconstruction", "talks", "peace", "forces", "support", "declaration", "framework", "treaty", "coalition", "deployment", "assistance", "aid", "energy", "grain", "corridor", "prisoners", "exchange", "humanitarian", "observers", "inspection", "airspace", "maritime", "navy", "infrastructure", "investment", "reparations", "tribunal", "accountability", "elections", "referendum", "constitution", "autonomy", "recognition", "guarantees", "commitments", "obligations", "verification", "timeline", "summit", "ministers", "delegation", "envoy", "mediator", "proposal", "counterproposal", "draft", "signature", "ratification", "parliament", "veto", "council", "resolution", "mandate", "contingent", "brigade", "artillery", "drones", "missiles", "defence", "industry", "production", "exports", "loans", "budget", "fund", "insurance", "shipping", "ports", "railways", "pipeline", "electricity", "nuclear", "plant", "safety", "radiation", "zone", "buffer", "demilitarised", "line", "contact", "frontline", "occupied", "territories", "regions", "annexation", "return", "refugees", "displaced", "children", "deportation", "investigation", "evidence", "crimes", "justice", "amnesty", "escalation", "retaliation"]
+_TOPIC = _words("""
+ceasefire security guarantee troops monitoring sanctions negotiations border withdrawal
+sovereignty agreement mission reconstruction talks peace forces support declaration
+framework treaty coalition deployment assistance aid energy grain corridor prisoners
+exchange humanitarian observers inspection airspace maritime navy infrastructure
+investment reparations tribunal accountability elections referendum constitution
+autonomy recognition guarantees commitments obligations verification timeline summit
+ministers delegation envoy mediator proposal counterproposal draft signature ratification
+parliament veto council resolution mandate contingent brigade artillery drones missiles
+defence industry production exports loans budget fund insurance shipping ports railways
+pipeline electricity nuclear plant safety radiation zone buffer demilitarised line
+contact frontline occupied territories regions annexation return refugees displaced
+children deportation investigation evidence crimes justice amnesty escalation retaliation
+""")
 
-_FILLER = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "on", "with", "as", "by", "this", "will", "be", "at", "from", "it", "are", "not", "we", "our", "their", "they", "has", "have", "was", "which", "an", "or", "its", "all", "would", "said", "any", "must", "also", "under", "should", "further", "must", "clear", "within", "without", "against", "between", "both", "only", "after", "before", "during", "new"]
+_FILLER = _words("""
+the of and to in a is that for on with as by this will be at from it are not we our
+their they has have was which an or its all would said any must also under should
+further must clear within without against between both only after before during new
+""")
 
-_NAMES = ["Aldren", "Borava", "Cintra", "Dovel", "Esmar", "Falkor", "Gerrin", "Halvik", "Istra", "Jorvan", "Kelmar", "Lutova", "Mirea", "Norvik", "Ostra", "Pelmar", "Quorin", "Ravel", "Selvan", "Torma", "Ulvar", "Veska", "Wendal", "Xarin", "Yelva", "Zorin", "Ardent", "Brisa", "Calder", "Delmar", "Evran", "Fiora", "Galen", "Hester", "Ilvan", "Jessa", "Korin", "Lyra", "Maren", "Nadia"]
+_NAMES = _words("""
+Aldren Borava Cintra Dovel Esmar Falkor Gerrin Halvik Istra Jorvan Kelmar Lutova Mirea
+Norvik Ostra Pelmar Quorin Ravel Selvan Torma Ulvar Veska Wendal Xarin Yelva Zorin
+Ardent Brisa Calder Delmar Evran Fiora Galen Hester Ilvan Jessa Korin Lyra Maren Nadia
+""")
 
 VOCABULARY = _TOPIC + _FILLER
 

@@ -57,5 +57,21 @@ def app_protection(settings: Settings) -> dict[str, Any]:
             max_age=600,
         )
     if hosts := settings.allowed_host_list:
-        protection["allowed_hosts"] = AllowedHostsConfig(allowed_hosts=hosts, www_redirect=False)
+        protection["allowed_hosts"] = AllowedHostsConfig(
+            allowed_hosts=_with_own_port(hosts, settings.port), www_redirect=False
+        )
     return protection
+
+
+def _with_own_port(hosts: list[str], port: int) -> list[str]:
+    """Each host, also followed by the service's port.
+
+    Litestar matches the whole Host header, port included: a client calling
+    http://localhost:8000 sends `localhost:8000`. A host given with a port is kept as is.
+    """
+    expanded: list[str] = []
+    for host in hosts:
+        expanded.append(host)
+        if host != "*" and (":" not in host or host.endswith("]")):
+            expanded.append(f"{host}:{port}")
+    return expanded

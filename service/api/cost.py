@@ -3,7 +3,8 @@
 GitHub's algorithm: every connection field returns up to `first`/`last` items (the
 default page size when neither is given) for each item of the connection it is nested
 in; the operation's cost is the sum over its connection fields. Lists that are not
-connections count UNPAGED_LIST_ESTIMATE items (`nodes(ids:)`: one per id).
+connections (a statement's subjects, a warning's targets: a few items, bounded by the
+data) are not counted, as GitHub does not count them; `nodes(ids:)` counts one per id.
 
 Variables are not available to validation rules, so this runs as an extension just
 before execution, on the parsed and validated document with the request's variables.
@@ -39,9 +40,6 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
-# A list that is not a connection (a statement's subjects, a warning's targets) has no
-# page size to read; it is small in practice, but may still hold several records.
-UNPAGED_LIST_ESTIMATE = 10
 _PAGE_ARGUMENTS = ("first", "last")
 
 
@@ -136,13 +134,14 @@ class _Walker:
     def items(
         self, node: FieldNode, definition: GraphQLField, target: GraphQLNamedType
     ) -> int | None:
-        """Items per parent of a list-like field; None for a single object."""
+        """Items per parent of a counted list; None for anything else (passed through)."""
         if _is_connection(target):
             return self.page_size(node, definition)
-        if not is_list_type(get_nullable_type(definition.type)) or is_leaf_type(target):
-            return None
-        ids = self.argument(node, definition, "ids")
-        return len(ids) if isinstance(ids, list) else UNPAGED_LIST_ESTIMATE
+        if is_list_type(get_nullable_type(definition.type)) and not is_leaf_type(target):
+            ids = self.argument(node, definition, "ids")  # `nodes(ids:)`: known in advance
+            if isinstance(ids, list):
+                return len(ids)
+        return None
 
     def page_size(self, node: FieldNode, definition: GraphQLField) -> int:
         for name in _PAGE_ARGUMENTS:

@@ -32,11 +32,11 @@ from service.access.credentials import (
 from service.access.gate import context_refusal
 from service.access.permissions import UNAUTHENTICATED, set_http_status
 from service.access.roles import Authentication
+from service.api.failures import TIMEOUT
 from service.errors import Unauthenticated
 
 log = logging.getLogger("service.api")
 
-TIMEOUT = "TIMEOUT"
 _JSON = "application/json"
 _encoder = msgspec.json.Encoder()
 

@@ -85,7 +85,7 @@ class ObservabilityMiddleware:
                 info.operation = operations.from_query_string(scope.get("query_string", b""))
             elif info.method == "POST":
                 receive = _teeing(receive, info)
-        status = 500  # unless a response starts
+        status = 0  # until a response starts
         header = (REQUEST_ID_HEADER.encode(), info.request_id.encode())
 
         async def send_with_id(message: Message) -> None:
@@ -102,8 +102,13 @@ class ObservabilityMiddleware:
             with structlog.contextvars.bound_contextvars(request_id=info.request_id):
                 try:
                     await self.app(scope, receive, send_with_id)
+                except BaseException:
+                    status = status or 500
+                    raise
                 finally:
-                    self._done(scope, info, status, time.perf_counter() - start)
+                    # No response at all and no error: the client went away first (499,
+                    # as nginx says), which must not count as a server error.
+                    self._done(scope, info, status or 499, time.perf_counter() - start)
         finally:
             self.metrics.in_progress.dec()
             current_request.reset(token)
@@ -128,16 +133,15 @@ class ObservabilityMiddleware:
             level = logging.DEBUG
         else:
             level = logging.INFO
-        access_log.log(
-            level,
-            "request",
-            method=info.method,
-            path=info.path,
-            status=status,
-            duration_ms=round(seconds * 1000, 2),
-            operation=info.operation or None,
-            graphql_errors=sum(info.graphql_errors.values()) or None,
-        )
+        fields = {
+            "method": info.method,
+            "path": info.path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "operation": info.operation or None,
+            "graphql_errors": sum(info.graphql_errors.values()) or None,
+        }
+        access_log.log(level, "request", **{k: v for k, v in fields.items() if v is not None})
 
 
 def _teeing(receive: Receive, info: RequestInfo) -> Receive:

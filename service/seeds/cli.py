@@ -19,7 +19,7 @@ from service.resources import data_dir
 from service.seeds.connect import connection, resolve_dsn
 from service.seeds.entries import Seeds
 from service.seeds.export import export
-from service.seeds.loader import apply_seeds
+from service.seeds.loader import apply_seeds, is_empty
 from service.seeds.parse import collect_seeds
 from service.seeds.problems import SeedError
 from service.seeds.report import LoadReport, ProgressLine
@@ -50,8 +50,14 @@ def seed() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change, then roll back.")
 @click.option("--database-url", metavar="DSN", help=_DATABASE_URL_HELP)
 @click.option("--verbose", "-v", is_flag=True, help="List every record created or updated.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load only into a record that holds nothing yet (a deployment's first start), so "
+    "a repeated run never undoes edits made through the API.",
+)
 def load_command(
-    paths: tuple[Path, ...], dry_run: bool, database_url: str | None, verbose: bool
+    paths: tuple[Path, ...], dry_run: bool, database_url: str | None, verbose: bool, if_empty: bool
 ) -> None:
     """Validate, then load."""
     try:
@@ -61,7 +67,10 @@ def load_command(
         click.echo(str(exc), err=True)
         sys.exit(1)
     settings = _settings(database_url)
-    report = _run(_load(settings, seeds, dry_run))
+    report = _run(_load(settings, seeds, dry_run, if_empty))
+    if report is None:
+        click.echo("the record is not empty: nothing loaded (--if-empty)")
+        return
     if dry_run or verbose:
         prefix = "would " if dry_run else ""
         for change in report.changes:
@@ -96,8 +105,12 @@ def export_command(output: Path, database_url: str | None) -> None:
     _run(run())
 
 
-async def _load(settings: Settings, seeds: Seeds, dry_run: bool) -> LoadReport:
+async def _load(
+    settings: Settings, seeds: Seeds, dry_run: bool, if_empty: bool
+) -> LoadReport | None:
     async with resolve_dsn(settings) as dsn, connection(dsn) as conn:
+        if if_empty and not await is_empty(conn):
+            return None
         progress = ProgressLine(sys.stderr)
         return await apply_seeds(conn, seeds, dry_run=dry_run, progress=progress)
 

@@ -116,7 +116,8 @@ async def test_editors_may_not_manage_tokens(
         assert response.status_code == 403, response.text
         assert codes(response) == {"FORBIDDEN"}
     listing = post(service, "{ tokens { name } }", **auth(editor_token))
-    assert listing.status_code == 403 and codes(listing) == {"FORBIDDEN"}
+    assert listing.status_code == 403
+    assert codes(listing) == {"FORBIDDEN"}
     assert await written(module_db_url) == before
 
 
@@ -204,12 +205,15 @@ async def test_admins_manage_tokens_over_graphql(
 
     revoked = post(
         service,
-        'mutation { revokeToken(input: {name: "app-one"}) { token { revokedAt } errors { code } } }',
+        'mutation { revokeToken(input: {name: "app-one"}) '
+        "{ token { revokedAt } errors { code } } }",
         **auth(admin_token),
     ).json()["data"]["revokeToken"]
-    assert revoked["errors"] == [] and revoked["token"]["revokedAt"] is not None
+    assert revoked["errors"] == []
+    assert revoked["token"]["revokedAt"] is not None
     after = post(service, CREATE_ACTOR, {"slug": "too-late"}, **auth(secret))
-    assert after.status_code == 401 and "revoked" in after.text
+    assert after.status_code == 401
+    assert "revoked" in after.text
     missing = post(
         service,
         'mutation { revokeToken(input: {name: "nobody"}) { errors { code } } }',
@@ -232,7 +236,8 @@ async def test_posts_a_browser_form_could_send_are_refused(
 ) -> None:
     body = json.dumps({"query": CREATE_ACTOR, "variables": {"slug": "cross-site"}})
     if content_type.startswith("multipart"):
-        body = f'--xyz\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{body}\r\n--xyz--\r\n'
+        part = 'Content-Disposition: form-data; name="operations"'
+        body = f"--xyz\r\n{part}\r\n\r\n{body}\r\n--xyz--\r\n"
     before = await written(module_db_url)
     response = httpx.post(
         f"{service.url}/graphql",
@@ -304,7 +309,8 @@ async def test_a_websocket_with_a_bad_token_is_closed(
     service: RunningService, payload: dict[str, Any]
 ) -> None:
     message, code = await _ws_exchange(service.url, payload, "{ viewer { name } }")
-    assert message is None and code == 4403
+    assert message is None
+    assert code == 4403
 
 
 # A service as production would run it for access: no anonymous reads, CORS for one
@@ -340,14 +346,16 @@ def test_without_anonymous_reads_a_token_is_needed_to_read(
     assert codes(refused) == {"UNAUTHENTICATED"}
     reader = create_token(strict_db_url, "strict-reader", "reader")
     allowed = post(strict, "{ actors { totalCount } }", **auth(reader))
-    assert allowed.status_code == 200 and "errors" not in allowed.json()
+    assert allowed.status_code == 200
+    assert "errors" not in allowed.json()
 
 
 async def test_without_anonymous_reads_an_anonymous_websocket_is_closed(
     strict: RunningService,
 ) -> None:
     message, code = await _ws_exchange(strict.url, {}, "{ viewer { name } }")
-    assert message is None and code == 4403
+    assert message is None
+    assert code == 4403
 
 
 def test_cors_lets_only_the_configured_origin_in(strict: RunningService) -> None:

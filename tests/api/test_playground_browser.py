@@ -18,9 +18,13 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
+from graphql import build_schema as parse_sdl
+from graphql import parse, validate
 
+from service.api.schema import build_schema
 from service.playground.assets import CDN_URL, DEFAULT_DIR, has_local_assets
-from service.playground.page import render_page
+from service.playground.page import example_query, render_page
+from service.settings import load_settings
 from tests.browser import Page, chromium, find_chromium
 from tests.pg import free_port
 from tests.server import ROOT, RunningService, run_service
@@ -212,3 +216,8 @@ def test_example_query_is_safe_inside_the_page() -> None:
     config = page.html.split('type="application/json">', 1)[1].split("</script>", 1)[0]
     assert "</" not in config
     assert "query RecentWarnings" in json.loads(config)["exampleQuery"]
+
+
+def test_example_query_is_valid_against_the_schema() -> None:
+    schema = parse_sdl(build_schema(load_settings({})).as_str())
+    assert validate(schema, parse(example_query())) == []

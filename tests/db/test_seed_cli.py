@@ -94,3 +94,25 @@ def test_every_command_and_option_has_help() -> None:
             if param.param_type_name == "option":
                 assert getattr(param, "help", None), f"{name} {param.name}"
     assert seed.help
+
+
+async def test_if_empty_loads_only_into_an_empty_record(db_url: str) -> None:
+    first = await _invoke("load", "--if-empty", "--database-url", db_url)
+    assert first.exit_code == 0
+    loaded = await _counts(db_url)
+    assert loaded[0] > 100
+    conn = await asyncpg.connect(db_url)
+    try:
+        # An edit made through the API after the first start...
+        await conn.execute("update actor set name = 'Edited' where slug = 'russia'")
+    finally:
+        await conn.close()
+    second = await _invoke("load", "--if-empty", "--database-url", db_url)
+    assert second.exit_code == 0
+    assert "not empty: nothing loaded" in second.stdout
+    conn = await asyncpg.connect(db_url)
+    try:
+        # ...survives a second run of the deployment's seed step.
+        assert await conn.fetchval("select name from actor where slug = 'russia'") == "Edited"
+    finally:
+        await conn.close()

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.db
 async def test_only_the_hash_of_the_secret_is_stored(pool: asyncpg.Pool) -> None:
     token, bearer = await create_token(pool, new_token_command("ci", "editor"))
     token_id, secret = parse_token(bearer) or (0, "")
-    assert bearer.startswith(f"pr_{token.id}_") and token_id == token.id
+    assert bearer.startswith(f"pr_{token.id}_")
+    assert token_id == token.id
     assert len(secret) >= 43  # 32 random bytes, base64url
     row = await pool.fetchrow("select * from api_token where id = $1", token.id)
     assert bytes(row["secret_hash"]) == hashlib.sha256(secret.encode()).digest()
@@ -76,11 +77,13 @@ async def test_last_used_is_noted_at_most_once_a_minute(pool: asyncpg.Pool) -> N
 async def test_a_revoked_token_stops_working(pool: asyncpg.Pool) -> None:
     _, bearer = await create_token(pool, new_token_command("ci", "editor"))
     token, already = await revoke_token(pool, "ci")
-    assert token.revoked_at is not None and not already
+    assert token.revoked_at is not None
+    assert not already
     with pytest.raises(Unauthenticated, match="revoked"):
         await authenticate(pool, bearer)
     again, already = await revoke_token(pool, "ci")
-    assert already and again.revoked_at == token.revoked_at
+    assert already
+    assert again.revoked_at == token.revoked_at
     with pytest.raises(NotFound):
         await revoke_token(pool, "nobody")
 
@@ -122,7 +125,8 @@ async def test_cli_create_list_revoke(db_url: str, pool: asyncpg.Pool) -> None:
     created = _cli(db_url, "create", "--name", "ci-bot", "--role", "editor")
     assert created.returncode == 0, created.stderr
     bearer = created.stdout.strip()
-    assert bearer.startswith("pr_") and "\n" not in bearer  # stdout holds the token alone
+    assert bearer.startswith("pr_")
+    assert "\n" not in bearer
     assert "shown only now" in created.stderr
     assert (await authenticate(pool, bearer)).name == "ci-bot"
 
@@ -130,11 +134,13 @@ async def test_cli_create_list_revoke(db_url: str, pool: asyncpg.Pool) -> None:
     assert listed.returncode == 0, listed.stderr
     header, line = listed.stdout.splitlines()
     assert header.split() == ["NAME", "ROLE", "CREATED", "LAST", "USED", "REVOKED"]
-    assert line.startswith("ci-bot") and "editor" in line
+    assert line.startswith("ci-bot")
+    assert "editor" in line
     assert bearer.rsplit("_", 1)[-1] not in listed.stdout
 
     revoked = _cli(db_url, "revoke", "ci-bot")
-    assert revoked.returncode == 0 and "revoked token 'ci-bot'" in revoked.stdout
+    assert revoked.returncode == 0
+    assert "revoked token 'ci-bot'" in revoked.stdout
     assert _cli(db_url, "list", "--active").stdout.splitlines()[1:] == []
     with pytest.raises(Unauthenticated):
         await authenticate(pool, bearer)
@@ -145,8 +151,10 @@ def test_cli_refuses_with_one_line(db_url: str) -> None:
     assert _cli(db_url, "create", "--name", "a", "--role", "editor").returncode == 0
     duplicate = _cli(db_url, "create", "--name", "a", "--role", "editor")
     assert duplicate.returncode == 1
-    assert "exists already" in duplicate.stderr and duplicate.stdout == ""
+    assert "exists already" in duplicate.stderr
+    assert duplicate.stdout == ""
     assert _cli(db_url, "create", "--name", "Bad Name", "--role", "editor").returncode == 2
     assert _cli(db_url, "create", "--name", "b", "--role", "root").returncode == 2
     missing = _cli(db_url, "revoke", "nobody")
-    assert missing.returncode == 1 and "no token named 'nobody'" in missing.stderr
+    assert missing.returncode == 1
+    assert "no token named 'nobody'" in missing.stderr

@@ -148,6 +148,9 @@ def test_compose_app_healthcheck_and_database(compose: dict[str, Any]) -> None:
     assert app["environment"]["DATABASE_URL"].startswith("postgresql://")
     assert "@db:5432/" in app["environment"]["DATABASE_URL"]
     assert "8000:8000" in app["ports"]
+    # Production-hardened, but a playground with its Docs pane for the local user.
+    assert app["environment"]["ENVIRONMENT"] == "production"
+    assert app["environment"]["PLAYGROUND"] == app["environment"]["INTROSPECTION"] == "true"
 
 
 def _hadolint() -> str | None:
