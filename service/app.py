@@ -17,6 +17,7 @@ from service.api.graphql_view import build_controller
 from service.api.health import live, ready
 from service.api.schema import build_schema
 from service.db import create_pool
+from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels
 from service.observability.logging import structlog_plugin
 from service.observability.metrics import Metrics, metrics_endpoint
@@ -44,9 +45,13 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         app.state.pool = await create_pool(settings, database)
+        # LISTEN needs a session of its own: a direct connection, never PgBouncer's.
+        app.state.listener = ChangeListener(settings.listen_database_url or database)
+        app.state.listener.start()
         try:
             yield
         finally:
+            await app.state.listener.stop()
             await _close_pool(app.state.pool, settings.shutdown_timeout_s)
 
     schema = build_schema(settings)
@@ -56,6 +61,8 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         context_getter=get_context,
         graphql_ide=settings.playground_enabled,
         **graphql_protection(settings),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+        ws_ping_interval_s=settings.ws_ping_interval_s,
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
     if settings.playground_enabled:

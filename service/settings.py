@@ -42,6 +42,13 @@ class Settings(
     database_url: str | None = None
     """PostgreSQL DSN (postgresql://user:pass@host:port/db). Unset: start the embedded server."""
 
+    ws_ping_interval_s: Annotated[float, msgspec.Meta(gt=0)] = 15.0
+    """Seconds between server pings on subscription websockets (keeps proxies from
+    closing idle sockets)."""
+
+    max_subscriptions_per_connection: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20
+    """Most subscriptions one websocket may run at once (more: closed with 4429)."""
+
     listen_database_url: str | None = None
     """Direct PostgreSQL DSN for the change listener (LISTEN needs a session: not through
     PgBouncer in transaction mode). Unset: DATABASE_URL."""

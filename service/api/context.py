@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 from service.access.middleware import authentication_of
 from service.access.roles import ANONYMOUS, Authentication, Caller, Role
 from service.api.loaders import Loaders
+from service.live.listener import ChangeListener
 from service.settings import Settings
 
 
@@ -28,6 +29,8 @@ class Context(BaseContext, kw_only=True):
     """Why a presented token was refused (the operation is then answered with a 401)."""
     connection_params: dict[str, object] | None = None
     """A websocket's `connection_init` payload (Strawberry fills it in)."""
+    listener: ChangeListener | None = None
+    """This process's change listener, which wakes subscriptions."""
 
     @property
     def caller(self) -> Caller:
@@ -49,7 +52,12 @@ Info = StrawberryInfo[Context, None]
 async def get_context(state: State, request: Request[Any, Any, Any]) -> Context:
     """Build the context of one request (a Litestar dependency: parameters must be typed)."""
     pool: asyncpg.Pool = state.pool
-    context = Context(pool=pool, settings=state.settings, loaders=Loaders(pool))
+    context = Context(
+        pool=pool,
+        settings=state.settings,
+        loaders=Loaders(pool),
+        listener=getattr(state, "listener", None),
+    )
     # Over HTTP the authentication middleware has read the header; over websockets the
     # token arrives later, in `connection_init` (see graphql_view.on_ws_connect).
     context.authenticate_as(authentication_of(request.scope))

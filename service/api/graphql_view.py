@@ -18,6 +18,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from service.api.guarded_view import GuardedView
+from service.api.ws_keepalive import KeepAliveTransportWSHandler
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -52,6 +53,7 @@ def build_controller(
     middleware: Sequence[Any] = (),
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
+    ws_ping_interval_s: float = 15.0,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
 
@@ -59,6 +61,7 @@ def build_controller(
         middleware: Litestar middleware of the GraphQL routes (authentication, rate limit).
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
+        ws_ping_interval_s: seconds between server pings on subscription websockets.
     """
     base = make_graphql_controller(
         schema,
@@ -69,10 +72,11 @@ def build_controller(
         allowed_origins=allowed_origins,
         max_subscriptions_per_connection=max_subscriptions_per_connection,
         keep_alive=True,
-        keep_alive_interval=15,
+        keep_alive_interval=ws_ping_interval_s,
     )
 
     class Controller(GuardedView, base):  # type: ignore[valid-type,misc]
+        graphql_transport_ws_handler_class = KeepAliveTransportWSHandler
         # The stock `response` dependency hops to a thread pool for every request.
         dependencies: ClassVar[dict[str, Any]] = {
             **base.dependencies,

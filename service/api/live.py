@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from enum import Enum
 from typing import Any
 
 import strawberry
 
 from service.api.context import Info
 from service.api.filters import ids_of
+from service.api.history import ChangeOperation
 from service.api.ids import encode_id
 from service.api.loaders import Loaders
 from service.api.nodes import load_node
@@ -24,13 +24,6 @@ from service.vocab import RecordKind
 
 # Kinds whose records appear on the timeline (a declaration: once it has an adoption date).
 TIMELINE_KINDS = ("statement", "warning", "track_update", "declaration")
-
-
-@strawberry.enum(description="What a change did.")
-class ChangeOperation(Enum):
-    CREATE = "create"
-    UPDATE = "update"
-    DELETE = "delete"
 
 
 @strawberry.type(description="A committed change of a record.")
@@ -65,7 +58,9 @@ def _after(change_id: str | None) -> int | None:
 
 
 def _listener(info: Info) -> ChangeListener:
-    listener: ChangeListener = info.context.listener
+    listener = info.context.listener
+    if listener is None:
+        raise Invalid("live updates are not available on this server")
     return listener
 
 

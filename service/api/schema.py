@@ -21,6 +21,7 @@ from service.api.errors import DomainErrorCodes
 from service.api.failures import ErrorPolicy, ProtectedSchema
 from service.api.history import HistoryQuery
 from service.api.limits import document_limits
+from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
 from service.api.round_trips import SqlRoundTrips
 from service.api.sources import SourceMutation, SourceQuery
@@ -98,7 +99,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     config = StrawberryConfig(
         batching_config={"max_operations": settings.max_operations_per_request}
     )
-    schema = ProtectedSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    schema = ProtectedSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=config,
+    )
     schema.error_policy = ErrorPolicy(
         mask_unexpected=settings.is_production,
         hide_suggestions=not settings.introspection_enabled,
