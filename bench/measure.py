@@ -60,7 +60,16 @@ class Measurement:
     cpu_ms_per_request: float | None = None
     rss_mb: float | None = None
     response_bytes: int | None = None
+    fields: int | None = None
+    """Fields in the answer's `data` (objects and values): the work a GraphQL executor does."""
     skipped: str | None = None
+
+    @property
+    def cpu_us_per_field(self) -> float | None:
+        """Server CPU per field of the answer, in microseconds."""
+        if self.cpu_ms_per_request is None or not self.fields:
+            return None
+        return 1000 * self.cpu_ms_per_request / self.fields
 
 
 class Statements:
@@ -122,6 +131,15 @@ class Statements:
         return asyncio.run(go())
 
 
+def count_fields(value: object) -> int:
+    """Keys of every object in a GraphQL answer's data (each is a field resolved)."""
+    if isinstance(value, dict):
+        return sum(1 + count_fields(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(count_fields(v) for v in value)
+    return 0
+
+
 def check(url: str, body: str, token: str | None) -> tuple[str | None, int, dict[str, object]]:
     """Send the operation once: (why it failed or None, response size, parsed response)."""
     headers = {"Content-Type": "application/json"}
@@ -155,8 +173,9 @@ def measure(
     With `log_dir`, the statements of the counted requests are listed in a file there.
     """
     result = Measurement(operation, server.name)
-    problem, size, _ = check(server.url, body.replace(wrk.UNIQUE, "check"), token)
+    problem, size, answer = check(server.url, body.replace(wrk.UNIQUE, "check"), token)
     result.response_bytes = size
+    result.fields = count_fields(answer.get("data"))
     if problem:
         result.skipped = problem
         return result

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
 
+from bench import profile
 from bench.measure import Measurement
+from bench.operations import OPERATIONS, Operation
 from bench.profile import Summary
 
 
@@ -13,7 +19,8 @@ def _num(value: float | None, digits: int = 0) -> str:
 
 
 ENGINE_HEADER = ["operation", "req/s", "p50 ms", "p99 ms", "SQL stmts/req", "round-trips",
-                 "CPU %", "CPU ms/req", "PG CPU %", "RSS MB", "resp bytes", "bad"]  # fmt: skip
+                 "CPU %", "CPU ms/req", "PG CPU %", "RSS MB", "fields", "CPU µs/field",
+                 "bad"]  # fmt: skip
 
 
 def engine_rows(measurements: Iterable[Measurement]) -> list[list[str]]:
@@ -27,7 +34,7 @@ def engine_rows(measurements: Iterable[Measurement]) -> list[list[str]]:
             m.operation, _num(m.load.rps), _num(m.load.p50_ms, 1), _num(m.load.p99_ms, 1),
             _num(m.statements_per_request, 1), _num(m.round_trips), _num(m.cpu_percent),
             _num(m.cpu_ms_per_request, 2), _num(m.db_cpu_percent), _num(m.rss_mb),
-            _num(m.response_bytes), f"{m.load.bad + m.load.socket_errors}",
+            _num(m.fields), _num(m.cpu_us_per_field, 1), f"{m.load.bad + m.load.socket_errors}",
         ])  # fmt: skip
     return rows
 
@@ -91,3 +98,70 @@ def profile_text(operation: str, summary: Summary) -> str:
     out.append("  top inclusive (our code):")
     out += [f"    {share:5.1f}%  {name}" for name, share in summary.by_inclusive[:12]]
     return "\n".join(out)
+
+
+def operations(args: argparse.Namespace) -> list[Operation]:
+    """The operations asked for with --only (all by default)."""
+    if not args.only:
+        return OPERATIONS
+    names = set(args.only.split(","))
+    return [op for op in OPERATIONS if op.name in names]
+
+
+def print_run(
+    args: argparse.Namespace,
+    machine: dict[str, str],
+    found: dict[str, str],
+    notes: dict[str, str],
+    ours: list[Measurement],
+    theirs: list[Measurement],
+) -> None:
+    """Everything a run measured, on stdout: machine, versions, settings, tables."""
+    print(
+        f"\nmachine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']}, "
+        f"Linux {machine['kernel']}"
+    )
+    print("versions: " + ", ".join(f"{k} {v}" for k, v in found.items()))
+    print(
+        f"load: {args.connections} connections, {args.warmup:g} s warm-up, "
+        f"{args.duration:g} s per operation, scale {args.scale}"
+    )
+    for key, value in notes.items():
+        print(f"{key}: {value}")
+    tables = [("our service", ENGINE_HEADER, engine_rows(ours))]
+    if theirs:
+        tables.append(("PostGraphile", ENGINE_HEADER, engine_rows(theirs)))
+        tables.append(("ours / PostGraphile", RATIO_HEADER, ratio_rows(ours, theirs)))
+    for title, header, rows in tables:
+        print(f"\n{title}\n{text_table(header, rows)}")
+    if args.markdown:
+        for title, header, rows in tables:
+            print(f"\n**{title}**\n\n{markdown_table(header, rows)}")
+    if args.profile:
+        print("\nprofiles of our service (py-spy, busy samples only)")
+        for op in operations(args):
+            raw = args.profile / f"{op.name}.txt"
+            if raw.is_file():
+                print(profile_text(op.name, profile.summarise(raw)))
+
+
+def write_json(
+    args: argparse.Namespace,
+    path: Path,
+    machine: dict[str, str],
+    found: dict[str, str],
+    notes: dict[str, str],
+    ours: list[Measurement],
+    theirs: list[Measurement],
+) -> None:
+    """The run's results as JSON (for comparing runs by script)."""
+    settings = {k: getattr(args, k) for k in ("scale", "duration", "warmup", "connections")}
+    document = {
+        "machine": machine,
+        "versions": found,
+        "notes": notes,
+        "args": settings,
+        "ours": [asdict(m) for m in ours],
+        "postgraphile": [asdict(m) for m in theirs],
+    }
+    path.write_text(json.dumps(document, indent=2, default=str))

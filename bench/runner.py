@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import platform
 import secrets
 import shutil
@@ -22,12 +21,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
 
 import httpx
-from graphql import build_client_schema, get_introspection_query, parse, validate
+from graphql import build_client_schema, get_introspection_query, parse, print_schema, validate
 
 from bench import procstat, profile, report
 from bench.database import Database, bench_database, connect, free_port, migrate
@@ -65,6 +63,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--profile", type=Path, metavar="DIR", help="py-spy our service; raw profiles go to DIR"
     )
+    parser.add_argument(
+        "--anonymous-reads",
+        action="store_true",
+        help="send reads without a token (ALLOW_ANONYMOUS_READS=true): isolates auth's cost",
+    )
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
     return parser.parse_args(argv)
@@ -80,9 +83,11 @@ def ensure_wrk() -> None:
     if wrk.available() or not shutil.which("apt-get"):
         return
     say("wrk is missing: apt-get install -y wrk")
-    done = subprocess.run(
-        ["apt-get", "install", "-y", "-q", "wrk"], capture_output=True, text=True, check=False
-    )
+    install = ["apt-get", "install", "-y", "-q", "wrk"]
+    done = subprocess.run(install, capture_output=True, text=True, check=False)
+    if done.returncode != 0:  # perhaps no package lists yet on a new machine
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)
+        done = subprocess.run(install, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         say("apt-get could not install wrk: using the Python load process instead")
 
@@ -98,8 +103,14 @@ def versions(dsn: str) -> dict[str, str]:
             await conn.close()
 
     found = {"python": platform.python_version(), "postgresql": asyncio.run(server_version())}
-    for package in ("litestar", "strawberry-graphql", "graphql-core", "asyncpg", "uvicorn",
-                    "msgspec"):  # fmt: skip
+    for package in (
+        "litestar",
+        "strawberry-graphql",
+        "graphql-core",
+        "asyncpg",
+        "uvicorn",
+        "msgspec",
+    ):
         found[package] = version(package)
     if wrk.available():
         done = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
@@ -162,19 +173,30 @@ def run_engine(
     """Every selected operation on one server."""
     load = Load(args.connections, args.duration, args.warmup)
     results = []
-    for op in selected(args):
+    for op in report.operations(args):
         if skip and op.name in skip:
             results.append(Measurement(op.name, server.name, skipped=skip[op.name]))
             continue
         profiler = _profiler(args, server, op.name) if engine == "ours" else None
+        # With --anonymous-reads only mutations carry the token.
+        sent = token if op.mutation or not args.anonymous_reads else None
         m = measure(
-            server, op.name, op.body(engine, run_id), load=load, token=token,
-            statements=statements, db_pid=db_pid, profiler=profiler, log_dir=log_dir,
-        )  # fmt: skip
+            server,
+            op.name,
+            op.body(engine, run_id),
+            load=load,
+            token=sent,
+            statements=statements,
+            db_pid=db_pid,
+            profiler=profiler,
+            log_dir=log_dir,
+        )
         results.append(m)
         if m.load:
-            say(f"  [{engine}] {op.name}: {m.load.rps:,.0f} req/s, p50 {m.load.p50_ms:.1f} ms, "
-                f"p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}")  # fmt: skip
+            say(
+                f"  [{engine}] {op.name}: {m.load.rps:,.0f} req/s, p50 {m.load.p50_ms:.1f} ms, "
+                f"p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}"
+            )
         else:
             say(f"  [{engine}] {op.name}: skipped: {m.skipped}")
     return results
@@ -190,14 +212,6 @@ def _profiler(
     return lambda seconds: profile.recording(server.pid, folder / f"{name}.txt", seconds)
 
 
-def selected(args: argparse.Namespace) -> list:  # type: ignore[type-arg]
-    """The operations asked for with --only (all by default)."""
-    if not args.only:
-        return OPERATIONS
-    names = set(args.only.split(","))
-    return [op for op in OPERATIONS if op.name in names]
-
-
 def run_ours(
     database: Database, args: argparse.Namespace, workdir: Path, run_id: str
 ) -> tuple[list[Measurement], dict[str, str]]:
@@ -209,21 +223,33 @@ def run_ours(
     if tokens_command_exists():
         token = create_token(database.dsn, f"bench-{run_id}")
         notes["auth"] = "every request sends an editor token (Authorization: Bearer)"
+        if args.anonymous_reads:
+            extra["ALLOW_ANONYMOUS_READS"] = "true"
+            notes["auth"] = "reads without a token (ALLOW_ANONYMOUS_READS=true), mutations with"
     else:
         # Production refuses anonymous reads by default; no token can be made yet.
         extra["ALLOW_ANONYMOUS_READS"] = "true"
-        notes["auth"] = ("no `python -m service tokens` command yet: anonymous reads allowed "
-                         "(ALLOW_ANONYMOUS_READS=true), mutations cannot be measured")  # fmt: skip
+        notes["auth"] = (
+            "no `python -m service tokens` command yet: anonymous reads allowed "
+            "(ALLOW_ANONYMOUS_READS=true), mutations cannot be measured"
+        )
     say("our service: round-trips from a non-production instance")
     trips = round_trips(database.dsn, workdir, token, extra, run_id)
     say("our service: production settings, one worker")
-    server = start_ours(database.dsn, free_port(), workdir, environment="production",
-                        extra_env=extra)  # fmt: skip
+    server = start_ours(
+        database.dsn, free_port(), workdir, environment="production", extra_env=extra
+    )
     try:
         results = run_engine(
-            "ours", server, args=args, run_id=run_id, token=token,
-            statements=Statements(database.dsn), db_pid=database.pid, log_dir=workdir,
-        )  # fmt: skip
+            "ours",
+            server,
+            args=args,
+            run_id=run_id,
+            token=token,
+            statements=Statements(database.dsn),
+            db_pid=database.pid,
+            log_dir=workdir,
+        )
     finally:
         stop(server)
     for m in results:
@@ -235,9 +261,12 @@ def run_ours(
 
 
 def run_postgraphile(
-    database: Database, args: argparse.Namespace, workdir: Path, run_id: str,
+    database: Database,
+    args: argparse.Namespace,
+    workdir: Path,
+    run_id: str,
     install: PostGraphileInstall,
-) -> list[Measurement]:  # fmt: skip
+) -> list[Measurement]:
     """PostGraphile on the same database, with its equivalent operations."""
 
     async def add_functions() -> None:
@@ -254,10 +283,16 @@ def run_postgraphile(
     try:
         skip = _check_documents(server, workdir)
         return run_engine(
-            "postgraphile", server, args=args, run_id=run_id, token=None,
-            statements=Statements(database.dsn), db_pid=database.pid, skip=skip,
+            "postgraphile",
+            server,
+            args=args,
+            run_id=run_id,
+            token=None,
+            statements=Statements(database.dsn),
+            db_pid=database.pid,
+            skip=skip,
             log_dir=workdir,
-        )  # fmt: skip
+        )
     finally:
         stop(server)
 
@@ -265,8 +300,6 @@ def run_postgraphile(
 def _check_documents(server: Server, workdir: Path) -> dict[str, str]:
     """Validate our PostGraphile operations against the schema it generated (introspection);
     the schema is saved beside the logs for reference."""
-    from graphql import print_schema
-
     answer = httpx.post(server.url, json={"query": get_introspection_query()}, timeout=30)
     schema = build_client_schema(answer.json()["data"])
     (workdir / "postgraphile-schema.graphql").write_text(print_schema(schema))
@@ -288,8 +321,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-run-"))
     ensure_wrk()
     machine = procstat.machine()
-    say(f"machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']}; "
-        f"logs in {workdir}")  # fmt: skip
+    say(
+        f"machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']}; "
+        f"logs in {workdir}"
+    )
     theirs: list[Measurement] = []
     install = None
     with bench_database() as database:
@@ -304,46 +339,8 @@ def main(argv: list[str] | None = None) -> int:
             theirs = run_postgraphile(database, args, workdir, run_id, install)
     if install is not None:
         shutil.rmtree(install.folder, ignore_errors=True)
-    _print_results(args, machine, found, notes, ours, theirs)
+    report.print_run(args, machine, found, notes, ours, theirs)
     if args.json:
-        args.json.write_text(json.dumps({
-            "machine": machine, "versions": found, "notes": notes, "args": {
-                "scale": args.scale, "duration": args.duration, "warmup": args.warmup,
-                "connections": args.connections},
-            "ours": [asdict(m) for m in ours], "postgraphile": [asdict(m) for m in theirs],
-        }, indent=2, default=str))  # fmt: skip
+        report.write_json(args, args.json, machine, found, notes, ours, theirs)
     say(f"done in {time.monotonic() - started:.0f} s")
     return 0
-
-
-def _print_results(
-    args: argparse.Namespace,
-    machine: dict[str, str],
-    found: dict[str, str],
-    notes: dict[str, str],
-    ours: list[Measurement],
-    theirs: list[Measurement],
-) -> None:
-    print(f"\nmachine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']}, "
-          f"Linux {machine['kernel']}")  # fmt: skip
-    print("versions: " + ", ".join(f"{k} {v}" for k, v in found.items()))
-    print(f"load: {args.connections} connections, {args.warmup:g} s warm-up, "
-          f"{args.duration:g} s per operation, scale {args.scale}")  # fmt: skip
-    for key, value in notes.items():
-        print(f"{key}: {value}")
-    tables = [("our service", report.ENGINE_HEADER, report.engine_rows(ours))]
-    if theirs:
-        tables.append(("PostGraphile", report.ENGINE_HEADER, report.engine_rows(theirs)))
-        tables.append(("ours / PostGraphile", report.RATIO_HEADER,
-                       report.ratio_rows(ours, theirs)))  # fmt: skip
-    for title, header, rows in tables:
-        print(f"\n{title}\n{report.text_table(header, rows)}")
-    if args.markdown:
-        for title, header, rows in tables:
-            print(f"\n**{title}**\n\n{report.markdown_table(header, rows)}")
-    if args.profile:
-        print("\nprofiles of our service (py-spy, busy samples only)")
-        for op in selected(args):
-            raw = args.profile / f"{op.name}.txt"
-            if raw.is_file():
-                print(report.profile_text(op.name, profile.summarise(raw)))

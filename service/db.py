@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import asyncpg
@@ -53,8 +53,14 @@ def _log_query(record: Any) -> None:
         counter.statements.append(record.query)
 
 
-async def init_connection(connection: asyncpg.Connection) -> None:
-    """Prepare a new pooled connection: JSON codecs (asyncpg returns jsonb as text otherwise)."""
+async def init_connection(connection: asyncpg.Connection, *, learn_types: bool = True) -> None:
+    """Prepare a new pooled connection: JSON codecs (asyncpg returns jsonb as text otherwise).
+
+    Args:
+        connection: the new connection.
+        learn_types: introspect the record's types now (a named prepared statement: not
+            behind PgBouncer in transaction mode, where it may land on another server).
+    """
     for typename in ("json", "jsonb"):
         await connection.set_type_codec(
             typename,
@@ -63,7 +69,8 @@ async def init_connection(connection: asyncpg.Connection) -> None:
             decoder=_json_decode,
             format="text",
         )
-    await _learn_record_types(connection)
+    if learn_types:
+        await _learn_record_types(connection)
     connection.add_query_logger(_log_query)
 
 
@@ -100,7 +107,8 @@ async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
         statement_cache_size=settings.db_statement_cache_size,
-        init=init_connection,
+        # No statement cache means PgBouncer in transaction mode: no named statements.
+        init=partial(init_connection, learn_types=settings.db_statement_cache_size > 0),
         reset=_keep_session,
         server_settings={
             "statement_timeout": str(settings.statement_timeout_ms),

@@ -18,6 +18,18 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    @property
+    def extensions(self) -> dict[str, str]:
+        """What a GraphQL error raised from this one carries in `extensions`.
+
+        graphql-core copies an original error's `extensions` into the GraphQLError, on
+        every path (queries, mutations, subscription events): one place gives the code.
+        """
+        extensions = {"code": self.code}
+        if self.field:
+            extensions["field"] = self.field
+        return extensions
+
 
 class NotFound(DomainError):
     """A referenced record does not exist."""

@@ -17,7 +17,6 @@ from service.api.context import Info
 from service.api.cost import CostLimit, PageSizes
 from service.api.declaration_mutations import DeclarationMutation
 from service.api.declaration_queries import DeclarationQuery
-from service.api.errors import DomainErrorCodes
 from service.api.failures import ErrorPolicy, ProtectedSchema
 from service.api.history import HistoryQuery
 from service.api.limits import document_limits
@@ -92,7 +91,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
         lambda: CostLimit(settings.max_query_nodes, sizes),
-        DomainErrorCodes,
     ]
     if not settings.is_production:
         extensions.append(SqlRoundTrips)

@@ -27,16 +27,17 @@ class Socket:
         await self.connection.send(json.dumps(message))
 
     async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
-        """The next message that is not a ping (pings are answered)."""
-        while True:
-            raw = await asyncio.wait_for(self.connection.recv(), timeout)
-            message: dict[str, Any] = json.loads(raw)
-            if message["type"] == "ping":
-                await self.send({"type": "pong"})
-                continue
-            if message["type"] == "pong":
-                continue
-            return message
+        """The next message that is not a ping or pong (pings are answered).
+
+        The timeout covers the whole wait: server pings do not extend it.
+        """
+        async with asyncio.timeout(timeout):
+            while True:
+                message: dict[str, Any] = json.loads(await self.connection.recv())
+                if message["type"] == "ping":
+                    await self.send({"type": "pong"})
+                elif message["type"] != "pong":
+                    return message
 
     async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
         """Start a subscription; returns its id."""
@@ -52,15 +53,16 @@ class Socket:
 
     async def next_data(self, op_id: str, timeout: float = 5.0) -> dict[str, Any]:
         """The next `next` payload's data of subscription `op_id` (errors fail the test)."""
-        while True:
-            message = await self.receive(timeout)
-            if message.get("id") != op_id:
-                continue
-            assert message["type"] == "next", message
-            payload: dict[str, Any] = message["payload"]
-            assert not payload.get("errors"), payload
-            data: dict[str, Any] = payload["data"]
-            return data
+        async with asyncio.timeout(timeout):
+            while True:
+                message = await self.receive(timeout)
+                if message.get("id") != op_id:
+                    continue
+                assert message["type"] == "next", message
+                payload: dict[str, Any] = message["payload"]
+                assert not payload.get("errors"), payload
+                data: dict[str, Any] = payload["data"]
+                return data
 
     async def collect(self, op_id: str, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
         """The next `count` events of a subscription."""

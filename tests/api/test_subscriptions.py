@@ -1,0 +1,166 @@
+"""Live updates across two service processes on one database, resumable, through outages."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+
+import asyncpg
+import pytest
+
+from tests.api.client import Client
+from tests.api.dataset import ok
+from tests.api.tokens import create_token
+from tests.api.ws import connect
+from tests.server import RunningService, run_service
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+RECORD_CHANGED = """subscription($kinds: [RecordKind!], $after: String) {
+  recordChanged(kinds: $kinds, afterChangeId: $after) {
+    changeId kind id operation version record { ... on Actor { name } } } }"""
+
+FAST_PINGS = {"WS_PING_INTERVAL_S": "0.3", "RATE_LIMIT": "0"}
+
+
+@pytest.fixture(scope="module")
+def second(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    """Another service process on the same database (a second instance)."""
+    with run_service(module_db_url, tmp_path_factory.mktemp("second"), FAST_PINGS) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def writer(service: RunningService, module_db_url: str) -> Client:
+    """An editor writing through the first instance."""
+    return Client(service.url, token=create_token(module_db_url, "live-writer", "editor"))
+
+
+def create_actor(writer: Client, slug: str) -> dict[str, str]:
+    return ok(writer.mutate("createActor", {"slug": slug, "kind": "PERSON", "name": slug}))
+
+
+async def test_a_change_on_one_instance_reaches_a_subscriber_on_the_other(
+    writer: Client, second: RunningService
+) -> None:
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]})
+        await asyncio.sleep(0.2)  # the subscription is registered before we write
+        started = time.monotonic()
+        created = await asyncio.to_thread(create_actor, writer, "live-one")
+        event = (await socket.next_data(op, timeout=1.0))["recordChanged"]
+        elapsed = time.monotonic() - started
+    assert elapsed < 1.0
+    assert event["id"] == created["id"]
+    assert event["operation"] == "CREATE"
+    assert event["kind"] == "ACTOR"
+    assert event["record"] == {"name": "live-one"}
+
+
+async def test_resuming_from_the_last_change_gets_exactly_what_was_missed(
+    writer: Client, second: RunningService
+) -> None:
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]})
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(create_actor, writer, "before-drop")
+        last_seen = (await socket.next_data(op))["recordChanged"]["changeId"]
+    # Disconnected: three changes happen meanwhile, on the other instance.
+    missed = [await asyncio.to_thread(create_actor, writer, f"missed-{i}") for i in range(3)]
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"], "after": last_seen})
+        replay = [e["recordChanged"] for e in await socket.collect(op, 3)]
+        assert await socket.silent(op, 0.5)  # nothing more, in particular no duplicate
+        live = await asyncio.to_thread(create_actor, writer, "after-resume")
+        after = (await socket.next_data(op))["recordChanged"]
+    assert [e["id"] for e in replay] == [m["id"] for m in missed]
+    ids = [int(e["changeId"]) for e in replay]
+    assert ids == sorted(ids)
+    assert ids[0] > int(last_seen)
+    assert after["id"] == live["id"]
+    assert int(after["changeId"]) > ids[-1]
+
+
+async def test_listener_killed_mid_subscription_loses_nothing(
+    writer: Client, second: RunningService, module_db_url: str
+) -> None:
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]})
+        await asyncio.sleep(0.2)
+        first = await asyncio.to_thread(create_actor, writer, "before-kill")
+        admin = await asyncpg.connect(module_db_url)
+        try:
+            killed = await admin.fetchval(
+                "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                "where application_name = 'position-record-listener'"
+                " and datname = current_database()"
+            )
+        finally:
+            await admin.close()
+        assert killed >= 2  # both instances' listeners
+        during = [await asyncio.to_thread(create_actor, writer, f"during-{i}") for i in range(3)]
+        later = await asyncio.to_thread(create_actor, writer, "after-kill")
+        events = [e["recordChanged"] for e in await socket.collect(op, 5, timeout=10)]
+    assert [e["id"] for e in events] == [first["id"], *(d["id"] for d in during), later["id"]]
+
+
+async def test_timeline_added_sends_only_matching_items(
+    writer: Client, second: RunningService
+) -> None:
+    speaker = create_actor(writer, "timeline-speaker")
+    other = create_actor(writer, "timeline-other")
+    query = """subscription($f: TimelineFilter) { timelineAdded(filter: $f) {
+        changeId entry { kind item { ... on Statement { slug } } } } }"""
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(query, {"f": {"actorIds": [speaker["id"]]}})
+        await asyncio.sleep(0.2)
+        for slug, actor in (("by-other", other), ("by-speaker", speaker)):
+            await asyncio.to_thread(
+                writer.mutate,
+                "createStatement",
+                {
+                    "slug": slug,
+                    "speakerId": actor["id"],
+                    "said": "2026-01-09",
+                    "channel": "X",
+                    "quote": "words",
+                },
+            )
+        event = (await socket.next_data(op))["timelineAdded"]
+        assert await socket.silent(op, 0.5)
+    assert event["entry"] == {"kind": "STATEMENT", "item": {"slug": "by-speaker"}}
+
+
+async def test_server_pings_keep_the_socket_alive(second: RunningService) -> None:
+    async with connect(second.url) as socket:
+        raw = await asyncio.wait_for(socket.connection.recv(), timeout=2)
+    assert '"ping"' in str(raw)
+
+
+async def test_bad_subscription_arguments_are_errors_not_crashes(second: RunningService) -> None:
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"], "after": "nope"})
+        message = await socket.receive()
+    assert message["id"] == op
+    assert message["type"] in {"next", "error"}
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    assert errors[0]["extensions"]["code"] == "INVALID"
+
+
+async def test_too_many_subscriptions_on_one_socket_are_refused(
+    writer: Client, second: RunningService
+) -> None:
+    async with connect(second.url) as socket:
+        ops = [await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]}) for _ in range(20)]
+        extra = await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]})
+        refusal = await socket.receive()
+        assert refusal["id"] == extra
+        assert refusal["type"] == "error"
+        assert refusal["payload"][0]["message"] == "Subscription limit reached"
+        # The socket and the 20 subscriptions it holds keep working.
+        created = await asyncio.to_thread(create_actor, writer, "limit-check")
+        event = (await socket.next_data(ops[0]))["recordChanged"]
+    assert event["id"] == created["id"]
