@@ -1,7 +1,7 @@
 """The example operations and the exported SDL agree with the schema the code builds.
 
 No database: `graphql/operations/*.graphql` are parsed and validated against
-`graphql/schema.graphql`, every Query and Mutation field must be used by one of them, and
+`graphql/schema.graphql`, every Query, Mutation and Subscription field must be used by one of them, and
 the SDL file must be what the code exports.
 """
 
@@ -85,13 +85,16 @@ def test_operation_is_valid_against_the_schema(path: Path, schema: GraphQLSchema
     assert text.startswith("# "), "a comment at the top says what the operation answers"
 
 
-def test_every_query_and_mutation_field_has_an_operation(schema: GraphQLSchema) -> None:
+def test_every_root_field_has_an_operation(schema: GraphQLSchema) -> None:
     used = {field for path in OPERATIONS for field in root_fields(parse(path.read_text()))}
     assert schema.query_type is not None
     assert schema.mutation_type is not None
-    expected = {(OperationType.QUERY, name) for name in schema.query_type.fields} | {
-        (OperationType.MUTATION, name) for name in schema.mutation_type.fields
-    }
+    assert schema.subscription_type is not None
+    expected = (
+        {(OperationType.QUERY, name) for name in schema.query_type.fields}
+        | {(OperationType.MUTATION, name) for name in schema.mutation_type.fields}
+        | {(OperationType.SUBSCRIPTION, name) for name in schema.subscription_type.fields}
+    )
     missing = sorted(f"{kind.value} {name}" for kind, name in expected - used)
     assert missing == [], f"no operation in graphql/operations uses: {missing}"
 
