@@ -15,7 +15,9 @@ from service.access.http import app_protection, graphql_protection
 from service.api.context import get_context
 from service.api.graphql_view import build_controller
 from service.api.health import live, ready
+from service.api.response_cache import ResponseCache
 from service.api.schema import build_schema
+from service.api.trusted_documents import DocumentRegistry, default_folders
 from service.db import create_pool
 from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels
@@ -47,6 +49,8 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         app.state.pool = await create_pool(settings, database)
         # LISTEN needs a session of its own: a direct connection, never PgBouncer's.
         app.state.listener = ChangeListener(settings.listen_database_url or database)
+        if cache is not None:
+            app.state.listener.observers.append(cache.invalidate)
         app.state.listener.start()
         try:
             yield
@@ -55,6 +59,9 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
             await _close_pool(app.state.pool, settings.shutdown_timeout_s)
 
     schema = build_schema(settings)
+    cache = (
+        ResponseCache(settings.response_cache_entries) if settings.response_cache_enabled else None
+    )
     graphql = build_controller(
         schema,
         path=GRAPHQL_PATH,
@@ -63,6 +70,9 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         **graphql_protection(settings),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         ws_ping_interval_s=settings.ws_ping_interval_s,
+        response_cache=cache,
+        trusted_documents=DocumentRegistry.load(default_folders(settings.trusted_documents_dir)),
+        trusted_only=settings.trusted_documents_only,
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
     if settings.playground_enabled:

@@ -42,6 +42,19 @@ class Settings(
     database_url: str | None = None
     """PostgreSQL DSN (postgresql://user:pass@host:port/db). Unset: start the embedded server."""
 
+    response_cache: bool | None = None
+    """Serve repeated queries from memory while the data is unchanged (exact invalidation).
+    Unset: on in production only."""
+
+    response_cache_entries: Annotated[int, msgspec.Meta(ge=1)] = 10000
+    """Most answers the response cache keeps (least recently used go first)."""
+
+    trusted_documents_only: bool = False
+    """Run only registered documents (graphql/operations and TRUSTED_DOCUMENTS_DIR)."""
+
+    trusted_documents_dir: str | None = None
+    """A folder of the deployment's own registered .graphql documents."""
+
     ws_ping_interval_s: Annotated[float, msgspec.Meta(gt=0)] = 15.0
     """Seconds between server pings on subscription websockets (keeps proxies from
     closing idle sockets)."""
@@ -150,6 +163,11 @@ class Settings(
 
     allowed_hosts: str | None = None
     """Comma-separated host names the service answers to (others get 400); unset: any."""
+
+    @property
+    def response_cache_enabled(self) -> bool:
+        """Whether the response cache is on (explicit setting, else production)."""
+        return self.is_production if self.response_cache is None else self.response_cache
 
     @property
     def is_production(self) -> bool:

@@ -17,7 +17,10 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from service.api.cached_view import CachedView
 from service.api.guarded_view import GuardedView
+from service.api.response_cache import ResponseCache
+from service.api.trusted_documents import DocumentRegistry, TrustedDocumentsView
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -54,6 +57,9 @@ def build_controller(
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
     ws_ping_interval_s: float = 15.0,
+    response_cache: ResponseCache | None = None,
+    trusted_documents: DocumentRegistry | None = None,
+    trusted_only: bool = False,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
 
@@ -62,6 +68,9 @@ def build_controller(
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
         ws_ping_interval_s: seconds between server pings on subscription websockets.
+        response_cache: serve repeated queries from this cache (None: no cache).
+        trusted_documents: documents clients may name by id instead of sending them.
+        trusted_only: refuse any document that is not registered.
     """
     base = make_graphql_controller(
         schema,
@@ -75,7 +84,9 @@ def build_controller(
         keep_alive_interval=ws_ping_interval_s,
     )
 
-    class Controller(GuardedView, base):  # type: ignore[valid-type,misc]
+    # Order matters: GuardedView checks the media type and the time first; trusted
+    # documents resolve ids before the cache keys the request.
+    class Controller(GuardedView, TrustedDocumentsView, CachedView, base):  # type: ignore[valid-type,misc]
         graphql_transport_ws_handler_class = KeepAliveTransportWSHandler
         # The stock `response` dependency hops to a thread pool for every request.
         dependencies: ClassVar[dict[str, Any]] = {
@@ -142,4 +153,7 @@ def build_controller(
     if request_max_body_size is not None:
         Controller.request_max_body_size = request_max_body_size
     Controller.request_timeout_s = request_timeout_s
+    Controller.response_cache = response_cache
+    Controller.trusted_documents = trusted_documents or DocumentRegistry({})
+    Controller.trusted_only = trusted_only
     return Controller

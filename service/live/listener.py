@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -44,6 +44,8 @@ class ChangeListener:
         self.connected = asyncio.Event()
         self.latest_change_id = 0
         self.reconnects = 0
+        self.observers: list[Callable[[int], None]] = []
+        """Called with each announced change id (the response cache empties itself)."""
 
     def start(self) -> None:
         """Start listening in the background."""
@@ -78,6 +80,8 @@ class ChangeListener:
         except (msgspec.DecodeError, KeyError, TypeError):
             change_id = 0
         self.latest_change_id = max(self.latest_change_id, int(change_id))
+        for observer in self.observers:
+            observer(self.latest_change_id)
         self._wake_all()
 
     def _on_terminate(self, conn: Any) -> None:

@@ -1,0 +1,109 @@
+"""The controller side of the response cache: which requests may use it, and how."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, ClassVar
+
+import msgspec
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from litestar import Request, Response
+
+from service.access.gate import context_refusal
+from service.api.response_cache import Entry, ResponseCache, cache_key
+from service.db import query
+
+# Root fields whose answer depends on who asks, not only on their role.
+CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
+
+
+@lru_cache(maxsize=512)
+def _parsed(document: str) -> DocumentNode | None:
+    try:
+        return parse(document)
+    except GraphQLError:
+        return None
+
+
+def is_cacheable_query(document: str, operation_name: str | None) -> bool:
+    """A query (never a mutation or subscription) that reads nothing caller-specific."""
+    parsed = _parsed(document)
+    if parsed is None:
+        return False  # Strawberry reports the syntax error
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
+        return False
+    root_fields = {
+        getattr(selection, "name", None) and selection.name.value  # type: ignore[attr-defined]
+        for selection in operations[0].selection_set.selections
+    }
+    return not (root_fields & CALLER_SPECIFIC_FIELDS)
+
+
+class _Request(msgspec.Struct):
+    """What the cache reads of a request (the wire names are camelCase)."""
+
+    query: str | None = None
+    operation_name: str | None = msgspec.field(default=None, name="operationName")
+    variables: dict[str, Any] | None = None
+    document_id: str | None = msgspec.field(default=None, name="documentId")
+    extensions: dict[str, Any] | None = None
+
+
+async def _request_of(request: Request[Any, Any, Any]) -> _Request | None:
+    if request.method == "GET":
+        params = request.query_params
+        variables = params.get("variables")
+        try:
+            decoded = msgspec.json.decode(variables) if variables else None
+        except msgspec.DecodeError:
+            return None
+        if decoded is not None and not isinstance(decoded, dict):
+            return None
+        return _Request(
+            query=params.get("query"),
+            operation_name=params.get("operationName"),
+            variables=decoded,
+            document_id=params.get("documentId"),
+        )
+    try:
+        # A batch (a JSON list) or a malformed body is left to Strawberry.
+        return msgspec.json.decode(await request.body(), type=_Request)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+class CachedView:
+    """Mixin for the GraphQL controller: serve repeated queries from the response cache."""
+
+    response_cache: ClassVar[ResponseCache | None] = None
+
+    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
+        run = super().run  # type: ignore[misc]
+        cache = self.response_cache
+        if cache is None or not isinstance(request, Request) or context is None:
+            return await run(request, context=context, root_value=root_value)
+        data = await _request_of(request)
+        document = None if data is None else self._document_of(data)  # type: ignore[attr-defined]
+        if (
+            data is None
+            or document is None
+            or not is_cacheable_query(document, data.operation_name)
+        ):
+            return await run(request, context=context, root_value=root_value)
+        if context_refusal(context) is not None:
+            return await run(request, context=context, root_value=root_value)
+        key = cache_key(context.caller_role, document, data.operation_name, data.variables)
+        version: int = await context.pool.fetchval(query("live", "latest_change_id"))
+        accept = request.headers.get("accept", "")
+        entry = cache.get(key + accept.encode(), version)
+        if entry is not None:
+            return Response(entry.body, media_type=entry.media_type, headers={"X-Cache": "hit"})
+        response = await run(request, context=context, root_value=root_value)
+        body = getattr(response, "content", None)
+        if response.status_code == 200 and isinstance(body, bytes) and b'"errors"' not in body:
+            cache.put(key + accept.encode(), Entry(version, body, str(response.media_type)))
+        response.headers["X-Cache"] = "miss"
+        return response

@@ -1,0 +1,61 @@
+"""Trusted documents: run a registered operation by its sha256; production can refuse the rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from service.api.trusted_documents import document_hash
+from tests.server import ROOT, RunningService, run_service
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+REGISTERED = (ROOT / "graphql" / "operations" / "tracks-by-status.graphql").read_text()
+HASH = document_hash(REGISTERED)
+
+
+@pytest.fixture(scope="module")
+def strict(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    env = {"TRUSTED_DOCUMENTS_ONLY": "true", "RATE_LIMIT": "0"}
+    with run_service(module_db_url, tmp_path_factory.mktemp("strict"), env) as running:
+        yield running
+
+
+def post(service: RunningService, body: dict[str, object]) -> httpx.Response:
+    return httpx.post(f"{service.url}/graphql", json=body, timeout=10)
+
+
+def test_a_registered_document_runs_by_id(service: RunningService) -> None:
+    by_text = post(service, {"query": REGISTERED})
+    by_id = post(service, {"documentId": HASH})
+    apollo = post(
+        service,
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": HASH.split(":")[1]}}},
+    )
+    assert by_text.status_code == by_id.status_code == apollo.status_code == 200
+    assert by_id.json()["data"] == by_text.json()["data"] == apollo.json()["data"]
+    over_get = httpx.get(
+        f"{service.url}/graphql",
+        params={"documentId": HASH},
+        headers={"accept": "application/json"},
+    )
+    assert over_get.json()["data"] == by_text.json()["data"]
+
+
+def test_an_unknown_document_id_is_a_clear_400(service: RunningService) -> None:
+    response = post(service, {"documentId": "sha256:" + "0" * 64})
+    assert response.status_code == 400
+    assert "unknown document" in response.text
+
+
+def test_trusted_only_refuses_any_other_document(strict: RunningService) -> None:
+    refused = post(strict, {"query": "{ actors { totalCount } }"})
+    assert refused.status_code == 400
+    assert "registered documents only" in refused.text
+    assert post(strict, {"documentId": HASH}).status_code == 200
+    # The registered text itself is trusted too.
+    assert post(strict, {"query": REGISTERED}).status_code == 200
