@@ -140,5 +140,20 @@ def schema_export(output: str | None) -> None:
         sys.stdout.write(sdl)
 
 
+@schema.command("documents")
+def schema_documents() -> None:
+    """List the registered (trusted) documents: id, then file name.
+
+    Clients send `{"documentId": "<id>"}` instead of the text; with
+    TRUSTED_DOCUMENTS_ONLY=true nothing else runs.
+    """
+    from service.api.trusted_documents import default_folders, document_hash
+
+    settings = _settings()
+    for folder in default_folders(settings.trusted_documents_dir):
+        for path in sorted(folder.glob("*.graphql")):
+            click.echo(f"{document_hash(path.read_text(encoding='utf-8'))}  {path.name}")
+
+
 main.add_command(seed)
 main.add_command(tokens)
