@@ -142,3 +142,19 @@ async def test_sigterm_finishes_in_flight_requests_and_stops_cleanly(
     assert "unexpected EOF" not in postgres_log
     assert "database system is shut down" in postgres_log
     assert json.loads(log.strip().splitlines()[-1])["event"] == "stopped"
+
+
+def test_sigkill_of_the_service_leaves_no_postgres_behind(
+    embedded_service: tuple[RunningService, Path],
+) -> None:
+    service, data = embedded_service
+    pgdata = data / "pgdata"
+    running = cluster_processes(pgdata)
+    assert running, "the service should be running its embedded PostgreSQL"
+    service.process.send_signal(signal.SIGKILL)
+    service.process.wait(timeout=5)
+    # No chance to clean up: the server's parent-death signal must stop it on its own.
+    deadline = time.monotonic() + 10
+    while cluster_processes(pgdata) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert cluster_processes(pgdata) == []
