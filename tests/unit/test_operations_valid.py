@@ -1,8 +1,8 @@
 """The example operations and the exported SDL agree with the schema the code builds.
 
 No database: `graphql/operations/*.graphql` are parsed and validated against
-`graphql/schema.graphql`, every Query, Mutation and Subscription field must be used by one of them, and
-the SDL file must be what the code exports.
+`graphql/schema.graphql`, every Query, Mutation and Subscription field must be used by one
+of them, and the SDL file must be what the code exports.
 """
 
 from __future__ import annotations
