@@ -109,6 +109,8 @@ def versions(dsn: str) -> dict[str, str]:
         "graphql-core",
         "asyncpg",
         "uvicorn",
+        "uvloop",
+        "httptools",
         "msgspec",
     ):
         found[package] = version(package)

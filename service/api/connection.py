@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 import strawberry
@@ -19,6 +20,8 @@ from service.records.paging import (
     count_rows_by_parent,
     fetch_page,
     fetch_pages_by_parent,
+    fetch_union_page,
+    union_branches,
 )
 
 T = TypeVar("T")
@@ -44,10 +47,9 @@ class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page with cursors.")
     page_info: PageInfo = strawberry.field(description="Paging state.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field(description="The items of this page.")
-    def nodes(self) -> list[T]:
-        return [edge.node for edge in self.edges]
+    # A plain value, not a resolver: Strawberry resolves plain fields on a fast path (no
+    # Info object, no argument parsing), and every list of every answer has one.
+    nodes: list[T] = strawberry.field(description="The items of this page.")
 
     @strawberry.field(description="How many items the whole list holds (all pages).")
     async def total_count(self) -> int:
@@ -63,17 +65,37 @@ class ListQuery:
         name: the query's name; its filters use $1..$n.
         to_node: builds the GraphQL object from a row.
         parent_column: for lists under a parent, the column holding the parent's id.
+        union: the query is a union of branches (`union all` lines) that top-level pages
+            cut branch by branch (paging.fetch_union_page).
+        decorate: a query of the same file adding costly columns to a page's rows only
+            (paging.fetch_page's `decorate`).
+        lateral: each parent's page is read with its own limit, through an index on the
+            parent column (paging.fetch_pages_by_parent's `lateral`). Turn it off for a
+            parent column the query computes, which no index can find.
     """
 
     feature: str
     name: str
     to_node: Callable[[Row], Any]
     parent_column: str | None = None
+    union: bool = False
+    decorate: str | None = None
+    lateral: bool = True
 
     @property
     def sql(self) -> str:
         """The query text."""
         return query(self.feature, self.name)
+
+    async def fetch_page(
+        self, executor: Any, params: Sequence[Any], order: Order, page: PageRequest, limit: int
+    ) -> Page:
+        """One top-level page of this list."""
+        if self.union:
+            branches = union_branches(self.sql)
+            return await fetch_union_page(executor, branches, params, order, page, limit)
+        decorate = None if self.decorate is None else query(self.feature, self.decorate)
+        return await fetch_page(executor, self.sql, params, order, page, limit, decorate=decorate)
 
 
 def page_request(
@@ -86,9 +108,11 @@ def page_request(
 def _to_connection(
     page: Page, to_node: Callable[[Row], Any], count: Callable[[], Awaitable[int]]
 ) -> Connection[Any]:
-    edges = [Edge(cursor=c, node=to_node(r)) for r, c in zip(page.rows, page.cursors, strict=True)]
+    nodes = [to_node(r) for r in page.rows]
+    edges = [Edge(cursor=c, node=n) for n, c in zip(nodes, page.cursors, strict=True)]
     return Connection(
         edges=edges,
+        nodes=nodes,
         page_info=PageInfo(
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
@@ -106,7 +130,7 @@ async def top_level(
     settings = info.context.settings
     limit = page.limit(settings.default_page_size, settings.max_page_size)
     pool = info.context.pool
-    rows = await fetch_page(pool, list_query.sql, params, order, page, limit)
+    rows = await list_query.fetch_page(pool, params, order, page, limit)
 
     async def count() -> int:
         return await count_rows(pool, list_query.sql, params)
@@ -149,6 +173,9 @@ async def child(
     return _to_connection(result, list_query.to_node, count)
 
 
+# Cached: `child` asks for these on every parent's list, and the closure is only needed
+# (and, being the same object, only looked up) once per loader.
+@cache
 def _pages_batch(
     list_query: ListQuery, sizes: tuple[int, int]
 ) -> Callable[..., Awaitable[list[Page]]]:
@@ -161,7 +188,15 @@ def _pages_batch(
         for (params, order, page), parents in groups.items():
             limit = page.limit(*sizes)
             pages = await fetch_pages_by_parent(
-                pool, list_query.sql, params, list_query.parent_column, parents, order, page, limit
+                pool,
+                list_query.sql,
+                params,
+                list_query.parent_column,
+                parents,
+                order,
+                page,
+                limit,
+                lateral=list_query.lateral,
             )
             for parent, result in pages.items():
                 found[(parent, params, order, page)] = result
@@ -170,6 +205,7 @@ def _pages_batch(
     return batch
 
 
+@cache
 def _counts_batch(list_query: ListQuery) -> Callable[..., Awaitable[list[int]]]:
     async def batch(pool: Any, keys: Sequence[tuple[int, tuple[Hashable, ...]]]) -> list[int]:
         groups: dict[tuple[Hashable, ...], list[int]] = defaultdict(list)

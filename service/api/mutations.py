@@ -14,7 +14,7 @@ from service.api.context import Info
 from service.api.ids import decode_id_of
 from service.dates import parse_precise_date
 from service.errors import DomainError, Invalid
-from service.history import begin_write
+from service.history import write_transaction
 from service.records import writer
 from service.records.tables import Table
 
@@ -77,8 +77,7 @@ def to_links(table: Table, command: msgspec.Struct) -> dict[str, list[int]]:
 
 async def in_transaction(info: Info, work: Callable[[asyncpg.Connection], Awaitable[R]]) -> R:
     """Run one mutation's writes in one transaction: on any error nothing is written."""
-    async with info.context.pool.acquire() as conn, conn.transaction():
-        await begin_write(conn)
+    async with info.context.pool.acquire() as conn, write_transaction(conn):
         return await work(conn)
 
 

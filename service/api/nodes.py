@@ -29,7 +29,9 @@ def by_id_batch(feature: str, name: str) -> BatchFn:
 
     async def batch(pool: Any, ids: Sequence[int]) -> list[Row | None]:
         rows = await pool.fetch(query(feature, name), list(ids))
-        found = {r["id"]: dict(r) for r in rows}
+        # asyncpg's records as they are: the `from_row` constructors only read them by
+        # column name, which a record answers as a dict would, without the copy.
+        found = {r["id"]: r for r in rows}
         return [found.get(i) for i in ids]
 
     batch.__qualname__ = f"{feature}.{name}"
@@ -46,6 +48,11 @@ async def load_row(info: Info, kind: RecordKind, record_id: int) -> Row | None:
     batch, _ = _REGISTRY[kind]
     row: Row | None = await info.context.loaders.get(batch).load(record_id)
     return row
+
+
+def node_of(kind: RecordKind, row: Row) -> Any:
+    """The GraphQL object of a row of `kind` already at hand (as a write returned it)."""
+    return _REGISTRY[kind][1](row)
 
 
 async def fresh_node(info: Info, kind: RecordKind, record_id: int) -> Any:

@@ -89,8 +89,10 @@ def _hit(row: Row) -> SearchHit:
     )
 
 
-TIMELINE = ListQuery("timeline", "timeline", timeline_entry)
-SEARCH = ListQuery("search", "search", _hit)
+# A page of the timeline reads one page of each kind (through its date index), not every
+# dated item; a search page makes excerpts for its own hits only (see the .sql files).
+TIMELINE = ListQuery("timeline", "timeline", timeline_entry, union=True)
+SEARCH = ListQuery("search", "search", _hit, decorate="search_excerpts")
 _NEWEST = Order(
     (SortKey("at", "timestamptz", True), SortKey("item_kind", "text"), SortKey("id", "bigint"))
 )

@@ -37,6 +37,9 @@ LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
 class WarningNode(Record):
     statement_db_id: strawberry.Private[int]
     repeats_warning_db_id: strawberry.Private[int | None]
+    issuers: strawberry.Private[tuple[int, int | None] | None]
+    """The statement's speaker and on-behalf-of actor, when the row carried them (the
+    warning queries join the statement anyway): `issuer` then needs no statement."""
     slug: str = strawberry.field(description="Stable human-readable key.")
     condition: str = strawberry.field(description="What triggers the consequence.")
     consequence: str = strawberry.field(description="What is threatened.")
@@ -55,6 +58,7 @@ class WarningNode(Record):
             condition=row["condition"],
             consequence=row["consequence"],
             repeats_earlier=row["repeats_earlier"],
+            issuers=(row["speaker_id"], row["on_behalf_of_id"]) if "speaker_id" in row else None,
         )
 
     @strawberry.field(description="The statement the warning was made in (speaker, date, quote).")
@@ -67,13 +71,19 @@ class WarningNode(Record):
         "`Actor.warningsIssued` also count the actor it was spoken for (see onBehalfOf)."
     )
     async def issuer(self, info: Info) -> LazyActor:
-        statement = await self.statement(info)
-        return await load_node(info, RecordKind.ACTOR, statement.speaker_db_id)
+        speaker, _ = await self._issuers(info)
+        return await load_node(info, RecordKind.ACTOR, speaker)
 
     @strawberry.field(description="On whose behalf it was issued (a state, for its ministry).")
     async def on_behalf_of(self, info: Info) -> LazyActor | None:
+        _, on_behalf_of = await self._issuers(info)
+        return await load_node(info, RecordKind.ACTOR, on_behalf_of)
+
+    async def _issuers(self, info: Info) -> tuple[int, int | None]:
+        if self.issuers is not None:
+            return self.issuers
         statement = await self.statement(info)
-        return await load_node(info, RecordKind.ACTOR, statement.on_behalf_of_db_id)
+        return statement.speaker_db_id, statement.on_behalf_of_db_id
 
     @strawberry.field(description="Who is warned.")
     async def targets(self, info: Info) -> list[LazyActor]:
@@ -106,8 +116,9 @@ _answers_batch = _pairs_batch("warning_answers")
 WARNINGS = ListQuery("warnings", "list_warnings", WarningNode.from_row)
 BY_ISSUER = ListQuery("warnings", "list_warnings_by_issuer", WarningNode.from_row, "issuer_id")
 BY_TARGET = ListQuery("warnings", "list_warnings_by_target", WarningNode.from_row, "actor_id")
+# answered_id is computed (a clause's document counts too): ranked per parent instead.
 BY_ANSWERED = ListQuery(
-    "warnings", "list_warnings_by_answered", WarningNode.from_row, "answered_id"
+    "warnings", "list_warnings_by_answered", WarningNode.from_row, "answered_id", lateral=False
 )
 IN_STATEMENT = ListQuery(
     "warnings", "list_warnings_in_statement", WarningNode.from_row, "statement_id"

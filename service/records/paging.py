@@ -2,14 +2,19 @@
 
 A list query is a plain `select` whose filters use $1..$n; paging wraps it as a subquery
 (PostgreSQL pushes the keyset predicate and the order down into it, so indexes apply).
-Cursors carry the sort values of an edge, so a page never shifts when rows are added.
+A list made of a union of branches can be paged branch by branch (`fetch_union_page`):
+each branch is cut to the page before the union is sorted. Cursors carry the sort values
+of an edge, so a page never shifts when rows are added.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, time
+from functools import cache
 from typing import Any
 
 import msgspec
@@ -98,7 +103,9 @@ def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
 
 
 def _jsonable(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
+    # isinstance, not hasattr: a failed hasattr raises and catches an AttributeError, and
+    # this runs for every sort value of every row of every page.
+    return value.isoformat() if isinstance(value, date | time) else value
 
 
 def keyset_condition(order: Order, values: list[Any], first_param: int, *, after: bool) -> str:
@@ -113,6 +120,27 @@ def keyset_condition(order: Order, values: list[Any], first_param: int, *, after
     return "(" + " or ".join(terms) + ")"
 
 
+def leading_bound(order: Order, first_param: int, *, after: bool) -> str:
+    """The keyset condition's consequence on the first sort key alone (`t.at <= $n`).
+
+    Redundant with `keyset_condition`, but a plain comparison, which PostgreSQL turns into
+    an index range; the disjunction alone it can only check row by row.
+    """
+    key = order.keys[0]
+    op = ">=" if after != key.descending else "<="
+    return f"t.{key.column} {op} (${first_param}::text)::{key.sql_type}"
+
+
+@cache
+def union_branches(sql: str) -> tuple[str, ...]:
+    """The branches of a list query written as `branch union all branch ...`, split at the
+    lines holding only `union all` (the convention of such queries: see timeline.sql)."""
+    branches = tuple(b.strip() for b in re.split(r"^union all$", sql, flags=re.MULTILINE))
+    if len(branches) < 2 or not all(branches):
+        raise ValueError("not a union of branches split by `union all` lines")
+    return branches
+
+
 def _cursor_params(values: list[Any]) -> list[str | None]:
     return [None if v is None else str(v) for v in values]
 
@@ -125,9 +153,9 @@ def _window(order: Order, page: PageRequest, n_params: int) -> tuple[list[str], 
         if cursor is None:
             continue
         values = decode_cursor(order, cursor, name)
-        conditions.append(
-            keyset_condition(order, values, n_params + len(params) + 1, after=is_after)
-        )
+        first = n_params + len(params) + 1
+        conditions.append(keyset_condition(order, values, first, after=is_after))
+        conditions.append(leading_bound(order, first, after=is_after))
         params += _cursor_params(values)
     return conditions, params, page.backwards
 
@@ -139,14 +167,49 @@ async def fetch_page(
     order: Order,
     page: PageRequest,
     limit: int,
+    *,
+    decorate: str | None = None,
 ) -> Page:
-    """One page of `base_sql` in `order` (limit + 1 rows are read to know if more exist)."""
+    """One page of `base_sql` in `order` (limit + 1 rows are read to know if more exist).
+
+    Args:
+        decorate: a query over the page's rows, named `page`, adding costly columns (such
+            as search excerpts) that are then computed for these rows only, not for every
+            row the base query ranks. It sees the same parameters.
+    """
     conditions, extra, backwards = _window(order, page, len(params))
     where = f"where {' and '.join(conditions)}" if conditions else ""
-    sql = (
-        f"select * from ({base_sql}) as t {where} "
-        f"order by {order.sql(reverse=backwards, prefix='t.')} limit {limit + 1}"
-    )
+    terms = order.sql(reverse=backwards, prefix="t.")
+    sql = f"select * from ({base_sql}) as t {where} order by {terms} limit {limit + 1}"
+    if decorate is not None:
+        sql = f"with page as ({sql}) select * from ({decorate}) as t order by {terms}"
+    rows = [dict(r) for r in await executor.fetch(sql, *params, *extra)]
+    return _finish(order, page, rows, limit, backwards)
+
+
+async def fetch_union_page(
+    executor: Executor,
+    branches: Sequence[str],
+    params: Sequence[Any],
+    order: Order,
+    page: PageRequest,
+    limit: int,
+) -> Page:
+    """One page of the union of `branches` (each a list query over the same parameters).
+
+    The same page as `fetch_page` over `branch_1 union all branch_2 ...`, but each branch
+    is windowed, ordered and cut to limit + 1 rows itself: PostgreSQL reads a page's worth
+    of each branch (through an index on its sort column) instead of every row of every
+    branch, which it would sort whole when one branch cannot be read in order.
+    """
+    conditions, extra, backwards = _window(order, page, len(params))
+    where = f"where {' and '.join(conditions)}" if conditions else ""
+    terms = order.sql(reverse=backwards, prefix="t.")
+    cut = [
+        f"(select * from ({branch}) as t {where} order by {terms} limit {limit + 1})"
+        for branch in branches
+    ]
+    sql = f"select * from ({' union all '.join(cut)}) as t order by {terms} limit {limit + 1}"
     rows = [dict(r) for r in await executor.fetch(sql, *params, *extra)]
     return _finish(order, page, rows, limit, backwards)
 
@@ -160,21 +223,41 @@ async def fetch_pages_by_parent(
     order: Order,
     page: PageRequest,
     limit: int,
+    *,
+    lateral: bool = False,
 ) -> dict[int, Page]:
-    """One page per parent in a single round-trip (row_number over each parent)."""
+    """One page per parent in a single round-trip.
+
+    Args:
+        lateral: read each parent's page with its own `limit` (a LATERAL subquery per
+            parent), which an index on (parent, sort keys) serves by reading a page's worth
+            of rows. Only for a parent column PostgreSQL can look up by index: a computed
+            one would repeat the whole base query per parent. Otherwise (default) every
+            row of every parent is ranked (row_number per parent) and cut afterwards.
+    """
     n = len(params)
     conditions, extra, backwards = _window(order, page, n + 1)
-    where = " and ".join([f"t.{parent_column} = any(${n + 1}::bigint[])", *conditions])
-    sql = (
-        f"select * from (select t.*, row_number() over (partition by t.{parent_column} "
-        f"order by {order.sql(reverse=backwards, prefix='t.')}) as _rank "
-        f"from ({base_sql}) as t where {where}) as ranked "
-        f"where _rank <= {limit + 1} order by {parent_column}, _rank"
-    )
-    grouped: dict[int, list[Row]] = {p: [] for p in parent_ids}
-    for record in await executor.fetch(sql, *params, list(parent_ids), *extra):
+    terms = order.sql(reverse=backwards, prefix="t.")
+    if lateral:
+        where = " and ".join([f"t.{parent_column} = parent.id", *conditions])
+        sql = (
+            f"select t.* from unnest(${n + 1}::bigint[]) with ordinality as parent (id, ord) "
+            f"cross join lateral (select * from ({base_sql}) as t where {where} "
+            f"order by {terms} limit {limit + 1}) as t order by parent.ord, {terms}"
+        )
+    else:
+        where = " and ".join([f"t.{parent_column} = any(${n + 1}::bigint[])", *conditions])
+        sql = (
+            f"select * from (select t.*, row_number() over (partition by t.{parent_column} "
+            f"order by {terms}) as _rank "
+            f"from ({base_sql}) as t where {where}) as ranked "
+            f"where _rank <= {limit + 1} order by {parent_column}, _rank"
+        )
+    parents = list(dict.fromkeys(parent_ids))
+    grouped: dict[int, list[Row]] = {p: [] for p in parents}
+    for record in await executor.fetch(sql, *params, parents, *extra):
         row = dict(record)
-        del row["_rank"]
+        row.pop("_rank", None)
         grouped.setdefault(row[parent_column], []).append(row)
     return {p: _finish(order, page, rows, limit, backwards) for p, rows in grouped.items()}
 

@@ -12,7 +12,7 @@ from typing import Any
 import asyncpg
 
 from service.errors import Conflict, Invalid, NotFound, StillReferenced
-from service.history import delete_record, new_record_id, record_change
+from service.history import delete_record, insert_with_new_id, record_change
 from service.records.tables import Link, Table
 from service.vocab import RecordKind
 
@@ -28,16 +28,16 @@ async def insert(
     links: Mapping[str, Sequence[int]] | None = None,
 ) -> Row:
     """Insert a record and its link sets; returns the snapshot (row + links)."""
-    await check_references(conn, table, values, links or {})
-    record_id = await new_record_id(conn, table.kind)
-    columns = ["id", *values]
-    placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
-    sql = f"insert into {table.name} ({', '.join(columns)}) values ({placeholders}) returning *"
+    links = links or {}
+    await check_references(conn, table, values, links)
+    # The global id, the row and (below) each link set: one statement each.
+    sql = insert_with_new_id(table.name, list(values))
     async with _mapped_errors(table, deleting=False):
-        row = dict(await conn.fetchrow(sql, record_id, *values.values()))
-        for name, ids in (links or {}).items():
-            await _replace_links(conn, table.links[name], record_id, ids)
-    snapshot = await _snapshot(conn, table, row)
+        row = dict(await conn.fetchrow(sql, table.kind, *values.values()))
+        for name, ids in links.items():
+            await _replace_links(conn, table.links[name], row["id"], ids)
+    # A new record has exactly the links just written: no need to read them back.
+    snapshot = _snapshot(row, {name: _link_set(links.get(name, ())) for name in table.links})
     await record_change(
         conn,
         kind=table.kind,
@@ -60,9 +60,9 @@ async def update(
     links: Mapping[str, Sequence[int]] | None = None,
 ) -> Row:
     """Update a record if it is still at `expected_version`; a stale version is a Conflict."""
-    before = await _lock(conn, table, record_id, expected_version)
-    before_snapshot = await _snapshot(conn, table, before)
-    await check_references(conn, table, values, links or {})
+    links = links or {}
+    before, before_links = await _lock(conn, table, record_id, expected_version)
+    await check_references(conn, table, values, links)
     row = before
     async with _mapped_errors(table, deleting=False):
         if values:
@@ -73,15 +73,19 @@ async def update(
             # Only links changed: the record still gets a new version.
             sql = f"update {table.name} set version = version where id = $1 returning *"
             row = dict(await conn.fetchrow(sql, record_id))
-        for name, ids in (links or {}).items():
+        for name, ids in links.items():
             await _replace_links(conn, table.links[name], record_id, ids)
-    after = await _snapshot(conn, table, row)
+    after_links = {
+        name: _link_set(links[name]) if name in links else current
+        for name, current in before_links.items()
+    }
+    after = _snapshot(row, after_links)
     if row is not before:
         await record_change(
             conn,
             kind=table.kind,
             operation="update",
-            before=before_snapshot,
+            before=_snapshot(before, before_links),
             after=after,
             actor_name=actor_name,
         )
@@ -97,8 +101,8 @@ async def delete(
     actor_name: str,
 ) -> Row:
     """Delete a record (and its citations); refused while other records point at it."""
-    before = await _lock(conn, table, record_id, expected_version)
-    snapshot = await _snapshot(conn, table, before)
+    before, before_links = await _lock(conn, table, record_id, expected_version)
+    snapshot = _snapshot(before, before_links)
     async with _mapped_errors(table, deleting=True):
         await delete_record(conn, table.kind, record_id)
     await record_change(
@@ -143,25 +147,42 @@ async def check_references(
 
 async def _lock(
     conn: asyncpg.Connection, table: Table, record_id: int, expected_version: int | None
-) -> Row:
-    found = await conn.fetchrow(f"select * from {table.name} where id = $1 for update", record_id)
+) -> tuple[Row, dict[str, list[int]]]:
+    """Lock the record's row; returns it and its link sets, read in the same statement."""
+    # Each link set as a sorted array column, named after the link (no column has its name).
+    link_arrays = "".join(
+        f", array(select l.{link.target_column} from {link.table} as l "
+        f"where l.{link.owner_column} = t.id order by 1) as {name}"
+        for name, link in table.links.items()
+    )
+    found = await conn.fetchrow(
+        f"select t.*{link_arrays} from {table.name} as t where t.id = $1 for update of t",
+        record_id,
+    )
     if found is None:
         raise NotFound(f"no {table.kind} with this id", field="id")
     row = dict(found)
+    links = {name: list(row.pop(name)) for name in table.links}
     if expected_version is not None and row["version"] != expected_version:
         raise Conflict(
             f"{table.kind} is at version {row['version']}, not {expected_version}: "
             "read it again and reapply your change",
             field="expectedVersion",
         )
-    return row
+    return row, links
 
 
 async def _replace_links(
     conn: asyncpg.Connection, link: Link, owner: int, ids: Sequence[int]
 ) -> None:
-    await conn.execute(f"delete from {link.table} where {link.owner_column} = $1", owner)
+    """Make the owner's link set exactly `ids`, in one statement.
+
+    The delete only removes links not in `ids` and the insert skips those already there,
+    so the two parts never touch the same row (both see the statement's one snapshot).
+    """
     await conn.execute(
+        f"with dropped as (delete from {link.table} where {link.owner_column} = $1 "
+        f"and {link.target_column} <> all($2::bigint[])) "
         f"insert into {link.table} ({link.owner_column}, {link.target_column}) "
         "select $1, unnest($2::bigint[]) on conflict do nothing",
         owner,
@@ -169,18 +190,15 @@ async def _replace_links(
     )
 
 
-async def _snapshot(conn: asyncpg.Connection, table: Table, row: Row) -> Row:
+def _link_set(ids: Sequence[int]) -> list[int]:
+    """A link set as stored and read back: each id once, in id order."""
+    return sorted(set(ids))
+
+
+def _snapshot(row: Row, links: Mapping[str, list[int]]) -> Row:
     """The row (without its search vector) and its link sets: what history keeps."""
     snapshot = {k: v for k, v in row.items() if k != "search"}
-    for name, link in table.links.items():
-        snapshot[name] = [
-            r[0]
-            for r in await conn.fetch(
-                f"select {link.target_column} from {link.table} "
-                f"where {link.owner_column} = $1 order by 1",
-                row["id"],
-            )
-        ]
+    snapshot.update(links)
     return snapshot
 
 

@@ -1,13 +1,29 @@
+-- Every citation query joins its source and returns the source's columns as source_*:
+-- `Citation.source` is then a plain value, with no loader and no statement of its own.
+
 -- name: citations_by_id
-select id, subject_id, source_id, quote, quote_language, field, claimed_value, note,
-       version, created_at, updated_at
-from citation where id = any($1::bigint[])
+select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.claimed_value,
+       c.note, c.version, c.created_at, c.updated_at,
+       s.slug as source_slug, s.url as source_url, s.publisher as source_publisher,
+       s.title as source_title, s.kind as source_kind, s.language as source_language,
+       s.published_at as source_published_at,
+       s.published_precision as source_published_precision,
+       s.retrieved_at as source_retrieved_at, s.version as source_version,
+       s.created_at as source_created_at, s.updated_at as source_updated_at
+from citation c join source s on s.id = c.source_id
+where c.id = any($1::bigint[])
 
 -- name: list_citations
 -- $1 field (null: every citation), $2 source ids, $3 subject ids
-select id, subject_id, source_id, quote, quote_language, field, claimed_value, note,
-       version, created_at, updated_at
-from citation
-where ($1::text is null or field = $1)
-  and ($2::bigint[] is null or source_id = any($2))
-  and ($3::bigint[] is null or subject_id = any($3))
+select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.claimed_value,
+       c.note, c.version, c.created_at, c.updated_at,
+       s.slug as source_slug, s.url as source_url, s.publisher as source_publisher,
+       s.title as source_title, s.kind as source_kind, s.language as source_language,
+       s.published_at as source_published_at,
+       s.published_precision as source_published_precision,
+       s.retrieved_at as source_retrieved_at, s.version as source_version,
+       s.created_at as source_created_at, s.updated_at as source_updated_at
+from citation c join source s on s.id = c.source_id
+where ($1::text is null or c.field = $1)
+  and ($2::bigint[] is null or c.source_id = any($2))
+  and ($3::bigint[] is null or c.subject_id = any($3))

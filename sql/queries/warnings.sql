@@ -1,7 +1,11 @@
 -- name: warnings_by_id
-select id, slug, statement_id, condition, consequence, repeats_earlier, repeats_warning_id,
-       version, created_at, updated_at
-from warning where id = any($1::bigint[])
+-- Every warning query also returns its statement's speaker_id and on_behalf_of_id: the
+-- warning's issuer, which a client then gets without loading the statement.
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.speaker_id,
+       s.on_behalf_of_id
+from warning w join statement s on s.id = w.statement_id
+where w.id = any($1::bigint[])
 
 -- name: warning_by_slug
 select id from warning where slug = $1
@@ -25,22 +29,31 @@ where ($1::bigint[] is null or s.speaker_id = any($1) or s.on_behalf_of_id = any
   and ($6::text is null or w.search @@ websearch_to_tsquery('english', $6))
 
 -- name: list_warnings_by_issuer
+-- Each warning once per issuer: its statement's speaker, and the actor it spoke for when
+-- that is another one. Two plain columns (not one computed from both), so a filter on
+-- issuer_id reaches the statement indexes on speaker_id and on_behalf_of_id.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, i.issuer_id
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id, s.speaker_id as issuer_id
 from warning w join statement s on s.id = w.statement_id
-cross join lateral (
-    select distinct x from unnest(array[s.speaker_id, s.on_behalf_of_id]) as x where x is not null
-) as i (issuer_id)
+union all
+select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id, s.on_behalf_of_id
+from warning w join statement s on s.id = w.statement_id
+where s.on_behalf_of_id <> s.speaker_id
 
 -- name: list_warnings_by_target
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, t.actor_id
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id, t.actor_id
 from warning w join statement s on s.id = w.statement_id
 join warning_target t on t.warning_id = w.id
 
 -- name: list_warnings_by_answered
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at, x.answered_id
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id, x.answered_id
 from warning w join statement s on s.id = w.statement_id
 cross join lateral (
     select a.subject_id from warning_answer a where a.warning_id = w.id
@@ -51,7 +64,8 @@ cross join lateral (
 
 -- name: list_warnings_in_statement
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       s.speaker_id, s.on_behalf_of_id
 from warning w join statement s on s.id = w.statement_id
 
 -- name: warning_targets

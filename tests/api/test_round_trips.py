@@ -16,15 +16,14 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 DEEP = """query($n: Int!) {
   actors(first: $n, filter: {kinds: [PERSON]}) { totalCount nodes {
     name
-    memberships { nodes { role organization { name } } }
+    memberships { nodes { role } }
     statements(first: 5) { totalCount nodes {
       quote said { value }
       speaker { name }
-      about { id }
       citations { nodes { quote source { publisher } } }
-      warnings { nodes { condition targets { name } answers { id } } }
+      warnings { nodes { condition consequence } }
     } }
-    stances { nodes { position subject { id } } }
+    stances { nodes { position } }
   } }
 }"""
 
@@ -110,8 +109,9 @@ def test_round_trips_do_not_grow_with_rows(client: Client, hundred_speakers: Non
     rows_1, trips_1 = round_trips(client, 1)
     rows_100, trips_100 = round_trips(client, 100)
     assert (rows_1, rows_100) == (1, 100)
+    # (No two levels of this query use the same loader: loads of two levels may share a
+    # batch or not depending on timing, which would blur the comparison by one.)
     assert trips_1 == trips_100
-    # One per level: actors, count, memberships, organisations, statements, their count,
-    # speakers, subjects, subject kinds, citations, sources, warnings, targets, target
-    # kinds, answers, stances... bounded by the query's shape, not by its rows.
-    assert trips_100 <= 20
+    # One per list or reference: actors, their count, memberships, statements, their
+    # count, speakers, citations, sources, warnings, stances: the query's shape, not its rows.
+    assert trips_100 <= 10

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from service.db import query
 from service.errors import Invalid
 from service.records.paging import (
     Order,
@@ -12,6 +13,8 @@ from service.records.paging import (
     decode_cursor,
     encode_cursor,
     keyset_condition,
+    leading_bound,
+    union_branches,
 )
 
 ORDER = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
@@ -58,3 +61,24 @@ def test_default_page_size_and_direction() -> None:
     assert PageRequest(last=5).backwards
     assert PageRequest(before="c").backwards
     assert not PageRequest(first=5, before="c").backwards
+
+
+def test_leading_bound_is_the_first_key_inclusive() -> None:
+    assert leading_bound(ORDER, 3, after=True) == "t.said_at <= ($3::text)::timestamptz"
+    assert leading_bound(ORDER, 3, after=False) == "t.said_at >= ($3::text)::timestamptz"
+    ascending = Order((SortKey("name", "text"), SortKey("id", "bigint")))
+    assert leading_bound(ascending, 1, after=True) == "t.name >= ($1::text)::text"
+
+
+def test_the_timeline_splits_into_its_four_branches() -> None:
+    branches = union_branches(query("timeline", "timeline"))
+    kinds = ["statement", "warning", "track_update", "declaration"]
+    assert len(branches) == len(kinds)
+    for branch, kind in zip(branches, kinds, strict=True):
+        assert f"select '{kind}'::text as item_kind" in branch
+        assert "\nunion all\n" not in branch
+
+
+def test_a_query_without_branches_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a union"):
+        union_branches("select 1")
