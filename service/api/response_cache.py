@@ -45,17 +45,13 @@ class ResponseCache:
         self.max_entries = max_entries
         self._entries: OrderedDict[bytes, Entry] = OrderedDict()
         self._version = 0
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: bytes, version: int) -> Entry | None:
         """The answer made at `version`, if any."""
         entry = self._entries.get(key)
         if entry is None or entry.version != version:
-            self.misses += 1
             return None
         self._entries.move_to_end(key)
-        self.hits += 1
         return entry
 
     def put(self, key: bytes, entry: Entry) -> None:

@@ -41,9 +41,7 @@ class ChangeListener:
         self._waiters: set[asyncio.Event] = set()
         self._task: asyncio.Task[None] | None = None
         self._lost = asyncio.Event()
-        self.connected = asyncio.Event()
         self.latest_change_id = 0
-        self.reconnects = 0
         self.observers: list[Callable[[int], None]] = []
         """Called with each announced change id (the response cache empties itself)."""
 
@@ -98,7 +96,6 @@ class ChangeListener:
                 self._lost.clear()
                 conn.add_termination_listener(self._on_terminate)
                 await conn.add_listener(CHANNEL, self._on_notify)
-                self.connected.set()
                 delay = self._retry_delay
                 # Whatever was committed while we were away is in the feed: re-read it.
                 self._wake_all()
@@ -110,10 +107,8 @@ class ChangeListener:
                     "change listener lost its connection: %s; retrying in %.1fs", exc, delay
                 )
             finally:
-                self.connected.clear()
                 if conn is not None and not conn.is_closed():
                     conn.terminate()
-            self.reconnects += 1
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
 
