@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
 from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request, top_level
 from service.api.context import Info
+from service.api.lazy import LazyParty, LazyStance, LazyStatement, LazyStatementOrder, LazyWarning
 from service.api.lookup import by_slug
 from service.api.nodes import by_id_batch, load_node, register
 from service.api.record import BY_CREATION, Record, record_fields
@@ -17,18 +18,7 @@ from service.dates import from_columns
 from service.records.paging import Order, SortKey
 from service.vocab import ActorKind, RecordKind
 
-if TYPE_CHECKING:
-    from service.api.declarations import Party
-    from service.api.stances import Stance
-    from service.api.statements import Statement, StatementOrder
-    from service.api.warnings import WarningNode
-
 Row = dict[str, Any]
-LazyStatement = Annotated["Statement", strawberry.lazy("service.api.statements")]
-LazyStatementOrder = Annotated["StatementOrder", strawberry.lazy("service.api.statements")]
-LazyWarning = Annotated["WarningNode", strawberry.lazy("service.api.warnings")]
-LazyStance = Annotated["Stance", strawberry.lazy("service.api.stances")]
-LazyParty = Annotated["Party", strawberry.lazy("service.api.declarations")]
 
 
 @strawberry.type(description="A state, government body, person, coalition, organisation or force.")

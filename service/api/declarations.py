@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
 from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request
 from service.api.context import Info
+from service.api.lazy import LazyActor, LazyStance, LazyStatement, LazyWarning
 from service.api.nodes import by_id_batch, load_node, register
 from service.api.record import BY_CREATION, Record, record_fields
 from service.dates import from_columns
@@ -22,17 +23,7 @@ from service.vocab import (
     RecordKind,
 )
 
-if TYPE_CHECKING:
-    from service.api.actors import Actor
-    from service.api.stances import Stance
-    from service.api.statements import Statement
-    from service.api.warnings import WarningNode
-
 Row = dict[str, Any]
-LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
-LazyStatement = Annotated["Statement", strawberry.lazy("service.api.statements")]
-LazyWarning = Annotated["WarningNode", strawberry.lazy("service.api.warnings")]
-LazyStance = Annotated["Stance", strawberry.lazy("service.api.stances")]
 
 
 @strawberry.interface(description="Something stances, statements and warnings can be about.")

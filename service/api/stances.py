@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import UNSET
@@ -11,6 +11,7 @@ from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request, top_level
 from service.api.context import Info
 from service.api.filters import ids_of
+from service.api.lazy import LazyActor, LazyStatement
 from service.api.nodes import by_id_batch, load_any, load_node, register
 from service.api.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.api.record import Record, record_fields
@@ -20,13 +21,7 @@ from service.records.paging import Order, PageRequest, SortKey
 from service.stances.models import CreateStance, UpdateStance
 from service.vocab import RecordKind, StancePosition
 
-if TYPE_CHECKING:
-    from service.api.actors import Actor
-    from service.api.statements import Statement
-
 Row = dict[str, Any]
-LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
-LazyStatement = Annotated["Statement", strawberry.lazy("service.api.statements")]
 
 
 @strawberry.type(description="An actor's position toward a document, clause or track, from a date.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -13,6 +13,7 @@ from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request, top_level
 from service.api.context import Info
 from service.api.filters import ids_of
+from service.api.lazy import LazyActor, LazyWarning
 from service.api.lookup import by_slug
 from service.api.nodes import by_id_batch, load_any, load_node, register
 from service.api.record import Record, record_fields
@@ -21,13 +22,7 @@ from service.db import query
 from service.records.paging import Order, PageRequest, SortKey
 from service.vocab import Channel, RecordKind
 
-if TYPE_CHECKING:
-    from service.api.actors import Actor
-    from service.api.warnings import WarningNode
-
 Row = dict[str, Any]
-LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
-LazyWarning = Annotated["WarningNode", strawberry.lazy("service.api.warnings")]
 
 
 @strawberry.type(description="Something an actor said: when, where, in which words, about what.")

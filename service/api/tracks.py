@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import UNSET
@@ -12,6 +12,7 @@ from service.api.common import FuzzyDate
 from service.api.connection import Connection, ListQuery, child, page_request, top_level
 from service.api.context import Info
 from service.api.declarations import Subject
+from service.api.lazy import LazyActor, LazyStatement
 from service.api.lookup import by_slug
 from service.api.nodes import by_id_batch, load_node, register
 from service.api.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
@@ -22,13 +23,7 @@ from service.records.paging import Order, SortKey
 from service.tracks.models import AddTrackUpdate, CreateTrack, UpdateTrack, UpdateTrackUpdate
 from service.vocab import RecordKind, TrackStatus
 
-if TYPE_CHECKING:
-    from service.api.actors import Actor
-    from service.api.statements import Statement
-
 Row = dict[str, Any]
-LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
-LazyStatement = Annotated["Statement", strawberry.lazy("service.api.statements")]
 
 
 @strawberry.type(description="A line of negotiation (e.g. the US-Ukraine security guarantees).")

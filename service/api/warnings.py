@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry import UNSET
@@ -12,6 +12,7 @@ from strawberry import UNSET
 from service.api.connection import Connection, ListQuery, child, page_request, top_level
 from service.api.context import Info
 from service.api.filters import ids_of
+from service.api.lazy import LazyActor
 from service.api.lookup import by_slug
 from service.api.nodes import by_id_batch, load_any, load_node, register
 from service.api.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
@@ -23,11 +24,7 @@ from service.records.paging import Order, PageRequest, SortKey
 from service.vocab import RecordKind
 from service.warnings.models import CreateWarning, UpdateWarning
 
-if TYPE_CHECKING:
-    from service.api.actors import Actor
-
 Row = dict[str, Any]
-LazyActor = Annotated["Actor", strawberry.lazy("service.api.actors")]
 
 
 @strawberry.type(
