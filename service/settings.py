@@ -49,6 +49,10 @@ class Settings(
     response_cache_entries: Annotated[int, msgspec.Meta(ge=1)] = 10000
     """Most answers the response cache keeps (least recently used go first)."""
 
+    compiled_queries: bool = True
+    """Answer the queries whose every field has SQL with one statement built by PostgreSQL
+    (service/api/compiled); off: the executor answers everything (same answers, slower)."""
+
     trusted_documents_only: bool = False
     """Run only registered documents (graphql/operations and TRUSTED_DOCUMENTS_DIR)."""
 

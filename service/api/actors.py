@@ -8,7 +8,14 @@ from typing import Any
 import strawberry
 
 from service.api.common import FuzzyDate
-from service.api.connection import Connection, ListQuery, child, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.lazy import LazyParty, LazyStance, LazyStatement, LazyStatementOrder, LazyWarning
 from service.api.lookup import by_slug
@@ -197,7 +204,7 @@ class ActorOrder(Enum):
     CREATED_ASC = "created_asc"
 
 
-_ACTOR_ORDERS = {
+ACTOR_ORDERS = {
     ActorOrder.NAME_ASC: Order((SortKey("name", "text"), SortKey("id", "bigint"))),
     ActorOrder.NAME_DESC: Order((SortKey("name", "text", True), SortKey("id", "bigint", True))),
     ActorOrder.CREATED_ASC: BY_CREATION,
@@ -234,7 +241,13 @@ class ActorQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Actor]:
-        f = filter or ActorFilter()
-        params = ([k.value for k in f.kinds] if f.kinds else None, f.country_codes, f.text)
+        read = actors_read(filter, order_by)
         page = page_request(first, after, last, before)
-        return await top_level(info, ACTORS, params, _ACTOR_ORDERS[order_by], page)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def actors_read(filter: ActorFilter | None, order_by: ActorOrder) -> ListRead:
+    """Query.actors."""
+    f = filter or ActorFilter()
+    params = ([k.value for k in f.kinds] if f.kinds else None, f.country_codes, f.text)
+    return ListRead(ACTORS, ACTOR_ORDERS[order_by], params)

@@ -98,6 +98,19 @@ class ListQuery:
         return await fetch_page(executor, self.sql, params, order, page, limit, decorate=decorate)
 
 
+@dataclass(frozen=True)
+class ListRead:
+    """What a list field reads for its arguments: the query, the order, the parameters.
+
+    Built by one function per list field, which its resolver and the query compiler
+    (service/api/compiled) both call: filters and orderings mean the same on both paths.
+    """
+
+    query: ListQuery
+    order: Order
+    params: tuple[Any, ...] = ()
+
+
 def page_request(
     first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:

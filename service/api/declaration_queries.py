@@ -7,7 +7,12 @@ from enum import Enum
 
 import strawberry
 
-from service.api.connection import Connection, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListRead,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.declarations import DECLARATIONS, PROVISIONS, Declaration, Provision
 from service.api.filters import ids_of
@@ -23,7 +28,7 @@ class DeclarationOrder(Enum):
     TITLE_ASC = "title_asc"
 
 
-_DECLARATION_ORDERS = {
+DECLARATION_ORDERS = {
     DeclarationOrder.ADOPTED_DESC: Order(
         (SortKey("sort_adopted", "timestamptz", True), SortKey("id", "bigint", True))
     ),
@@ -82,17 +87,9 @@ class DeclarationQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Declaration]:
-        f = filter or DeclarationFilter()
-        params = (
-            [k.value for k in f.kinds] if f.kinds else None,
-            [s.value for s in f.statuses] if f.statuses else None,
-            ids_of(f.party_ids, (RecordKind.ACTOR,), "partyIds"),
-            f.adopted_from,
-            f.adopted_to,
-            f.text,
-        )
+        read = declarations_read(filter, order_by)
         page = page_request(first, after, last, before)
-        return await top_level(info, DECLARATIONS, params, _DECLARATION_ORDERS[order_by], page)
+        return await top_level(info, read.query, read.params, read.order, page)
 
     @strawberry.field(description="A clause by its slug.")
     async def provision(self, info: Info, slug: str) -> Provision | None:
@@ -108,19 +105,36 @@ class DeclarationQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Provision]:
-        f = filter or ProvisionFilter()
-        params = (
-            [t.value for t in f.topics] if f.topics else None,
-            ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
-            f.text,
-        )
-        order = Order(
-            (
-                SortKey("declaration_id", "bigint"),
-                SortKey("position", "integer"),
-                SortKey("id", "bigint"),
-            )
-        )
-        return await top_level(
-            info, PROVISIONS, params, order, page_request(first, after, last, before)
-        )
+        read = provisions_read(filter)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def declarations_read(filter: DeclarationFilter | None, order_by: DeclarationOrder) -> ListRead:
+    """Query.declarations."""
+    f = filter or DeclarationFilter()
+    params = (
+        [k.value for k in f.kinds] if f.kinds else None,
+        [s.value for s in f.statuses] if f.statuses else None,
+        ids_of(f.party_ids, (RecordKind.ACTOR,), "partyIds"),
+        f.adopted_from,
+        f.adopted_to,
+        f.text,
+    )
+    return ListRead(DECLARATIONS, DECLARATION_ORDERS[order_by], params)
+
+
+BY_DOCUMENT_AND_POSITION = Order(
+    (SortKey("declaration_id", "bigint"), SortKey("position", "integer"), SortKey("id", "bigint"))
+)
+
+
+def provisions_read(filter: ProvisionFilter | None) -> ListRead:
+    """Query.provisions."""
+    f = filter or ProvisionFilter()
+    params = (
+        [t.value for t in f.topics] if f.topics else None,
+        ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+        f.text,
+    )
+    return ListRead(PROVISIONS, BY_DOCUMENT_AND_POSITION, params)

@@ -13,6 +13,8 @@ from service.access.permissions import require_role_on_every_field
 from service.access.roles import Role
 from service.api.actor_mutations import ActorMutation
 from service.api.actors import ActorQuery
+from service.api.compiled.catalog import SchemaCatalog
+from service.api.compiled.extension import CompiledQueries
 from service.api.context import Info
 from service.api.cost import CostLimit, PageSizes
 from service.api.declaration_mutations import DeclarationMutation
@@ -94,6 +96,15 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.is_production:
         extensions.append(SqlRoundTrips)
+    catalog: SchemaCatalog | None = None  # read from the schema, once it is built
+
+    def compiled_queries() -> CompiledQueries:
+        assert catalog is not None  # built below, before any request
+        return CompiledQueries(catalog, (settings.default_page_size, settings.max_page_size))
+
+    if settings.compiled_queries:
+        # Last: it runs after the limits, and answers in the executor's place.
+        extensions.append(compiled_queries)
     config = StrawberryConfig(
         batching_config={"max_operations": settings.max_operations_per_request}
     )
@@ -104,6 +115,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=extensions,
         config=config,
     )
+    if settings.compiled_queries:
+        catalog = SchemaCatalog(schema)
     schema.error_policy = ErrorPolicy(
         mask_unexpected=settings.is_production,
         hide_suggestions=not settings.introspection_enabled,

@@ -8,7 +8,13 @@ from enum import Enum
 import strawberry
 from strawberry import UNSET
 
-from service.api.connection import Connection, ListQuery, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.lookup import by_slug
 from service.api.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
@@ -68,19 +74,16 @@ class SourceQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Source]:
-        f = filter or SourceFilter()
-        params = (
-            [k.value for k in f.kinds] if f.kinds else None,
-            f.publisher,
-            f.text,
-        )
-        return await top_level(
-            info,
-            SOURCES,
-            params,
-            _SOURCE_ORDERS[order_by],
-            page_request(first, after, last, before),
-        )
+        read = sources_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def sources_read(filter: SourceFilter | None, order_by: SourceOrder) -> ListRead:
+    """Query.sources."""
+    f = filter or SourceFilter()
+    params = ([k.value for k in f.kinds] if f.kinds else None, f.publisher, f.text)
+    return ListRead(SOURCES, _SOURCE_ORDERS[order_by], params)
 
 
 @strawberry.input(description="A new source.")

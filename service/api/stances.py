@@ -8,7 +8,14 @@ import strawberry
 from strawberry import UNSET
 
 from service.api.common import FuzzyDate
-from service.api.connection import Connection, ListQuery, child, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.filters import ids_of
 from service.api.lazy import LazyActor, LazyStatement
@@ -101,15 +108,21 @@ class StanceQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Stance]:
-        f = filter or StanceFilter()
-        subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
-        params = (
-            ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-            ids_of(f.subject_ids, subject_kinds, "subjectIds"),
-            [p.value for p in f.positions] if f.positions else None,
-        )
+        read = stances_read(filter)
         page = page_request(first, after, last, before)
-        return await top_level(info, STANCES, params, BY_SINCE, page)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def stances_read(filter: StanceFilter | None) -> ListRead:
+    """Query.stances."""
+    f = filter or StanceFilter()
+    subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
+    params = (
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        ids_of(f.subject_ids, subject_kinds, "subjectIds"),
+        [p.value for p in f.positions] if f.positions else None,
+    )
+    return ListRead(STANCES, BY_SINCE, params)
 
 
 @strawberry.input(description="An actor's position toward a document, clause or track.")

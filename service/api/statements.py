@@ -10,7 +10,14 @@ from typing import Any
 import strawberry
 
 from service.api.common import FuzzyDate
-from service.api.connection import Connection, ListQuery, child, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.filters import ids_of
 from service.api.lazy import LazyActor, LazyWarning
@@ -163,16 +170,22 @@ class StatementQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Statement]:
-        f = filter or StatementFilter()
-        subject_kinds = (RecordKind.ACTOR, RecordKind.DECLARATION, RecordKind.PROVISION)
-        params = (
-            ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-            [c.value for c in f.channels] if f.channels else None,
-            ids_of(f.about_ids, (*subject_kinds, RecordKind.TRACK), "aboutIds"),
-            f.said_from,
-            f.said_to,
-            f.text,
-            f.event_codes,
-        )
+        read = statements_read(filter, order_by)
         page = page_request(first, after, last, before)
-        return await top_level(info, STATEMENTS, params, STATEMENT_ORDERS[order_by], page)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def statements_read(filter: StatementFilter | None, order_by: StatementOrder) -> ListRead:
+    """Query.statements."""
+    f = filter or StatementFilter()
+    subject_kinds = (RecordKind.ACTOR, RecordKind.DECLARATION, RecordKind.PROVISION)
+    params = (
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        [c.value for c in f.channels] if f.channels else None,
+        ids_of(f.about_ids, (*subject_kinds, RecordKind.TRACK), "aboutIds"),
+        f.said_from,
+        f.said_to,
+        f.text,
+        f.event_codes,
+    )
+    return ListRead(STATEMENTS, STATEMENT_ORDERS[order_by], params)

@@ -9,7 +9,13 @@ from typing import Annotated, Any
 import strawberry
 
 from service.api.common import FuzzyDate
-from service.api.connection import Connection, ListQuery, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.declarations import Declaration
 from service.api.filters import ids_of
@@ -136,6 +142,12 @@ class TimelineOrder(Enum):
     OLDEST_FIRST = "oldest_first"
 
 
+def timeline_read(filter: TimelineFilter | None, order_by: TimelineOrder) -> ListRead:
+    """Query.timeline."""
+    order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
+    return ListRead(TIMELINE, order, timeline_params(filter or TimelineFilter()))
+
+
 @strawberry.type
 class TimelineQuery:
     @strawberry.field(
@@ -151,11 +163,9 @@ class TimelineQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[TimelineEntry]:
-        params = timeline_params(filter or TimelineFilter())
-        order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
-        return await top_level(
-            info, TIMELINE, params, order, page_request(first, after, last, before)
-        )
+        read = timeline_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
 
     @strawberry.field(description="Full-text search across kinds, best match first.")
     async def search(
@@ -168,9 +178,13 @@ class TimelineQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[SearchHit]:
-        if not text.strip() or len(text) > 500:
-            raise Invalid("`text` must hold 1 to 500 characters", field="text")
-        params = (text, [k.value for k in kinds] if kinds else None)
-        return await top_level(
-            info, SEARCH, params, _BEST, page_request(first, after, last, before)
-        )
+        read = search_read(text, kinds)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def search_read(text: str, kinds: list[RecordKind] | None) -> ListRead:
+    """Query.search (Invalid for an empty or overlong text)."""
+    if not text.strip() or len(text) > 500:
+        raise Invalid("`text` must hold 1 to 500 characters", field="text")
+    return ListRead(SEARCH, _BEST, (text, [k.value for k in kinds] if kinds else None))

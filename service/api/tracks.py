@@ -9,7 +9,14 @@ import strawberry
 from strawberry import UNSET
 
 from service.api.common import FuzzyDate
-from service.api.connection import Connection, ListQuery, child, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.declarations import Subject
 from service.api.lazy import LazyActor, LazyStatement
@@ -133,10 +140,9 @@ class TrackQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Track]:
-        f = filter or TrackFilter()
-        params = ([s.value for s in f.statuses] if f.statuses else None, f.text)
+        read = tracks_read(filter)
         page = page_request(first, after, last, before)
-        return await top_level(info, TRACKS, params, BY_NAME, page)
+        return await top_level(info, read.query, read.params, read.order, page)
 
     @strawberry.field(description="Status updates across tracks, oldest first.")
     async def track_updates(
@@ -150,9 +156,26 @@ class TrackQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[TrackUpdate]:
-        params = ([s.value for s in statuses] if statuses else None, reported_from, reported_to)
+        read = track_updates_read(statuses, reported_from, reported_to)
         page = page_request(first, after, last, before)
-        return await top_level(info, UPDATES, params, OLDEST_FIRST, page)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def tracks_read(filter: TrackFilter | None) -> ListRead:
+    """Query.tracks."""
+    f = filter or TrackFilter()
+    params = ([s.value for s in f.statuses] if f.statuses else None, f.text)
+    return ListRead(TRACKS, BY_NAME, params)
+
+
+def track_updates_read(
+    statuses: list[TrackStatus] | None,
+    reported_from: datetime | None,
+    reported_to: datetime | None,
+) -> ListRead:
+    """Query.trackUpdates."""
+    params = ([s.value for s in statuses] if statuses else None, reported_from, reported_to)
+    return ListRead(UPDATES, OLDEST_FIRST, params)
 
 
 @strawberry.input(description="A new negotiation track.")

@@ -9,7 +9,14 @@ from typing import Any
 import strawberry
 from strawberry import UNSET
 
-from service.api.connection import Connection, ListQuery, child, page_request, top_level
+from service.api.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.api.context import Info
 from service.api.filters import ids_of
 from service.api.lazy import LazyActor
@@ -179,18 +186,24 @@ class WarningQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[WarningNode]:
-        f = filter or WarningFilter()
-        answer_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION)
-        params = (
-            ids_of(f.issuer_ids, (RecordKind.ACTOR,), "issuerIds"),
-            ids_of(f.target_ids, (RecordKind.ACTOR,), "targetIds"),
-            ids_of(f.answers_ids, answer_kinds, "answersIds"),
-            f.said_from,
-            f.said_to,
-            f.text,
-        )
+        read = warnings_read(filter)
         page = page_request(first, after, last, before)
-        return await top_level(info, WARNINGS, params, NEWEST_FIRST, page)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def warnings_read(filter: WarningFilter | None) -> ListRead:
+    """Query.warnings."""
+    f = filter or WarningFilter()
+    answer_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION)
+    params = (
+        ids_of(f.issuer_ids, (RecordKind.ACTOR,), "issuerIds"),
+        ids_of(f.target_ids, (RecordKind.ACTOR,), "targetIds"),
+        ids_of(f.answers_ids, answer_kinds, "answersIds"),
+        f.said_from,
+        f.said_to,
+        f.text,
+    )
+    return ListRead(WARNINGS, NEWEST_FIRST, params)
 
 
 @strawberry.input(description="A warning made in a statement.")

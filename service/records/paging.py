@@ -13,7 +13,7 @@ import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
@@ -105,7 +105,15 @@ def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
 def _jsonable(value: Any) -> Any:
     # isinstance, not hasattr: a failed hasattr raises and catches an AttributeError, and
     # this runs for every sort value of every row of every page.
-    return value.isoformat() if isinstance(value, date | time) else value
+    if isinstance(value, date | time):
+        # asyncpg reads timestamptz -infinity and infinity (the sort key of undated rows)
+        # as the naive datetime.min and max: their names are what PostgreSQL reads back.
+        if value is datetime.min or value == datetime.min:
+            return "-infinity"
+        if value == datetime.max:
+            return "infinity"
+        return value.isoformat()
+    return value
 
 
 def keyset_condition(order: Order, values: list[Any], first_param: int, *, after: bool) -> str:
@@ -145,7 +153,9 @@ def _cursor_params(values: list[Any]) -> list[str | None]:
     return [None if v is None else str(v) for v in values]
 
 
-def _window(order: Order, page: PageRequest, n_params: int) -> tuple[list[str], list[Any], bool]:
+def keyset_window(
+    order: Order, page: PageRequest, n_params: int
+) -> tuple[list[str], list[Any], bool]:
     """Keyset conditions and their parameters for after/before."""
     conditions: list[str] = []
     params: list[Any] = []
@@ -177,7 +187,7 @@ async def fetch_page(
             as search excerpts) that are then computed for these rows only, not for every
             row the base query ranks. It sees the same parameters.
     """
-    conditions, extra, backwards = _window(order, page, len(params))
+    conditions, extra, backwards = keyset_window(order, page, len(params))
     where = f"where {' and '.join(conditions)}" if conditions else ""
     terms = order.sql(reverse=backwards, prefix="t.")
     sql = f"select * from ({base_sql}) as t {where} order by {terms} limit {limit + 1}"
@@ -202,7 +212,7 @@ async def fetch_union_page(
     of each branch (through an index on its sort column) instead of every row of every
     branch, which it would sort whole when one branch cannot be read in order.
     """
-    conditions, extra, backwards = _window(order, page, len(params))
+    conditions, extra, backwards = keyset_window(order, page, len(params))
     where = f"where {' and '.join(conditions)}" if conditions else ""
     terms = order.sql(reverse=backwards, prefix="t.")
     cut = [
@@ -236,7 +246,7 @@ async def fetch_pages_by_parent(
             row of every parent is ranked (row_number per parent) and cut afterwards.
     """
     n = len(params)
-    conditions, extra, backwards = _window(order, page, n + 1)
+    conditions, extra, backwards = keyset_window(order, page, n + 1)
     terms = order.sql(reverse=backwards, prefix="t.")
     if lateral:
         where = " and ".join([f"t.{parent_column} = parent.id", *conditions])

@@ -10,6 +10,7 @@ may be left.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import signal
@@ -30,7 +31,9 @@ from tests.server import RunningService, run_service
 pytestmark = [pytest.mark.slow]
 
 CLIENTS = 32
-LOAD_BEFORE_SIGTERM_S = 1.0
+# SIGTERM comes once the server is under load: every client answered at least once
+# (a fixed delay is too short when a slow machine warms up 32 connections at once).
+LOAD_WITHIN_S = 15.0
 EXIT_WITHIN_S = 10.0
 # Requests that use the pool (readiness) and the GraphQL executor (introspection is a few
 # milliseconds of work): both must finish while the server shuts down.
@@ -49,6 +52,8 @@ class Tally:
     refused: int = 0
     broken: list[str] = field(default_factory=list)
     sigterm_at: float | None = None
+    loaded: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set once as many requests were answered as there are clients."""
 
 
 @pytest.fixture
@@ -97,6 +102,8 @@ async def _client(service: RunningService, number: int, tally: Tally) -> None:
                 tally.broken.append(f"{path}: status {response.status_code}")
                 return
             tally.answered += 1
+            if tally.answered >= CLIENTS:
+                tally.loaded.set()
             if tally.sigterm_at is not None:
                 tally.answered_after_sigterm += 1
 
@@ -117,7 +124,8 @@ async def test_sigterm_finishes_in_flight_requests_and_stops_cleanly(
     service, data = embedded_service
     tally = Tally()
     clients = [asyncio.create_task(_client(service, n, tally)) for n in range(CLIENTS)]
-    await asyncio.sleep(LOAD_BEFORE_SIGTERM_S)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(tally.loaded.wait(), LOAD_WITHIN_S)
     assert tally.answered > 0, "no request was answered before SIGTERM"
 
     tally.sigterm_at = time.monotonic()

@@ -1,4 +1,7 @@
-"""A generated seed of thousands of records: one transaction, progress, summary, speed."""
+"""A generated seed of thousands of records: one transaction, progress, summary.
+
+The load time is printed, not asserted: timings belong to the benchmark (bench/), and a
+busy machine would fail a time limit that says nothing about the code."""
 
 from __future__ import annotations
 
@@ -57,7 +60,6 @@ async def test_large_seed_loads_in_one_transaction(pool: asyncpg.Pool, tmp_path:
     assert any(line.split()[:2] == ["statement", str(STATEMENTS)] for line in table.splitlines())
     assert "total" in table
     print(f"\n{table}\nloaded {total} records in {elapsed:.2f} s")
-    assert elapsed < 10
 
     started = time.perf_counter()
     again = await load_seeds(pool, [tmp_path])
