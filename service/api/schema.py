@@ -14,7 +14,7 @@ from service.access.roles import Role
 from service.api.actor_mutations import ActorMutation
 from service.api.actors import ActorQuery
 from service.api.compiled.catalog import SchemaCatalog
-from service.api.compiled.extension import CompiledQueries
+from service.api.compiled.extension import CompiledQueries, QueryCompiler
 from service.api.context import Info
 from service.api.cost import CostLimit, PageSizes
 from service.api.declaration_mutations import DeclarationMutation
@@ -96,11 +96,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.is_production:
         extensions.append(SqlRoundTrips)
-    catalog: SchemaCatalog | None = None  # read from the schema, once it is built
+    compiler: QueryCompiler | None = None  # reads the schema, once it is built
 
     def compiled_queries() -> CompiledQueries:
-        assert catalog is not None  # built below, before any request
-        return CompiledQueries(catalog, (settings.default_page_size, settings.max_page_size))
+        assert compiler is not None  # built below, before any request
+        return CompiledQueries(compiler)
 
     if settings.compiled_queries:
         # Last: it runs after the limits, and answers in the executor's place.
@@ -116,7 +116,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=config,
     )
     if settings.compiled_queries:
-        catalog = SchemaCatalog(schema)
+        compiler = QueryCompiler(SchemaCatalog(schema), (sizes.default, sizes.maximum))
     schema.error_policy = ErrorPolicy(
         mask_unexpected=settings.is_production,
         hide_suggestions=not settings.introspection_enabled,

@@ -31,6 +31,7 @@ from bench.gen.load import generate
 from bench.gen.scale import SCALES
 from service.api.compiled.catalog import OBJECTS, ROOTS, SchemaCatalog
 from service.api.compiled.compiler import NotCompilable, compile_operation
+from service.api.compiled.extension import QueryCompiler
 from service.api.context import Context
 from service.api.loaders import Loaders
 from service.api.schema import build_schema
@@ -378,3 +379,26 @@ async def test_compilation_off_leaves_everything_to_the_executor(pool: asyncpg.P
     executed = await run(EXECUTED, pool, EXECUTOR_ONLY, document)
     assert compiled[:2] == executed[:2]
     assert (compiled[2], executed[2]) == (1, 2)
+
+
+def test_statements_are_kept_per_document_operation_and_variables() -> None:
+    compiler = QueryCompiler(CATALOG, PAGE_SIZES, entries=2)
+    text = "query Page($first: Int) { warnings(first: $first) { nodes { slug } } }"
+    document = parse(text)
+    two = compiler.statement(document, text, "Page", {"first": 2})
+    assert two is not None
+    assert compiler.statement(document, text, "Page", {"first": 2}) is two
+    three = compiler.statement(document, text, "Page", {"first": 3})
+    assert three is not None
+    assert three[0] != two[0]  # the page size is part of the statement
+    compiler.statement(document, text, "Page", {"first": 4})  # the oldest one goes
+    again = compiler.statement(document, text, "Page", {"first": 2})
+    assert again == two
+    assert again is not two
+
+
+def test_what_cannot_be_compiled_is_remembered_as_such() -> None:
+    compiler = QueryCompiler(CATALOG, PAGE_SIZES)
+    text = "{ changes(first: 2) { nodes { id } } }"
+    assert compiler.statement(parse(text), text, None, None) is None
+    assert list(compiler._statements.values()) == [None]

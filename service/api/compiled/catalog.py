@@ -294,6 +294,7 @@ class SchemaCatalog:
 
     def __init__(self, schema: strawberry.Schema) -> None:
         """Read the types of `schema`."""
+        self.schema = schema._schema
         self._scalars = schema.schema_converter.scalar_registry
         self._config = schema.config
         self._fields: dict[tuple[str, str], FieldSql] = {}

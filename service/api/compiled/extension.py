@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
-from graphql import ExecutionResult, OperationType
+import msgspec
+from graphql import DocumentNode, ExecutionResult, OperationType
 from graphql.execution import Executor
 from strawberry.extensions import SchemaExtension
 
@@ -14,6 +17,79 @@ from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.compiler import NotCompilable, compile_operation
 
 log = logging.getLogger(__name__)
+
+Statement = tuple[str, list[Any]]
+
+
+class QueryCompiler:
+    """Compiles operations of one schema, and remembers the statements it made.
+
+    A statement depends on the document, the operation and the variables only (not on
+    the caller or the data), so it is kept per (query text, operation name, variables),
+    least recently used first out, as PostGraphile keeps its operation plans. A
+    document it cannot compile is remembered too: it goes to the executor at once.
+    """
+
+    def __init__(
+        self, catalog: SchemaCatalog, page_sizes: tuple[int, int], entries: int = 1000
+    ) -> None:
+        """The schema's catalog, page sizes as the resolvers apply them (default, max),
+        and how many statements to keep."""
+        self.catalog = catalog
+        self.page_sizes = page_sizes
+        self.entries = entries
+        self._statements: OrderedDict[tuple[str, str | None, bytes], Statement | None] = (
+            OrderedDict()
+        )
+        self._encode = msgspec.json.Encoder(order="deterministic").encode
+
+    def statement(
+        self,
+        document: DocumentNode,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> Statement | None:
+        """The statement answering the operation, or None when the executor must."""
+        if query is None:
+            return self._compile(document, operation_name, variables)
+        try:
+            key = (query, operation_name, self._encode(variables))
+        except (TypeError, msgspec.EncodeError):
+            return self._compile(document, operation_name, variables)
+        if key in self._statements:
+            self._statements.move_to_end(key)
+            return self._statements[key]
+        statement = self._compile(document, operation_name, variables)
+        self._statements[key] = statement
+        if len(self._statements) > self.entries:
+            self._statements.popitem(last=False)
+        return statement
+
+    def _compile(
+        self,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+    ) -> Statement | None:
+        schema = self.catalog.schema
+        executor = Executor.build(
+            schema, document, raw_variable_values=variables, operation_name=operation_name
+        )
+        if isinstance(executor, list) or executor.operation.operation != OperationType.QUERY:
+            return None  # errors in the variables, or not a query: the executor says so
+        try:
+            return compile_operation(
+                schema,
+                self.catalog,
+                executor.fragments,
+                executor.operation,
+                executor.variable_values,
+                self.page_sizes,
+            )
+        except NotCompilable as reason:
+            log.debug("executor answers %s: %s", operation_name, reason)
+            return None
 
 
 class CompiledQueries(SchemaExtension):
@@ -25,10 +101,9 @@ class CompiledQueries(SchemaExtension):
     executor.
     """
 
-    def __init__(self, catalog: SchemaCatalog, page_sizes: tuple[int, int]) -> None:
-        """The schema's catalog, and page sizes as the resolvers apply them (default, max)."""
-        self.catalog = catalog
-        self.page_sizes = page_sizes
+    def __init__(self, compiler: QueryCompiler) -> None:
+        """Compile with `compiler` (one per schema: it keeps the statements)."""
+        self.compiler = compiler
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -40,27 +115,13 @@ class CompiledQueries(SchemaExtension):
 
     async def _answer(self) -> ExecutionResult | None:
         context = self.execution_context
-        schema = context.schema._schema
-        executor = Executor.build(
-            schema,
-            context.graphql_document,  # type: ignore[arg-type]
-            raw_variable_values=context.variables,
-            operation_name=context.operation_name,
+        assert context.graphql_document is not None
+        statement = self.compiler.statement(
+            context.graphql_document, context.query, context.operation_name, context.variables
         )
-        if isinstance(executor, list) or executor.operation.operation != OperationType.QUERY:
-            return None  # errors in the variables, or not a query: the executor says so
-        try:
-            sql, params = compile_operation(
-                schema,
-                self.catalog,
-                executor.fragments,
-                executor.operation,
-                executor.variable_values,
-                self.page_sizes,
-            )
-        except NotCompilable as reason:
-            log.debug("executor answers %s: %s", context.operation_name, reason)
+        if statement is None:
             return None
+        sql, params = statement
         try:
             data = await context.context.pool.fetchval(sql, *params)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
