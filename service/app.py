@@ -12,6 +12,7 @@ from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 
 from service.access.http import app_protection, graphql_protection
+from service.access.token_cache import TokenCache
 from service.api.context import get_context
 from service.api.graphql_view import build_controller
 from service.api.health import live, ready
@@ -51,6 +52,10 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         app.state.listener = ChangeListener(settings.listen_database_url or database)
         if cache is not None:
             app.state.listener.observers.append(cache.invalidate)
+        if settings.token_cache_s > 0:
+            app.state.token_cache = TokenCache(settings.token_cache_s)
+            app.state.listener.token_observers.append(app.state.token_cache.tokens_changed)
+            app.state.listener.listening_observers.append(app.state.token_cache.listening)
         app.state.listener.start()
         try:
             yield

@@ -130,6 +130,10 @@ class Settings(
     shutdown_timeout_s: Positive = 10
     """Seconds in-flight requests get to finish after SIGTERM before they are cancelled."""
 
+    token_cache_s: Annotated[int, msgspec.Meta(ge=0, le=3600)] = 60
+    """Seconds a verified token is trusted without a lookup, while revocations are heard
+    (NOTIFY); a revoked token is refused at once all the same. 0: look up every request."""
+
     allow_anonymous_reads: bool | None = None
     """Queries without a token are answered; unset: on unless production (mutations always
     need an editor token)."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from service.access.roles import NOBODY, Authentication
+from service.access.token_cache import TokenCache
 from service.access.tokens import authenticate
 from service.errors import Unauthenticated
 
@@ -48,20 +49,24 @@ def token_of_init_payload(payload: Mapping[str, object] | None) -> str | None:
     return token
 
 
-async def authenticate_token(executor: Executor, token: str | None) -> Authentication:
+async def authenticate_token(
+    executor: Executor, token: str | None, cache: TokenCache | None = None
+) -> Authentication:
     """Who a (possibly absent) token stands for; a bad token becomes a `problem`."""
     if token is None:
         return NOBODY
     try:
-        return Authentication(caller=await authenticate(executor, token))
+        return Authentication(caller=await authenticate(executor, token, cache))
     except Unauthenticated as exc:
         return Authentication(problem=exc.message)
 
 
-async def authenticate_header(executor: Executor, authorization: str | None) -> Authentication:
+async def authenticate_header(
+    executor: Executor, authorization: str | None, cache: TokenCache | None = None
+) -> Authentication:
     """Who an Authorization header stands for."""
     try:
         token = bearer_token(authorization)
     except Unauthenticated as exc:
         return Authentication(problem=exc.message)
-    return await authenticate_token(executor, token)
+    return await authenticate_token(executor, token, cache)

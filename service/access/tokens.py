@@ -16,6 +16,7 @@ import asyncpg
 import msgspec
 
 from service.access.roles import Caller, Role
+from service.access.token_cache import TokenCache
 from service.db import query
 from service.errors import Conflict, Invalid, NotFound, Unauthenticated
 
@@ -126,8 +127,11 @@ async def revoke_token(conn: Executor, name: str) -> tuple[ApiToken, bool]:
     return _token(row), bool(row["already_revoked"])
 
 
-async def authenticate(executor: Executor, token: str) -> Caller:
+async def authenticate(executor: Executor, token: str, cache: TokenCache | None = None) -> Caller:
     """The caller a bearer token stands for (its last use noted, once a minute at most).
+
+    Args:
+        cache: tokens verified recently (no lookup for them), and where to note this one.
 
     Raises:
         Unauthenticated: the token is malformed, unknown, or revoked.
@@ -137,9 +141,14 @@ async def authenticate(executor: Executor, token: str) -> Caller:
         raise Unauthenticated(f"not a Position Record token (they start with {PREFIX!r})")
     token_id, secret = parsed
     digest = hash_secret(secret)
+    if cache is not None and (known := cache.get((token_id, digest))) is not None:
+        return known
     row = await executor.fetchrow(query("tokens", "authenticate_token"), token_id, digest)
     if row is None or not hmac.compare_digest(bytes(row["secret_hash"]), digest):
         raise Unauthenticated("unknown token")
     if row["revoked_at"] is not None:
         raise Unauthenticated(f"token {row['name']!r} was revoked")
-    return Caller(name=row["name"], role=Role(row["role"]))
+    caller = Caller(name=row["name"], role=Role(row["role"]))
+    if cache is not None:
+        cache.put((token_id, digest), caller)
+    return caller

@@ -12,6 +12,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from service.access.middleware import authentication_of
 from service.access.roles import ANONYMOUS, Authentication, Caller, Role
+from service.access.token_cache import TokenCache
 from service.api.loaders import Loaders
 from service.live.listener import ChangeListener
 from service.settings import Settings
@@ -31,6 +32,8 @@ class Context(BaseContext, kw_only=True):
     """A websocket's `connection_init` payload (Strawberry fills it in)."""
     listener: ChangeListener | None = None
     """This process's change listener, which wakes subscriptions."""
+    token_cache: TokenCache | None = None
+    """Tokens this process verified recently (a revoke here empties it at once)."""
 
     @property
     def caller(self) -> Caller:
@@ -57,6 +60,7 @@ async def get_context(state: State, request: Request[Any, Any, Any]) -> Context:
         settings=state.settings,
         loaders=Loaders(pool),
         listener=getattr(state, "listener", None),
+        token_cache=getattr(state, "token_cache", None),
     )
     # Over HTTP the authentication middleware has read the header; over websockets the
     # token arrives later, in `connection_init` (see graphql_view.on_ws_connect).

@@ -126,8 +126,8 @@ async def _ws_authentication(context: Any) -> Authentication:
     except Unauthenticated as exc:
         return Authentication(problem=exc.message)
     if token is not None:
-        return await authenticate_token(context.pool, token)
+        return await authenticate_token(context.pool, token, context.token_cache)
     # Non-browser clients may authenticate the handshake like any HTTP request.
     websocket = context.websocket
     header = None if websocket is None else websocket.headers.get("authorization")
-    return await authenticate_header(context.pool, header)
+    return await authenticate_header(context.pool, header, context.token_cache)

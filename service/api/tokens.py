@@ -135,4 +135,7 @@ class TokenMutation:
         revoked, errors = await attempt(revoke)
         if revoked is None:
             return RevokeTokenPayload(token=None, errors=[UserError.of(e) for e in errors])
+        if info.context.token_cache is not None:
+            # Committed: this instance forgets at once; the others on its NOTIFY.
+            info.context.token_cache.tokens_changed()
         return RevokeTokenPayload(token=ApiToken.of(revoked[0]), errors=[])

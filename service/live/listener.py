@@ -19,6 +19,7 @@ import asyncpg
 import msgspec
 
 CHANNEL = "record_changes"
+REVOCATION_CHANNEL = "api_token_changes"
 
 log = logging.getLogger("service.live")
 
@@ -44,6 +45,11 @@ class ChangeListener:
         self.latest_change_id = 0
         self.observers: list[Callable[[int], None]] = []
         """Called with each announced change id (the response cache empties itself)."""
+        self.token_observers: list[Callable[[], None]] = []
+        """Called when a token was revoked or changed (the token cache empties itself)."""
+        self.listening_observers: list[Callable[[bool], None]] = []
+        """Called with True once both channels are heard, False when the connection is
+        lost: what is announced meanwhile is not heard (the token cache turns off)."""
 
     def start(self) -> None:
         """Start listening in the background."""
@@ -82,8 +88,17 @@ class ChangeListener:
             observer(self.latest_change_id)
         self._wake_all()
 
+    def _on_token_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:
+        for observer in self.token_observers:
+            observer()
+
     def _on_terminate(self, conn: Any) -> None:
         self._lost.set()
+        self._tell_listening(False)
+
+    def _tell_listening(self, heard: bool) -> None:
+        for observer in self.listening_observers:
+            observer(heard)
 
     async def _run(self) -> None:
         delay = self._retry_delay
@@ -96,6 +111,8 @@ class ChangeListener:
                 self._lost.clear()
                 conn.add_termination_listener(self._on_terminate)
                 await conn.add_listener(CHANNEL, self._on_notify)
+                await conn.add_listener(REVOCATION_CHANNEL, self._on_token_notify)
+                self._tell_listening(True)
                 delay = self._retry_delay
                 # Whatever was committed while we were away is in the feed: re-read it.
                 self._wake_all()
@@ -107,6 +124,7 @@ class ChangeListener:
                     "change listener lost its connection: %s; retrying in %.1fs", exc, delay
                 )
             finally:
+                self._tell_listening(False)
                 if conn is not None and not conn.is_closed():
                     conn.terminate()
             await asyncio.sleep(delay)

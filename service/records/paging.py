@@ -108,7 +108,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date | time):
         # asyncpg reads timestamptz -infinity and infinity (the sort key of undated rows)
         # as the naive datetime.min and max: their names are what PostgreSQL reads back.
-        if value is datetime.min or value == datetime.min:
+        if value == datetime.min:
             return "-infinity"
         if value == datetime.max:
             return "infinity"

@@ -82,3 +82,12 @@ def test_the_timeline_splits_into_its_four_branches() -> None:
 def test_a_query_without_branches_is_refused() -> None:
     with pytest.raises(ValueError, match="not a union"):
         union_branches("select 1")
+
+
+def test_cursors_of_undated_rows_name_the_infinities() -> None:
+    # asyncpg reads timestamptz -infinity / infinity (the sort key of an undated stance,
+    # membership or source) as the naive datetime.min / max; PostgreSQL must read the
+    # cursor's value back as the same instant.
+    for value, name in ((datetime.min, "-infinity"), (datetime.max, "infinity")):
+        cursor = encode_cursor(ORDER, {"said_at": value, "id": 7})
+        assert decode_cursor(ORDER, cursor, "after") == [name, 7]
