@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,6 +58,11 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
             app.state.listener.token_observers.append(app.state.token_cache.tokens_changed)
             app.state.listener.listening_observers.append(app.state.token_cache.listening)
         app.state.listener.start()
+        # Everything made so far (the schema, the app, the modules: about 100,000 objects)
+        # lives as long as the process. Out of the collector's sight, a full collection
+        # no longer walks them: about 40 ms of pause each time under load, straight into
+        # the tail latency.
+        gc.freeze()
         try:
             yield
         finally:
