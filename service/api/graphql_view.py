@@ -28,8 +28,27 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 _encoder = msgspec.json.Encoder()
 
 
-def _new_sub_response() -> Response[Any]:
+# Litestar resolves the dependencies of one level together in an anyio task group: three
+# tasks spawned per request (about 110 µs here) for values that need no waiting. Chained
+# one after another (custom context, response, root value, context), every level holds
+# one dependency, resolved inline.
+
+
+def _new_sub_response(custom_context: Any) -> Response[Any]:
     return Response({})
+
+
+def _no_root_value(response: Any) -> None:
+    return None
+
+
+async def _http_context(
+    custom_context: Any, response: Response[Any], request: Request[Any, Any, Any], root_value: Any
+) -> Any:
+    # Strawberry's own context getter, for our Context (a BaseContext).
+    custom_context.request = request
+    custom_context.response = response
+    return custom_context
 
 
 def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
@@ -88,10 +107,13 @@ def build_controller(
     # documents resolve ids before the cache keys the request.
     class Controller(GuardedView, TrustedDocumentsView, CachedView, base):  # type: ignore[valid-type,misc]
         graphql_transport_ws_handler_class = KeepAliveTransportWSHandler
-        # The stock `response` dependency hops to a thread pool for every request.
+        # The stock `response` dependency hops to a thread pool for every request; the
+        # chain of the others is explained at _new_sub_response.
         dependencies: ClassVar[dict[str, Any]] = {
             **base.dependencies,
             "response": Provide(_new_sub_response, sync_to_thread=False),
+            "root_value": Provide(_no_root_value, sync_to_thread=False),
+            "context": Provide(_http_context),
         }
 
         def decode_json(self, data: str | bytes) -> object:
