@@ -336,4 +336,5 @@ def compile_operation(
         if mapping is None:
             raise NotCompilable(f"Query.{name}")
         pairs.append((key, mapping.sql(c, "", fields, query_type.fields[name])))
-    return f"select {c.json_object(pairs)}", c.params
+    # As text: the answer goes out as PostgreSQL wrote it, never decoded (extension.py).
+    return f"select ({c.json_object(pairs)})::text", c.params

@@ -123,8 +123,10 @@ class CompiledQueries(SchemaExtension):
             return None
         sql, params = statement
         try:
-            data = await context.context.pool.fetchval(sql, *params)
+            text: str = await context.context.pool.fetchval(sql, *params)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             log.debug("executor answers %s after %r", context.operation_name, error)
             return None
-        return ExecutionResult(data=data)
+        # msgspec writes Raw as it is: the view's encoder (HTTP and websockets) puts the
+        # JSON PostgreSQL built into the answer without decoding and re-encoding it.
+        return ExecutionResult(data=msgspec.Raw(text.encode()))  # type: ignore[arg-type]
