@@ -233,6 +233,8 @@ def test_statement_timeout_gives_a_clean_error(short_statements: RunningService)
     assert error["extensions"]["code"] == "TIMEOUT"
     assert error["path"] == ["search"]
     assert "after 200 ms" in error["message"]
+    # One statement: the compiled search timed out, and the executor did not try again.
+    assert response.json()["extensions"]["sqlRoundTrips"] == 1
     # The pool's connection came back healthy.
     assert query(short_statements, "{ actors(first: 1) { totalCount } }").status_code == 200
 

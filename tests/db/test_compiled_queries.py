@@ -31,8 +31,8 @@ from graphql.execution import Executor
 from bench.gen.load import generate
 from bench.gen.scale import SCALES
 from service.api.compiled.catalog import OBJECTS, ROOTS, SchemaCatalog
-from service.api.compiled.compiler import NotCompilable, compile_operation
-from service.api.compiled.extension import QueryCompiler
+from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
+from service.api.compiled.extension import QueryCompiler, failed_at_roots
 from service.api.context import Context
 from service.api.loaders import Loaders
 from service.api.schema import build_schema
@@ -394,7 +394,7 @@ def test_statements_are_kept_per_document_operation_and_variables() -> None:
     assert compiler.statement(document, text, "Page", {"first": 2}) is two
     three = compiler.statement(document, text, "Page", {"first": 3})
     assert three is not None
-    assert three[0] != two[0]  # the page size is part of the statement
+    assert three.sql != two.sql  # the page size is part of the statement
     compiler.statement(document, text, "Page", {"first": 4})  # the oldest one goes
     again = compiler.statement(document, text, "Page", {"first": 2})
     assert again == two
@@ -406,3 +406,14 @@ def test_what_cannot_be_compiled_is_remembered_as_such() -> None:
     text = "{ changes(first: 2) { nodes { id } } }"
     assert compiler.statement(parse(text), text, None, None) is None
     assert list(compiler._statements.values()) == [None]
+
+
+def test_a_timed_out_statement_fails_at_each_root_as_the_executor_would() -> None:
+    cancelled = asyncpg.QueryCanceledError("canceling statement due to statement timeout")
+    nullable = CompiledStatement("select 1", [], (("a", True), ("b", True)))
+    result = failed_at_roots(nullable, cancelled)
+    assert result.data == {"a": None, "b": None}
+    assert [e.path for e in result.errors or []] == [["a"], ["b"]]
+    assert all(e.original_error is cancelled for e in result.errors or [])
+    with_non_null = CompiledStatement("select 1", [], (("a", True), ("list", False)))
+    assert failed_at_roots(with_non_null, cancelled).data is None

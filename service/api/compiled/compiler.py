@@ -309,6 +309,22 @@ def is_list(field: GraphQLField) -> bool:
     return isinstance(type_, GraphQLList)
 
 
+@dataclass(frozen=True)
+class CompiledStatement:
+    """One statement answering a query operation.
+
+    Attributes:
+        sql: its text; its one value is the operation's `data`, as JSON text.
+        params: its parameters.
+        roots: the response key of each root field, and whether the field may be null
+            (for an answer with errors at those paths, as the executor would give).
+    """
+
+    sql: str
+    params: list[Any]
+    roots: tuple[tuple[str, bool], ...]
+
+
 def compile_operation(
     schema: GraphQLSchema,
     catalog: Catalog,
@@ -316,8 +332,8 @@ def compile_operation(
     operation: OperationDefinitionNode,
     variables: VariableValues,
     page_sizes: tuple[int, int],
-) -> tuple[str, list[Any]]:
-    """The statement answering a query operation, and its parameters.
+) -> CompiledStatement:
+    """The statement answering a query operation.
 
     Raises:
         NotCompilable: some part of the operation needs the executor.
@@ -327,6 +343,7 @@ def compile_operation(
     c = Compilation(schema, catalog, fragments, variables, operation, page_sizes)
     collected = collect_fields(schema, fragments, variables, query_type, operation)
     pairs: list[tuple[str, str]] = []
+    roots: list[tuple[str, bool]] = []
     for key, fields in collected.grouped_field_set.items():
         name = fields[0].node.name.value
         if name == "__typename":
@@ -335,6 +352,9 @@ def compile_operation(
         mapping = catalog.root(name)
         if mapping is None:
             raise NotCompilable(f"Query.{name}")
-        pairs.append((key, mapping.sql(c, "", fields, query_type.fields[name])))
+        field = query_type.fields[name]
+        pairs.append((key, mapping.sql(c, "", fields, field)))
+        roots.append((key, not isinstance(field.type, GraphQLNonNull)))
     # As text: the answer goes out as PostgreSQL wrote it, never decoded (extension.py).
-    return f"select ({c.json_object(pairs)})::text", c.params
+    sql = f"select ({c.json_object(pairs)})::text"
+    return CompiledStatement(sql, c.params, tuple(roots))

@@ -9,16 +9,14 @@ from typing import Any
 
 import asyncpg
 import msgspec
-from graphql import DocumentNode, ExecutionResult, OperationType
+from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationType
 from graphql.execution import Executor
 from strawberry.extensions import SchemaExtension
 
 from service.api.compiled.catalog import SchemaCatalog
-from service.api.compiled.compiler import NotCompilable, compile_operation
+from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
 
 log = logging.getLogger(__name__)
-
-Statement = tuple[str, list[Any]]
 
 
 class QueryCompiler:
@@ -38,7 +36,7 @@ class QueryCompiler:
         self.catalog = catalog
         self.page_sizes = page_sizes
         self.entries = entries
-        self._statements: OrderedDict[tuple[str, str | None, bytes], Statement | None] = (
+        self._statements: OrderedDict[tuple[str, str | None, bytes], CompiledStatement | None] = (
             OrderedDict()
         )
         self._encode = msgspec.json.Encoder(order="deterministic").encode
@@ -49,7 +47,7 @@ class QueryCompiler:
         query: str | None,
         operation_name: str | None,
         variables: dict[str, Any] | None,
-    ) -> Statement | None:
+    ) -> CompiledStatement | None:
         """The statement answering the operation, or None when the executor must."""
         if query is None:
             return self._compile(document, operation_name, variables)
@@ -71,7 +69,7 @@ class QueryCompiler:
         document: DocumentNode,
         operation_name: str | None,
         variables: dict[str, Any] | None,
-    ) -> Statement | None:
+    ) -> CompiledStatement | None:
         schema = self.catalog.schema
         executor = Executor.build(
             schema, document, raw_variable_values=variables, operation_name=operation_name
@@ -121,12 +119,26 @@ class CompiledQueries(SchemaExtension):
         )
         if statement is None:
             return None
-        sql, params = statement
         try:
-            text: str = await context.context.pool.fetchval(sql, *params)
+            text: str = await context.context.pool.fetchval(statement.sql, *statement.params)
+        except asyncpg.QueryCanceledError as error:
+            # STATEMENT_TIMEOUT_MS: the executor would only wait as long again. The error
+            # at each root field, as the executor gives it (failures.py words it).
+            return failed_at_roots(statement, error)
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             log.debug("executor answers %s after %r", context.operation_name, error)
             return None
         # msgspec writes Raw as it is: the view's encoder (HTTP and websockets) puts the
         # JSON PostgreSQL built into the answer without decoding and re-encoding it.
         return ExecutionResult(data=msgspec.Raw(text.encode()))  # type: ignore[arg-type]
+
+
+def failed_at_roots(statement: CompiledStatement, error: Exception) -> ExecutionResult:
+    """The answer of a statement that failed: the error at each root field, and data as
+    the executor leaves it (null where a root may be null, none if one may not)."""
+    errors = [
+        GraphQLError(str(error), path=[key], original_error=error) for key, _ in statement.roots
+    ]
+    if all(nullable for _, nullable in statement.roots):
+        return ExecutionResult(data={key: None for key, _ in statement.roots}, errors=errors)
+    return ExecutionResult(data=None, errors=errors)  # a non-null root: no data at all
