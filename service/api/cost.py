@@ -39,6 +39,8 @@ from graphql import (
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 
+from service.api.operation_caches import Lru, OperationKey, operation_key
+
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 _PAGE_ARGUMENTS = ("first", "last")
 
@@ -165,23 +167,30 @@ def _is_connection(type_: GraphQLNamedType) -> bool:
 class CostLimit(SchemaExtension):
     """Refuse, before anything runs, an operation that could return too many nodes."""
 
-    def __init__(self, max_nodes: int, sizes: PageSizes) -> None:
-        """Allow at most `max_nodes`, counting pages of `sizes`."""
+    def __init__(self, max_nodes: int, sizes: PageSizes, counts: Lru[OperationKey, int]) -> None:
+        """Allow at most `max_nodes`, counting pages of `sizes`; keep counts in `counts`
+        (one per schema: a count depends on the text and the variables only)."""
         self.max_nodes = max_nodes
         self.sizes = sizes
+        self.counts = counts
 
     def on_execute(self) -> Iterator[None]:
         """Count, and answer with an error instead of executing when over the limit."""
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.result is None:
-            nodes = count_nodes(
-                context.schema._schema,
-                document,
-                context.operation_name,
-                context.variables,
-                self.sizes,
-            )
+            key = operation_key(context.query, context.operation_name, context.variables)
+            nodes = -1 if key is None else self.counts.get(key, -1)
+            if nodes < 0:
+                nodes = count_nodes(
+                    context.schema._schema,
+                    document,
+                    context.operation_name,
+                    context.variables,
+                    self.sizes,
+                )
+                if key is not None:
+                    self.counts.put(key, nodes)
             if nodes > self.max_nodes:
                 message = (
                     f"this query could return up to {nodes} nodes, more than the "

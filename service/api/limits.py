@@ -1,8 +1,9 @@
 """Limits on the shape of a document: depth, aliases, tokens, introspection.
 
 Strawberry's QueryDepthLimiter, MaxAliasesLimiter and MaxTokensLimiter do the counting;
-their validation rules are built once here, not per request, so the validation cache
-(keyed on the rules) keeps hitting. The cost limit is in cost.py.
+their validation rules are built once here, not per request: they are the same for every
+request, so a query text validated once is valid for all (operation_caches.py). The cost
+limit is in cost.py.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -24,6 +24,7 @@ from service.api.history import HistoryQuery
 from service.api.limits import document_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
+from service.api.operation_caches import Lru, OperationKey, ValidationByText
 from service.api.round_trips import SqlRoundTrips
 from service.api.sources import SourceMutation, SourceQuery
 from service.api.stances import StanceMutation, StanceQuery
@@ -37,6 +38,10 @@ from service.errors import Invalid
 from service.settings import Settings
 
 MAX_NODES_PER_REQUEST = 100
+# Bounds of the per-schema caches: parsed and validated query texts, and what depends on
+# the variables too (cost counts, compiled statements).
+DOCUMENTS_KEPT = 512
+OPERATIONS_KEPT = 1000
 
 
 @strawberry.type
@@ -88,11 +93,13 @@ require_role_on_every_field(Mutation, Role.EDITOR)
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with its per-request extensions (caches shared across requests)."""
     sizes = PageSizes(default=settings.default_page_size, maximum=settings.max_page_size)
+    valid: Lru[str, bool] = Lru(DOCUMENTS_KEPT)
+    counts: Lru[OperationKey, int] = Lru(OPERATIONS_KEPT)
     extensions: list[Any] = [
         document_limits(settings),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-        lambda: CostLimit(settings.max_query_nodes, sizes),
+        lambda: ParserCache(maxsize=DOCUMENTS_KEPT),
+        lambda: ValidationByText(valid),
+        lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]
     if not settings.is_production:
         extensions.append(SqlRoundTrips)
@@ -116,7 +123,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=config,
     )
     if settings.compiled_queries:
-        compiler = QueryCompiler(SchemaCatalog(schema), (sizes.default, sizes.maximum))
+        compiler = QueryCompiler(
+            SchemaCatalog(schema), (sizes.default, sizes.maximum), OPERATIONS_KEPT
+        )
     schema.error_policy = ErrorPolicy(
         mask_unexpected=settings.is_production,
         hide_suggestions=not settings.introspection_enabled,

@@ -30,7 +30,7 @@ from graphql.execution import Executor
 
 from bench.gen.load import generate
 from bench.gen.scale import SCALES
-from service.api.compiled.catalog import OBJECTS, ROOTS, SchemaCatalog
+from service.api.compiled.catalog import OBJECTS, ROOTS, SchemaCatalog, has_field_extensions
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
 from service.api.compiled.extension import QueryCompiler, failed_at_roots
 from service.api.context import Context
@@ -405,7 +405,7 @@ def test_what_cannot_be_compiled_is_remembered_as_such() -> None:
     compiler = QueryCompiler(CATALOG, PAGE_SIZES)
     text = "{ changes(first: 2) { nodes { id } } }"
     assert compiler.statement(parse(text), text, None, None) is None
-    assert list(compiler._statements.values()) == [None]
+    assert list(compiler.statements.values()) == [None]
 
 
 def test_a_timed_out_statement_fails_at_each_root_as_the_executor_would() -> None:
@@ -417,3 +417,16 @@ def test_a_timed_out_statement_fails_at_each_root_as_the_executor_would() -> Non
     assert all(e.original_error is cancelled for e in result.errors or [])
     with_non_null = CompiledStatement("select 1", [], (("a", True), ("list", False)))
     assert failed_at_roots(with_non_null, cancelled).data is None
+
+
+def test_fields_with_extensions_are_left_to_the_executor() -> None:
+    # A permission (an extension) would be skipped by SQL: such fields are never compiled.
+    schema = COMPILED._schema
+    assert schema.mutation_type is not None
+    assert schema.query_type is not None
+    assert has_field_extensions(schema.mutation_type.fields["createActor"])
+    assert has_field_extensions(schema.query_type.fields["tokens"])
+    for type_name in OBJECTS:
+        for name, field in _object(type_name).fields.items():
+            if CATALOG.field(type_name, name) is not None:
+                assert not has_field_extensions(field), f"{type_name}.{name}"

@@ -302,9 +302,18 @@ class SchemaCatalog:
             type_ = schema._schema.type_map[type_name]
             assert isinstance(type_, GraphQLObjectType), type_name
             for name, graphql_field in type_.fields.items():
+                if has_field_extensions(graphql_field):
+                    continue
                 mapped = object_sql.fields.get(name) or _plain_field(graphql_field, object_sql)
                 if mapped is not None:
                     self._fields[(type_name, name)] = mapped
+        query_type = schema._schema.query_type
+        assert query_type is not None
+        self._roots = {
+            name: sql
+            for name, sql in ROOTS.items()
+            if not has_field_extensions(query_type.fields[name])
+        }
 
     def field(self, type_name: str, field_name: str) -> FieldSql | None:
         """The SQL of a field, or None when it has none."""
@@ -312,7 +321,7 @@ class SchemaCatalog:
 
     def root(self, field_name: str) -> FieldSql | None:
         """The SQL of a Query field, or None when it has none."""
-        return ROOTS.get(field_name)
+        return self._roots.get(field_name)
 
     def rows(self, type_name: str) -> ById:
         """How to read rows of an object type by id."""
@@ -327,6 +336,13 @@ class SchemaCatalog:
         return convert_arguments(
             values, definition.arguments, scalar_registry=self._scalars, config=self._config
         )
+
+
+def has_field_extensions(graphql_field: GraphQLField) -> bool:
+    """The field runs code around its resolver (a permission check, say): SQL would skip
+    it, so the executor must answer it."""
+    definition = (graphql_field.extensions or {}).get("strawberry-definition")
+    return definition is not None and bool(definition.extensions or definition.permission_classes)
 
 
 def _plain_field(graphql_field: GraphQLField, object_sql: ObjectSql) -> FieldSql | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 
 from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
+from service.api.operation_caches import Lru, OperationKey, operation_key
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +35,7 @@ class QueryCompiler:
         and how many statements to keep."""
         self.catalog = catalog
         self.page_sizes = page_sizes
-        self.entries = entries
-        self._statements: OrderedDict[tuple[str, str | None, bytes], CompiledStatement | None] = (
-            OrderedDict()
-        )
-        self._encode = msgspec.json.Encoder(order="deterministic").encode
+        self.statements: Lru[OperationKey, CompiledStatement | None] = Lru(entries)
 
     def statement(
         self,
@@ -49,19 +45,14 @@ class QueryCompiler:
         variables: dict[str, Any] | None,
     ) -> CompiledStatement | None:
         """The statement answering the operation, or None when the executor must."""
-        if query is None:
+        key = operation_key(query, operation_name, variables)
+        if key is None:
             return self._compile(document, operation_name, variables)
-        try:
-            key = (query, operation_name, self._encode(variables))
-        except (TypeError, msgspec.EncodeError):
-            return self._compile(document, operation_name, variables)
-        if key in self._statements:
-            self._statements.move_to_end(key)
-            return self._statements[key]
+        if key in self.statements:
+            found: CompiledStatement | None = self.statements.get(key)
+            return found
         statement = self._compile(document, operation_name, variables)
-        self._statements[key] = statement
-        if len(self._statements) > self.entries:
-            self._statements.popitem(last=False)
+        self.statements.put(key, statement)
         return statement
 
     def _compile(
