@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from service.db import init_connection
+from service.resources import data_dir
+from service.seeds import load_seeds
 from tests.api.client import Client
 from tests.api.tokens import auth, create_token
 from tests.conftest import clone_database, drop_database
@@ -15,6 +19,16 @@ from tests.server import RunningService, run_service
 
 # Re-exported for tests: `from tests.api.conftest import auth` (or from tests.api.tokens).
 __all__ = ["auth"]
+
+
+async def load_seed_record(database_url: str) -> None:
+    """Load the bundled seed record into a database (before its service starts)."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        await init_connection(conn)
+        await load_seeds(conn, [data_dir("seeds")])
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import asyncpg
 import pytest
 
-from service.db import init_connection
-from service.resources import data_dir
-from service.seeds import load_seeds
 from tests.api.client import Client
+from tests.api.conftest import load_seed_record
 from tests.api.ws import connect
 from tests.server import RunningService, run_service
 
@@ -37,12 +34,7 @@ SLUG = {"slug": "paris-declaration"}
 @pytest.fixture(scope="module")
 async def module_db_url(module_db_url: str) -> str:
     """The module's database holding the bundled seed record."""
-    conn = await asyncpg.connect(module_db_url)
-    try:
-        await init_connection(conn)
-        await load_seeds(conn, [data_dir("seeds")])
-    finally:
-        await conn.close()
+    await load_seed_record(module_db_url)
     return module_db_url
 
 

@@ -12,14 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, OperationType, parse
 
-from service.db import init_connection
-from service.resources import data_dir
-from service.seeds import load_seeds
 from tests.api.client import Client
+from tests.api.conftest import load_seed_record
 from tests.server import ROOT, RunningService
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -64,12 +61,7 @@ ADMIN_ONLY = {"ApiTokens", "CreateToken", "RevokeToken"}
 @pytest.fixture(scope="module")
 async def module_db_url(module_db_url: str) -> str:
     """The module's database holding the bundled seed record (loaded before the service starts)."""
-    conn = await asyncpg.connect(module_db_url)
-    try:
-        await init_connection(conn)
-        await load_seeds(conn, [data_dir("seeds")])
-    finally:
-        await conn.close()
+    await load_seed_record(module_db_url)
     return module_db_url
 
 

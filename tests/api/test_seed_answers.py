@@ -8,13 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import asyncpg
 import pytest
 
-from service.db import init_connection
-from service.resources import data_dir
-from service.seeds import load_seeds
 from tests.api.client import Client
+from tests.api.conftest import load_seed_record
 from tests.server import ROOT
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -23,12 +20,7 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 @pytest.fixture(scope="module")
 async def module_db_url(module_db_url: str) -> str:
     """The module's database holding the bundled seed record (loaded before the service starts)."""
-    conn = await asyncpg.connect(module_db_url)
-    try:
-        await init_connection(conn)
-        await load_seeds(conn, [data_dir("seeds")])
-    finally:
-        await conn.close()
+    await load_seed_record(module_db_url)
     return module_db_url
 
 
