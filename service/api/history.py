@@ -13,7 +13,8 @@ from service.api.connection import Connection, ListQuery, child, page_request, t
 from service.api.context import Info
 from service.api.ids import decode_id, encode_id
 from service.errors import Invalid
-from service.records.paging import Order, PageRequest, SortKey, decode_cursor
+from service.records.keyset import decode_cursor
+from service.records.paging import Order, PageRequest, SortKey
 from service.vocab import RecordKind
 
 Row = dict[str, Any]

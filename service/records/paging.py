@@ -4,22 +4,19 @@ A list query is a plain `select` whose filters use $1..$n; paging wraps it as a 
 (PostgreSQL pushes the keyset predicate and the order down into it, so indexes apply).
 A list made of a union of branches can be paged branch by branch (`fetch_union_page`):
 each branch is cut to the page before the union is sorted. Cursors carry the sort values
-of an edge, so a page never shifts when rows are added.
+of an edge, so a page never shifts when rows are added (keyset.py).
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from functools import cache
 from typing import Any
 
-import msgspec
-
 from service.errors import Invalid
+from service.records.keyset import encode_cursor, keyset_window
 
 Row = dict[str, Any]
 Executor = Any  # asyncpg.Pool or asyncpg.Connection: both have fetch/fetchval
@@ -84,61 +81,6 @@ class Page:
     cursors: list[str] = field(default_factory=list)
 
 
-def encode_cursor(order: Order, row: Row) -> str:
-    """An opaque cursor holding the row's sort values."""
-    values = [_jsonable(row[k.column]) for k in order.keys]
-    return base64.urlsafe_b64encode(msgspec.json.encode(values)).decode().rstrip("=")
-
-
-def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
-    """The sort values of a cursor; Invalid when it was not made for this ordering."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = msgspec.json.decode(base64.urlsafe_b64decode(padded), type=list[Any])
-    except (ValueError, msgspec.DecodeError):
-        raise Invalid("this cursor is not valid", field=field_name) from None
-    if len(values) != len(order.keys):
-        raise Invalid("this cursor belongs to another ordering", field=field_name)
-    return values
-
-
-def _jsonable(value: Any) -> Any:
-    # isinstance, not hasattr: a failed hasattr raises and catches an AttributeError, and
-    # this runs for every sort value of every row of every page.
-    if isinstance(value, date | time):
-        # asyncpg reads timestamptz -infinity and infinity (the sort key of undated rows)
-        # as the naive datetime.min and max: their names are what PostgreSQL reads back.
-        if value == datetime.min:
-            return "-infinity"
-        if value == datetime.max:
-            return "infinity"
-        return value.isoformat()
-    return value
-
-
-def keyset_condition(order: Order, values: list[Any], first_param: int, *, after: bool) -> str:
-    """Rows strictly after (or before) the cursor in `order`, as SQL on alias `t`."""
-    params = [f"(${first_param + i}::text)::{k.sql_type}" for i, k in enumerate(order.keys)]
-    terms = []
-    for i, key in enumerate(order.keys):
-        forward = after != key.descending
-        op = ">" if forward else "<"
-        equal = [f"t.{k.column} = {params[j]}" for j, k in enumerate(order.keys[:i])]
-        terms.append("(" + " and ".join([*equal, f"t.{key.column} {op} {params[i]}"]) + ")")
-    return "(" + " or ".join(terms) + ")"
-
-
-def leading_bound(order: Order, first_param: int, *, after: bool) -> str:
-    """The keyset condition's consequence on the first sort key alone (`t.at <= $n`).
-
-    Redundant with `keyset_condition`, but a plain comparison, which PostgreSQL turns into
-    an index range; the disjunction alone it can only check row by row.
-    """
-    key = order.keys[0]
-    op = ">=" if after != key.descending else "<="
-    return f"t.{key.column} {op} (${first_param}::text)::{key.sql_type}"
-
-
 @cache
 def union_branches(sql: str) -> tuple[str, ...]:
     """The branches of a list query written as `branch union all branch ...`, split at the
@@ -147,27 +89,6 @@ def union_branches(sql: str) -> tuple[str, ...]:
     if len(branches) < 2 or not all(branches):
         raise ValueError("not a union of branches split by `union all` lines")
     return branches
-
-
-def _cursor_params(values: list[Any]) -> list[str | None]:
-    return [None if v is None else str(v) for v in values]
-
-
-def keyset_window(
-    order: Order, page: PageRequest, n_params: int
-) -> tuple[list[str], list[Any], bool]:
-    """Keyset conditions and their parameters for after/before."""
-    conditions: list[str] = []
-    params: list[Any] = []
-    for cursor, is_after, name in ((page.after, True, "after"), (page.before, False, "before")):
-        if cursor is None:
-            continue
-        values = decode_cursor(order, cursor, name)
-        first = n_params + len(params) + 1
-        conditions.append(keyset_condition(order, values, first, after=is_after))
-        conditions.append(leading_bound(order, first, after=is_after))
-        params += _cursor_params(values)
-    return conditions, params, page.backwards
 
 
 async def fetch_page(

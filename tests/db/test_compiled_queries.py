@@ -30,9 +30,10 @@ from graphql.execution import Executor
 
 from bench.gen.load import generate
 from bench.gen.scale import SCALES
-from service.api.compiled.catalog import OBJECTS, ROOTS, SchemaCatalog, has_field_extensions
+from service.api.compiled.catalog import SchemaCatalog, has_field_extensions
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
 from service.api.compiled.extension import QueryCompiler, failed_at_roots
+from service.api.compiled.objects import OBJECTS, ROOTS
 from service.api.context import Context
 from service.api.loaders import Loaders
 from service.api.schema import build_schema

@@ -6,16 +6,8 @@ import pytest
 
 from service.db import query
 from service.errors import Invalid
-from service.records.paging import (
-    Order,
-    PageRequest,
-    SortKey,
-    decode_cursor,
-    encode_cursor,
-    keyset_condition,
-    leading_bound,
-    union_branches,
-)
+from service.records.keyset import decode_cursor, encode_cursor, keyset_condition, leading_bound
+from service.records.paging import Order, PageRequest, SortKey, union_branches
 
 ORDER = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
 

@@ -31,10 +31,6 @@ from graphql.execution.collect_fields import (
 from graphql.execution.values import VariableValues, get_argument_values
 
 from service.api.compiled import sql_json
-from service.api.connection import ListRead
-from service.db import query
-from service.errors import Invalid
-from service.records.paging import PageRequest, keyset_window, union_branches
 
 
 class NotCompilable(Exception):
@@ -169,123 +165,6 @@ class Compilation:
                 raise NotCompilable(f"{type_.name}.{name}")
             pairs.append((key, mapping.sql(self, alias, details, type_.fields[name])))
         return self.json_object(pairs)
-
-    # -- connections --------------------------------------------------------------------
-
-    def connection(
-        self,
-        fields: list[FieldDetails],
-        field: GraphQLField,
-        read: ListRead,
-        page: PageRequest,
-        parent: str | None = None,
-    ) -> str:
-        """A Relay connection over a list query: one page read with limit + 1 rows, exactly
-        as paging.fetch_page, fetch_union_page and fetch_pages_by_parent read it.
-
-        Args:
-            parent: `t.<parent column> = <parent alias>.id` for a list under a parent.
-        """
-        try:
-            limit = page.limit(*self.page_sizes)
-            conditions, extra, backwards = keyset_window(read.order, page, len(self.params))
-        except Invalid as error:
-            raise NotCompilable(f"paging: {error.message}") from None
-        self.params.extend(extra)
-        rows = self.alias()
-        page_sql = self._page(read, [c for c in (parent, *conditions) if c], backwards, limit)
-        connection_type = object_type(field)
-        node_type = object_type(connection_type.fields["nodes"])
-        edge_type = object_type(connection_type.fields["edges"])
-        info_type = object_type(connection_type.fields["pageInfo"])
-        in_page = f"filter (where {rows}._n <= {limit})"
-        forward, reverse = ("desc", "asc") if backwards else ("asc", "desc")
-        more = f"(count(*) > {limit})"
-
-        def agg(expr: str) -> str:
-            return f"coalesce(json_agg({expr} order by {rows}._n {forward}) {in_page}, '[]')"
-
-        def cursor() -> str:
-            try:
-                return sql_json.cursor(read.order, rows)
-            except ValueError as error:
-                raise NotCompilable(str(error)) from None
-
-        def cursor_at(direction: str) -> str:
-            return f"(array_agg({cursor()} order by {rows}._n {direction}) {in_page})[1]"
-
-        pairs: list[tuple[str, str]] = []
-        for key, key_fields in self.subfields(connection_type, fields).items():
-            name = key_fields[0].node.name.value
-            if name == "__typename":
-                pairs.append((key, sql_json.quote_literal(connection_type.name)))
-            elif name == "nodes":
-                pairs.append((key, agg(self.object(node_type, rows, key_fields))))
-            elif name == "edges":
-                edge: list[tuple[str, str]] = []
-                for edge_key, edge_fields in self.subfields(edge_type, key_fields).items():
-                    edge_name = edge_fields[0].node.name.value
-                    if edge_name == "__typename":
-                        edge.append((edge_key, sql_json.quote_literal(edge_type.name)))
-                    elif edge_name == "cursor":
-                        edge.append((edge_key, cursor()))
-                    else:
-                        edge.append((edge_key, self.object(node_type, rows, edge_fields)))
-                pairs.append((key, agg(self.json_object(edge))))
-            elif name == "pageInfo":
-                has_next = "true" if page.before is not None else "false"
-                has_previous = "true" if page.after is not None else "false"
-                if backwards:
-                    has_previous = more
-                else:
-                    has_next = more
-                values = {
-                    "hasNextPage": has_next,
-                    "hasPreviousPage": has_previous,
-                    "__typename": sql_json.quote_literal(info_type.name),
-                }
-                info = []
-                for info_key, info_fields in self.subfields(info_type, key_fields).items():
-                    info_name = info_fields[0].node.name.value
-                    if info_name in values:
-                        info.append((info_key, values[info_name]))
-                    else:  # a cursor, only built when asked for (there may be no form)
-                        direction = forward if info_name == "startCursor" else reverse
-                        info.append((info_key, cursor_at(direction)))
-                pairs.append((key, self.json_object(info)))
-            elif name == "totalCount":
-                where = parent or "true"
-                count = f"(select count(*) from ({self.bind_read(read)}) as t where {where})"
-                pairs.append((key, count))
-            else:
-                raise NotCompilable(f"{connection_type.name}.{name}")
-        # group by (): one row even when no aggregate is selected (only totalCount).
-        return f"(select {self.json_object(pairs)} from ({page_sql}) as {rows} group by ())"
-
-    def bind_read(self, read: ListRead) -> str:
-        """The list query of a read, its parameters bound."""
-        return self.bind(read.query.sql, read.params)
-
-    def _page(self, read: ListRead, conditions: list[str], backwards: bool, limit: int) -> str:
-        """The rows of one page (limit + 1) numbered `_n` in reading order."""
-        where = " and ".join(conditions) or "true"
-        terms = read.order.sql(reverse=backwards, prefix="t.")
-        window = f"where {where} order by {terms} limit {limit + 1}"
-        numbered = f"select t.*, row_number() over (order by {terms}) as _n"
-        if read.query.union:
-            # Each branch cut to the page before the union is sorted (fetch_union_page).
-            branches = union_branches(read.query.sql)
-            cut = [
-                f"(select * from ({self.bind(branch, read.params)}) as t {window})"
-                for branch in branches
-            ]
-            return f"{numbered} from ({' union all '.join(cut)}) as t {window}"
-        base = f"select * from ({self.bind_read(read)}) as t {window}"
-        if read.query.decorate is not None:
-            # Costly columns for the page's rows only (fetch_page's `decorate`).
-            decorate = self.bind(query(read.query.feature, read.query.decorate), read.params)
-            return f"with page as ({base}) {numbered} from ({decorate}) as t"
-        return f"{numbered} from ({base}) as t"
 
     def json_object(self, pairs: Sequence[tuple[str, str]]) -> str:
         """json_build_object of (key, expression) pairs (NotCompilable beyond 50 keys)."""

@@ -11,6 +11,7 @@ import msgspec
 from graphql import DocumentNode, ExecutionResult, GraphQLError, OperationType
 from graphql.execution import Executor
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
@@ -96,7 +97,13 @@ class CompiledQueries(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
-        if context.result is None and context.graphql_document is not None:
+        # Mutations and subscriptions never compile: keep them out of the statement cache,
+        # where each one's fresh variables would push out the queries' statements.
+        if (
+            context.result is None
+            and context.graphql_document is not None
+            and context.operation_type is StrawberryOperationType.QUERY
+        ):
             result = await self._answer()
             if result is not None:
                 context.result = result

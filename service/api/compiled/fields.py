@@ -19,6 +19,7 @@ from graphql.execution.collect_fields import FieldDetails
 
 from service.api.compiled import sql_json
 from service.api.compiled.compiler import Compilation, NotCompilable, is_list, object_type
+from service.api.compiled.connections import connection
 from service.api.connection import ListRead
 from service.db import query
 from service.errors import DomainError
@@ -227,7 +228,7 @@ class Children:
             # A computed parent column would repeat the whole list query per parent.
             raise NotCompilable(f"list {list_query.name} per parent")
         parent = f"t.{list_query.parent_column} = {alias}.id"
-        return c.connection(fields, field, read, page_of(args), parent)
+        return connection(c, fields, field, read, page_of(args), parent)
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ class TopList:
         self, c: Compilation, alias: str, fields: list[FieldDetails], field: GraphQLField
     ) -> str:
         args = c.arguments(field, fields)
-        return c.connection(fields, field, read_for(self.read_of, args), page_of(args))
+        return connection(c, fields, field, read_for(self.read_of, args), page_of(args))
 
 
 @dataclass(frozen=True)
