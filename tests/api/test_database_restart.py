@@ -25,6 +25,7 @@ from tests.server import RunningService, run_service
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
+COMPILED_READ = "{ actors(first: 1) { totalCount nodes { name } } }"
 SUBSCRIPTION = """subscription { recordChanged(kinds: [ACTOR]) {
     changeId id record { ... on Actor { name } } } }"""
 
@@ -93,8 +94,16 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
         # the thread that starts it. (Blocking the loop for the ~0.1 s this takes is fine.)
         database.stop()
         await asyncio.to_thread(wait_ready, restartable.url, 503)
+        # A compiled read meanwhile: its statement fails, the executor tries and reports
+        # the outage as an error, not a crash.
+        down = await asyncio.to_thread(Client(restartable.url).post, COMPILED_READ)
+        assert down.get("data") is None
+        assert [e["extensions"]["code"] for e in down["errors"]] == ["INTERNAL_SERVER_ERROR"]
         database.start()
         await asyncio.to_thread(wait_ready, restartable.url, 200)
+        up = await asyncio.to_thread(Client(restartable.url).post, COMPILED_READ)
+        assert up["data"]["actors"]["totalCount"] >= 1
+        assert up["extensions"]["sqlRoundTrips"] == 1  # compiled again
 
         # The first write after the restart succeeds: broken pool connections are replaced.
         after = await asyncio.to_thread(create, "after-restart")
