@@ -12,7 +12,9 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import AsyncIterator
@@ -227,16 +229,31 @@ def _start(executable: str, profile_dir: Path, port: int) -> subprocess.Popen[by
              f"--remote-debugging-port={port}", "--remote-debugging-address=127.0.0.1",
              "about:blank"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: see _stop
         )  # fmt: skip
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
+    """Stop Chromium and every process it started (renderers, GPU, crash handler).
+
+    Its children outlive the main process by a moment and may still write into the
+    profile: the profile's folder can only be removed once the whole group is gone.
+    """
+    group = process.pid
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGTERM)
     try:
         process.wait(10)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, signal.SIGKILL if time.monotonic() > deadline - 5 else 0)
+        except ProcessLookupError:
+            return  # no process of the group is left
+        time.sleep(0.05)
 
 
 async def _debugger_url(process: subprocess.Popen[bytes], port: int, within_s: float = 20) -> str:
