@@ -84,6 +84,7 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         response_cache=cache,
         trusted_documents=DocumentRegistry.load(default_folders(settings.trusted_documents_dir)),
         trusted_only=settings.trusted_documents_only,
+        report_round_trips=not settings.is_production,
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
     if settings.playground_enabled:

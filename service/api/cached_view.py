@@ -5,13 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, ClassVar
 
-import msgspec
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
+from service.api.operation_request import operation_request
 from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
+from service.observability.request_info import CACHE, note_answer
 
 # Root fields whose answer depends on who asks, not only on their role.
 CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
@@ -42,39 +43,6 @@ def is_cacheable_query(document: str, operation_name: str | None) -> bool:
     return not (root_fields & CALLER_SPECIFIC_FIELDS)
 
 
-class _Request(msgspec.Struct):
-    """What the cache reads of a request (the wire names are camelCase)."""
-
-    query: str | None = None
-    operation_name: str | None = msgspec.field(default=None, name="operationName")
-    variables: dict[str, Any] | None = None
-    document_id: str | None = msgspec.field(default=None, name="documentId")
-    extensions: dict[str, Any] | None = None
-
-
-async def _request_of(request: Request[Any, Any, Any]) -> _Request | None:
-    if request.method == "GET":
-        params = request.query_params
-        variables = params.get("variables")
-        try:
-            decoded = msgspec.json.decode(variables) if variables else None
-        except msgspec.DecodeError:
-            return None
-        if decoded is not None and not isinstance(decoded, dict):
-            return None
-        return _Request(
-            query=params.get("query"),
-            operation_name=params.get("operationName"),
-            variables=decoded,
-            document_id=params.get("documentId"),
-        )
-    try:
-        # A batch (a JSON list) or a malformed body is left to Strawberry.
-        return msgspec.json.decode(await request.body(), type=_Request)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
-
-
 class CachedView:
     """Mixin for the GraphQL controller: serve repeated queries from the response cache."""
 
@@ -85,7 +53,7 @@ class CachedView:
         cache = self.response_cache
         if cache is None or not isinstance(request, Request) or context is None:
             return await run(request, context=context, root_value=root_value)
-        data = await _request_of(request)
+        data = await operation_request(request)
         document = None if data is None else self._document_of(data)  # type: ignore[attr-defined]
         if (
             data is None
@@ -100,6 +68,7 @@ class CachedView:
         accept = request.headers.get("accept", "")
         entry = cache.get(key + accept.encode(), version)
         if entry is not None:
+            note_answer(CACHE)
             return Response(entry.body, media_type=entry.media_type, headers={"X-Cache": "hit"})
         response = await run(request, context=context, root_value=root_value)
         body = getattr(response, "content", None)

@@ -34,6 +34,11 @@ class Context(BaseContext, kw_only=True):
     """This process's change listener, which wakes subscriptions."""
     token_cache: TokenCache | None = None
     """Tokens this process verified recently (a revoke here empties it at once)."""
+    statement_timeout: asyncpg.QueryCanceledError | None = None
+    """The timeout of a kept compiled statement run before GraphQL execution (see
+    compiled/view.py), for the execution to report instead of running it again."""
+    round_trips_before: int = 0
+    """SQL statements that request sent before GraphQL execution (that statement)."""
 
     @property
     def caller(self) -> Caller:

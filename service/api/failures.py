@@ -63,6 +63,8 @@ class ProtectedSchema(strawberry.Schema):
     error_policy = ErrorPolicy(
         mask_unexpected=False, hide_suggestions=False, statement_timeout_ms=0
     )
+    query_compiler: Any = None
+    """The schema's QueryCompiler when COMPILED_QUERIES is on (see api/compiled)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Log each error once (unexpected ones with an id), then shape what clients see."""

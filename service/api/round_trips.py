@@ -30,4 +30,6 @@ class SqlRoundTrips(SchemaExtension):
     def get_results(self) -> dict[str, Any]:
         if self.counter is None:
             return {}
-        return {"sqlRoundTrips": self.counter.count}
+        # A kept statement that timed out before execution (compiled/view.py) counts too.
+        before: int = getattr(self.execution_context.context, "round_trips_before", 0)
+        return {"sqlRoundTrips": self.counter.count + before}

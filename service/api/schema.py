@@ -126,6 +126,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         compiler = QueryCompiler(
             SchemaCatalog(schema), (sizes.default, sizes.maximum), OPERATIONS_KEPT
         )
+        schema.query_compiler = compiler  # the HTTP view answers kept statements directly
     schema.error_policy = ErrorPolicy(
         mask_unexpected=settings.is_production,
         hide_suggestions=not settings.introspection_enabled,

@@ -64,6 +64,13 @@ class Metrics:
             ["operation", "kind"],
             registry=r,
         )
+        self.answers = Counter(
+            f"{PREFIX}_graphql_answers",
+            "GraphQL queries answered without the executor, by what answered: the response "
+            "cache, a kept compiled statement, or a statement compiled for the request.",
+            ["operation", "answer"],
+            registry=r,
+        )
         self.in_progress = Gauge(
             f"{PREFIX}_http_requests_in_progress",
             "HTTP requests being served.",
@@ -103,6 +110,7 @@ class Metrics:
         status: int,
         seconds: float,
         graphql_errors: dict[str, int],
+        answer: str = "",
     ) -> None:
         """Record one answered HTTP request."""
         label = self.operation_label(operation)
@@ -112,6 +120,8 @@ class Metrics:
             self.server_errors.labels(route, method, label).inc()
         for kind, count in graphql_errors.items():
             self.graphql_errors.labels(label, kind).inc(count)
+        if answer:
+            self.answers.labels(label, answer).inc()
 
     def observe_pool(self, pool: asyncpg.Pool | None) -> None:
         """Read the pool's connection counts (when it is open)."""

@@ -18,6 +18,7 @@ from litestar import types as asgi
 from litestar.datastructures import State
 
 from service.observability import operation as operations
+from service.observability.access_log import access_log
 from service.observability.metrics import Metrics
 from service.observability.request_info import RequestInfo, current_request
 
@@ -34,8 +35,6 @@ _USABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 _MAX_TEED_BODY = 256 * 1024
 # Probes and scrapes come every few seconds: their access lines are DEBUG.
 _QUIET_PREFIXES = ("/health/", "/metrics", "/static/")
-
-access_log = structlog.stdlib.get_logger("service.access")
 
 
 def _request_id(scope: Scope) -> str:
@@ -124,6 +123,7 @@ class ObservabilityMiddleware:
             status=status,
             seconds=seconds,
             graphql_errors=info.graphql_errors,
+            answer=info.answer,
         )
         if self.metrics.multiprocess_dir:  # each worker reports its own pool as it goes
             self.metrics.observe_pool(self.state.get("pool"))
@@ -140,8 +140,9 @@ class ObservabilityMiddleware:
             "duration_ms": round(seconds * 1000, 2),
             "operation": info.operation or None,
             "graphql_errors": sum(info.graphql_errors.values()) or None,
+            "answer": info.answer or None,
         }
-        access_log.log(level, "request", **{k: v for k, v in fields.items() if v is not None})
+        access_log().log(level, "request", **{k: v for k, v in fields.items() if v is not None})
 
 
 def _teeing(receive: Receive, info: RequestInfo) -> Receive:

@@ -16,6 +16,8 @@ class RequestInfo:
         path: URL path.
         operation: GraphQL operation name ("" when not a GraphQL request).
         graphql_errors: GraphQL errors reported, by kind (`request` or `resolver`).
+        answer: what answered a GraphQL query without the executor: CACHE, STATEMENT or
+            COMPILED (see below); "" otherwise.
     """
 
     request_id: str
@@ -23,10 +25,23 @@ class RequestInfo:
     path: str
     operation: str = ""
     graphql_errors: dict[str, int] = field(default_factory=dict)
+    answer: str = ""
 
     def count_graphql_error(self, kind: str) -> None:
         """Record one GraphQL error of `kind`."""
         self.graphql_errors[kind] = self.graphql_errors.get(kind, 0) + 1
 
 
+# What answered a query, when the executor did not:
+CACHE = "cache"  # the response cache (cached_view.py)
+STATEMENT = "statement"  # a kept compiled statement, before any GraphQL work (compiled/view.py)
+COMPILED = "compiled"  # a statement compiled for this request (compiled/extension.py)
+
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
+
+
+def note_answer(answer: str) -> None:
+    """Record what answered the current HTTP request's query (nothing outside a request)."""
+    info = current_request.get()
+    if info is not None:
+        info.answer = answer

@@ -225,16 +225,18 @@ def few_requests(
 
 
 def test_statement_timeout_gives_a_clean_error(short_statements: RunningService) -> None:
-    started = time.monotonic()
-    response = query(short_statements, SLOW_SEARCH)
-    assert time.monotonic() - started < 3
-    assert response.status_code == 200
-    error = response.json()["errors"][0]
-    assert error["extensions"]["code"] == "TIMEOUT"
-    assert error["path"] == ["search"]
-    assert "after 200 ms" in error["message"]
-    # One statement: the compiled search timed out, and the executor did not try again.
-    assert response.json()["extensions"]["sqlRoundTrips"] == 1
+    # The second time, the statement kept the first time times out before GraphQL runs.
+    for _ in ("compiled for this request", "kept statement"):
+        started = time.monotonic()
+        response = query(short_statements, SLOW_SEARCH)
+        assert time.monotonic() - started < 3
+        assert response.status_code == 200
+        error = response.json()["errors"][0]
+        assert error["extensions"]["code"] == "TIMEOUT"
+        assert error["path"] == ["search"]
+        assert "after 200 ms" in error["message"]
+        # One statement: the compiled search timed out, and nothing tried it again.
+        assert response.json()["extensions"]["sqlRoundTrips"] == 1
     # The pool's connection came back healthy.
     assert query(short_statements, "{ actors(first: 1) { totalCount } }").status_code == 200
 

@@ -16,6 +16,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
 from service.api.operation_caches import Lru, OperationKey, operation_key
+from service.observability.request_info import COMPILED, note_answer
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,14 @@ class QueryCompiler:
         statement = self._compile(document, operation_name, variables)
         self.statements.put(key, statement)
         return statement
+
+    def kept(
+        self, query: str, operation_name: str | None, variables: dict[str, Any] | None
+    ) -> CompiledStatement | None:
+        """The statement already made for this operation, if any (nothing is compiled)."""
+        key = operation_key(query, operation_name, variables)
+        found: CompiledStatement | None = None if key is None else self.statements.get(key, None)
+        return found
 
     def _compile(
         self,
@@ -113,10 +122,18 @@ class CompiledQueries(SchemaExtension):
         context = self.execution_context
         assert context.graphql_document is not None
         statement = self.compiler.statement(
-            context.graphql_document, context.query, context.operation_name, context.variables
+            context.graphql_document,
+            context.query,
+            _sent_operation_name(context),
+            context.variables,
         )
         if statement is None:
             return None
+        timed_out = getattr(context.context, "statement_timeout", None)
+        if timed_out is not None:
+            # This very statement timed out in CompiledView's direct answer: report that
+            # rather than wait out the timeout a second time.
+            return failed_at_roots(statement, timed_out)
         try:
             text: str = await context.context.pool.fetchval(statement.sql, *statement.params)
         except asyncpg.QueryCanceledError as error:
@@ -126,9 +143,17 @@ class CompiledQueries(SchemaExtension):
         except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
             log.debug("executor answers %s after %r", context.operation_name, error)
             return None
+        note_answer(COMPILED)
         # msgspec writes Raw as it is: the view's encoder (HTTP and websockets) puts the
         # JSON PostgreSQL built into the answer without decoding and re-encoding it.
         return ExecutionResult(data=msgspec.Raw(text.encode()))  # type: ignore[arg-type]
+
+
+def _sent_operation_name(context: Any) -> str | None:
+    """The operationName the client sent (None if none), which keys the statement as
+    CompiledView looks it up; `operation_name` falls back to the document's first one."""
+    sent: str | None = getattr(context, "_provided_operation_name", context.operation_name)
+    return sent
 
 
 def failed_at_roots(statement: CompiledStatement, error: Exception) -> ExecutionResult:

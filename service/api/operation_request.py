@@ -1,0 +1,61 @@
+"""The operation an HTTP request asks for, read once for the views that answer it early.
+
+The response cache and the compiled-statement view look at a request before Strawberry
+does; both need its query, operation name, variables and document id. They are decoded
+here once per request (kept in the ASGI scope), with msgspec, into a typed struct.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request
+
+# Where the decoded request is kept in the scope (a key no ASGI server or Litestar uses).
+_SCOPE_KEY = "position_record.operation_request"
+
+
+class OperationRequest(msgspec.Struct):
+    """One GraphQL request as sent (the wire names are camelCase)."""
+
+    query: str | None = None
+    operation_name: str | None = msgspec.field(default=None, name="operationName")
+    variables: dict[str, Any] | None = None
+    document_id: str | None = msgspec.field(default=None, name="documentId")
+    extensions: dict[str, Any] | None = None
+
+
+_decode = msgspec.json.Decoder(OperationRequest).decode
+
+
+async def operation_request(request: Request[Any, Any, Any]) -> OperationRequest | None:
+    """The request's operation; None for a batch (a JSON list) or a malformed request,
+    which are left to Strawberry to answer or refuse."""
+    scope: dict[str, Any] = request.scope  # type: ignore[assignment]
+    if _SCOPE_KEY not in scope:
+        scope[_SCOPE_KEY] = await _read(request)
+    found: OperationRequest | None = scope[_SCOPE_KEY]
+    return found
+
+
+async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
+    if request.method == "GET":
+        params = request.query_params
+        variables = params.get("variables")
+        try:
+            decoded = msgspec.json.decode(variables) if variables else None
+        except msgspec.DecodeError:
+            return None
+        if decoded is not None and not isinstance(decoded, dict):
+            return None
+        return OperationRequest(
+            query=params.get("query"),
+            operation_name=params.get("operationName"),
+            variables=decoded,
+            document_id=params.get("documentId"),
+        )
+    try:
+        return _decode(await request.body())
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
