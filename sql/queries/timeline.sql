@@ -18,11 +18,12 @@ where ($1::text[] is null or 'statement' = any($1))
   and ($4::bigint[] is null or exists (
         select 1 from statement_subject ss where ss.statement_id = s.id and ss.subject_id = any($4)))
 union all
-select 'warning'::text as item_kind, w.id, s.said_at as at
-from warning w join statement s on s.id = w.statement_id
+select 'warning'::text as item_kind, w.id, ws.said_at as at
+from warning w join warning_said ws on ws.warning_id = w.id
+join statement s on s.id = w.statement_id
 where ($1::text[] is null or 'warning' = any($1))
-  and ($5::timestamptz is null or s.said_at >= $5)
-  and ($6::timestamptz is null or s.said_at < $6)
+  and ($5::timestamptz is null or ws.said_at >= $5)
+  and ($6::timestamptz is null or ws.said_at < $6)
   and ($2::bigint[] is null or s.speaker_id = any($2) or s.on_behalf_of_id = any($2))
   and ($3::bigint[] is null or exists (
         select 1 from warning_answer a left join provision p on p.id = a.subject_id

@@ -13,10 +13,13 @@ select id from warning where slug = $1
 -- name: list_warnings
 -- $1 issuer ids (speaker or on behalf of), $2 target ids, $3 answered ids (documents or
 -- clauses; a document also matches warnings answering its clauses), $4 from, $5 to, $6 text
+-- The date is warning_said's (its statement's, kept by triggers: migration 0007), whose
+-- index gives the newest warnings first without probing statements.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.version, w.created_at, w.updated_at, ws.said_at,
        s.speaker_id, s.on_behalf_of_id
-from warning w join statement s on s.id = w.statement_id
+from warning w join warning_said ws on ws.warning_id = w.id
+join statement s on s.id = w.statement_id
 where ($1::bigint[] is null or s.speaker_id = any($1) or s.on_behalf_of_id = any($1))
   and ($2::bigint[] is null
        or exists (select 1 from warning_target t where t.warning_id = w.id and t.actor_id = any($2)))

@@ -1,0 +1,90 @@
+"""`warning_said` (migration 0007) keeps each warning's date, its statement's, as it changes.
+
+Lists of warnings are ordered by it (newest first, through its index), so it must follow
+every change: a new warning, a warning moved to another statement, a statement's new
+date, a deleted warning; and a statement's new date must not count as an edit of its
+warnings (their version stays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+from tests.api.conftest import load_seed_record
+from tests.conftest import clone_database, drop_database
+from tests.pg import with_database
+
+pytestmark = [pytest.mark.db]
+
+# Every warning whose kept date is not its statement's (or that has none).
+DRIFT = """
+select w.id from warning w join statement s on s.id = w.statement_id
+left join warning_said ws on ws.warning_id = w.id
+where ws.said_at is distinct from s.said_at
+"""
+
+
+@pytest.fixture
+async def conn(pg_dsn: str, template_db: str) -> AsyncIterator[asyncpg.Connection]:
+    """A connection to a migrated database holding the seed record."""
+    name = await clone_database(pg_dsn, template_db)
+    url = with_database(pg_dsn, name)
+    await load_seed_record(url)
+    connection = await asyncpg.connect(url)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+        await drop_database(pg_dsn, name)
+
+
+async def test_every_seeded_warning_has_its_statements_date(conn: asyncpg.Connection) -> None:
+    assert await conn.fetchval("select count(*) from warning") > 0
+    assert await conn.fetch(DRIFT) == []
+    assert await conn.fetchval("select count(*) from warning_said") == await conn.fetchval(
+        "select count(*) from warning"
+    )
+
+
+async def test_the_date_follows_its_statement_and_the_warning_is_not_edited(
+    conn: asyncpg.Connection,
+) -> None:
+    warning_id, statement_id, version = await conn.fetchrow(
+        "select id, statement_id, version from warning order by id limit 1"
+    )
+    await conn.execute(
+        "update statement set said_at = '2031-02-03T04:05:06Z' where id = $1", statement_id
+    )
+    assert await conn.fetch(DRIFT) == []
+    newest = await conn.fetchval(
+        "select warning_id from warning_said order by said_at desc, warning_id desc limit 1"
+    )
+    assert newest == warning_id
+    assert await conn.fetchval("select version from warning where id = $1", warning_id) == version
+
+
+async def test_the_date_follows_a_warning_to_another_statement(conn: asyncpg.Connection) -> None:
+    warning_id, statement_id = await conn.fetchrow(
+        "select id, statement_id from warning order by id limit 1"
+    )
+    other = await conn.fetchval(
+        "select id from statement where id <> $1 order by said_at limit 1", statement_id
+    )
+    await conn.execute("update warning set statement_id = $1 where id = $2", other, warning_id)
+    assert await conn.fetch(DRIFT) == []
+
+
+async def test_a_deleted_warning_leaves_no_date(conn: asyncpg.Connection) -> None:
+    warning_id = await conn.fetchval(
+        "select id from warning w where not exists "
+        "(select 1 from warning r where r.repeats_warning_id = w.id) order by id limit 1"
+    )
+    await conn.execute("delete from record where id = $1", warning_id)
+    assert (
+        await conn.fetchval("select count(*) from warning_said where warning_id = $1", warning_id)
+        == 0
+    )
+    assert await conn.fetch(DRIFT) == []
