@@ -32,11 +32,23 @@ def _named(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
     return event_dict
 
 
+class _Stderr:
+    """Writes each line to the current sys.stderr (looked up per line, like the stdlib
+    handler's `ext://sys.stderr` stream, so a replaced sys.stderr gets the lines too)."""
+
+    def msg(self, message: str) -> None:
+        stream = sys.stderr
+        stream.write(message + "\n")
+        stream.flush()
+
+    log = debug = info = warning = error = critical = msg
+
+
 def configure_access_log(level: str, shared: list[Processor], renderer: Processor) -> None:
     """Write access lines at `level` and above to stderr, after `shared` and `renderer`."""
     global _logger
     _logger = structlog.wrap_logger(
-        structlog.WriteLogger(sys.stderr),
+        _Stderr(),
         processors=[*shared, _named, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
         cache_logger_on_first_use=True,

@@ -67,6 +67,16 @@ def closed(
         yield running
 
 
+@pytest.fixture(scope="module")
+def cached(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    """The service with its response cache."""
+    env = {"RESPONSE_CACHE": "true"}
+    with run_service(module_db_url, tmp_path_factory.mktemp("cached"), env) as running:
+        yield running
+
+
 def _post(
     service: RunningService, body: dict[str, Any], token: str | None = None, **headers: str
 ) -> httpx.Response:
@@ -145,3 +155,14 @@ def test_the_caller_is_checked_on_every_request(
     revoke_token(module_db_url, "kept-statements-reader")
     assert _post(closed, body, token).status_code == 401  # the revoke is heard at once
     assert _answers(closed, "Declaration") == {"compiled": 1, "statement": 1}
+
+
+def test_an_answer_from_a_kept_statement_is_cached(cached: RunningService) -> None:
+    body = {"query": DECLARATION, "variables": {"slug": "paris-declaration"}}
+    # The cache keys on Accept too: the second Accept misses the cache, not the statement.
+    first = _post(cached, body, accept="application/json")
+    second = _post(cached, body, accept="*/*")
+    third = _post(cached, body, accept="*/*")
+    assert [r.headers["x-cache"] for r in (first, second, third)] == ["miss", "miss", "hit"]
+    assert _answers(cached, "Declaration") == {"compiled": 1, "statement": 1, "cache": 1}
+    assert first.content == second.content == third.content

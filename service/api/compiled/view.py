@@ -80,4 +80,6 @@ class CompiledView:
         body = b'{"data":' + text.encode()
         if self.report_round_trips:
             body += b',"extensions":' + _encode({"sqlRoundTrips": round_trips.count})
-        return Response(body + b"}", media_type="application/json")
+        # The status is explicit: a Response without one gets it only when sent, and the
+        # response cache (above) keeps 200s only.
+        return Response(body + b"}", status_code=200, media_type="application/json")
