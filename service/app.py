@@ -30,6 +30,9 @@ from service.playground import build_playground
 from service.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
+# Collections: the young generation every 100,000 net allocations, the middle one every
+# 50 of those, the oldest (after gc.freeze, only what requests leave) every 1,000.
+GC_THRESHOLDS = (100_000, 50, 1_000)
 
 log = logging.getLogger("service.app")
 
@@ -63,6 +66,11 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         # no longer walks them: about 40 ms of pause each time under load, straight into
         # the tail latency.
         gc.freeze()
+        # A request allocates a few thousand container objects, nearly all freed by
+        # reference counting; at the default threshold (700) the young generation was
+        # collected about once a request, for nothing. Measured on a compiled read (3 of 3
+        # paired runs): p99 46 ms against 50, and 5 % less CPU per request.
+        gc.set_threshold(*GC_THRESHOLDS)
         try:
             yield
         finally:
