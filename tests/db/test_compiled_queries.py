@@ -297,6 +297,32 @@ async def test_every_field_of_a_list_paged_both_ways(pool: asyncpg.Pool, root: s
     await assert_same(pool, document, {"first": 0}, compiled=compiled)
 
 
+@pytest.mark.parametrize("root", [r for r in LIST_ROOTS if r != "search"])
+async def test_every_list_without_page_info_paged_both_ways(pool: asyncpg.Pool, root: str) -> None:
+    # Without pageInfo a page is read as shown: no row past it, no row numbers.
+    document = (
+        f"query($first: Int, $after: String, $last: Int, $before: String) {{ "
+        f"{root}(first: $first, after: $after, last: $last, before: $before) {{ "
+        "edges { cursor } nodes { __typename } } }"
+    )
+    first = await assert_same(pool, document, {"first": 3}, compiled=True)
+    cursors = [e["cursor"] for e in first[root]["edges"]]
+    await assert_same(pool, document, {"last": 4}, compiled=True)
+    await assert_same(pool, document, {"first": 0}, compiled=True)
+    if len(cursors) == 3:
+        after = await assert_same(pool, document, {"first": 2, "after": cursors[0]}, compiled=True)
+        assert [e["cursor"] for e in after[root]["edges"]] == cursors[1:]
+        before = await assert_same(pool, document, {"last": 2, "before": cursors[2]}, compiled=True)
+        assert [e["cursor"] for e in before[root]["edges"]] == cursors[:2]
+
+
+async def test_nested_lists_without_page_info_paged_backwards(pool: asyncpg.Pool) -> None:
+    document = """{ actors(first: 3) { nodes { name
+        statements(last: 2) { nodes { slug citations(last: 1) { nodes { quote } } } }
+        stances(last: 2) { edges { cursor node { position } } } } } }"""
+    await assert_same(pool, document, compiled=True)
+
+
 async def test_fragments_aliases_and_directives_mean_the_same(pool: asyncpg.Pool) -> None:
     document = """
     query($withCitations: Boolean!) {

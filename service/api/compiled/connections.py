@@ -36,16 +36,24 @@ def connection(
         raise NotCompilable(f"paging: {error.message}") from None
     c.params.extend(extra)
     rows = c.alias()
-    page_sql = _page(c, read, [c for c in (parent, *conditions) if c], backwards, limit)
     connection_type = object_type(field)
     node_type = object_type(connection_type.fields["nodes"])
     edge_type = object_type(connection_type.fields["edges"])
     info_type = object_type(connection_type.fields["pageInfo"])
+    selected = c.subfields(connection_type, fields)
+    # Only pageInfo needs the row past the page and the rows' numbers; without it the
+    # page is read as it is shown (no window function, no filter), ordered as read.
+    numbered = any(f[0].node.name.value == "pageInfo" for f in selected.values())
+    window = [c for c in (parent, *conditions) if c]
+    page_sql = _page(c, read, window, backwards, limit + 1 if numbered else limit, numbered)
     in_page = f"filter (where {rows}._n <= {limit})"
     forward, reverse = ("desc", "asc") if backwards else ("asc", "desc")
     more = f"(count(*) > {limit})"
 
     def agg(expr: str) -> str:
+        if not numbered:
+            reading = read.order.sql(prefix=f"{rows}.")
+            return f"coalesce(json_agg({expr} order by {reading}), '[]')"
         return f"coalesce(json_agg({expr} order by {rows}._n {forward}) {in_page}, '[]')"
 
     def cursor() -> str:
@@ -58,7 +66,7 @@ def connection(
         return f"(array_agg({cursor()} order by {rows}._n {direction}) {in_page})[1]"
 
     pairs: list[tuple[str, str]] = []
-    for key, key_fields in c.subfields(connection_type, fields).items():
+    for key, key_fields in selected.items():
         name = key_fields[0].node.name.value
         if name == "__typename":
             pairs.append((key, sql_json.quote_literal(connection_type.name)))
@@ -112,23 +120,30 @@ def _bind_read(c: Compilation, read: ListRead) -> str:
 
 
 def _page(
-    c: Compilation, read: ListRead, conditions: list[str], backwards: bool, limit: int
+    c: Compilation,
+    read: ListRead,
+    conditions: list[str],
+    backwards: bool,
+    rows: int,
+    numbered: bool,
 ) -> str:
-    """The rows of one page (limit + 1) numbered `_n` in reading order."""
+    """The first `rows` rows in page order, numbered `_n` in that order when `numbered`."""
     where = " and ".join(conditions) or "true"
     terms = read.order.sql(reverse=backwards, prefix="t.")
-    window = f"where {where} order by {terms} limit {limit + 1}"
-    numbered = f"select t.*, row_number() over (order by {terms}) as _n"
+    window = f"where {where} order by {terms} limit {rows}"
+    numbered_sql = (
+        f"select t.*, row_number() over (order by {terms}) as _n" if numbered else "select t.*"
+    )
     if read.query.union:
         # Each branch cut to the page before the union is sorted (fetch_union_page).
         branches = union_branches(read.query.sql)
         cut = [
             f"(select * from ({c.bind(branch, read.params)}) as t {window})" for branch in branches
         ]
-        return f"{numbered} from ({' union all '.join(cut)}) as t {window}"
+        return f"{numbered_sql} from ({' union all '.join(cut)}) as t {window}"
     base = f"select * from ({_bind_read(c, read)}) as t {window}"
     if read.query.decorate is not None:
         # Costly columns for the page's rows only (fetch_page's `decorate`).
         decorate = c.bind(query(read.query.feature, read.query.decorate), read.params)
-        return f"with page as ({base}) {numbered} from ({decorate}) as t"
-    return f"{numbered} from ({base}) as t"
+        return f"with page as ({base}) {numbered_sql} from ({decorate}) as t"
+    return f"{numbered_sql} from ({base}) as t"
