@@ -56,6 +56,12 @@ class RowReader(Protocol):
         """The JSON object of the record whose id is in the SQL array `ids` (or null)."""
         ...
 
+    def object_of_id(
+        self, c: Compilation, type_: GraphQLObjectType, id_expr: str, fields: list[FieldDetails]
+    ) -> str:
+        """The JSON object of the record whose id is `id_expr` (or null)."""
+        ...
+
 
 class Catalog(Protocol):
     """What the compiler knows of the schema's types (see catalog.py)."""

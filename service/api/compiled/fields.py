@@ -137,6 +137,22 @@ class ById:
         rows = sql_json.bind(query(self.feature, self.name), lambda n: f"({ids})")
         return f"(select {c.object(type_, row, fields)} from ({rows}) as {row})"
 
+    def object_of_id(
+        self, c: Compilation, type_: GraphQLObjectType, id_expr: str, fields: list[FieldDetails]
+    ) -> str:
+        """The JSON object of the record whose id is `id_expr` (or null): `id = x` rather
+        than `id = any(array[x])`, a plain index lookup (about 1 µs less per row)."""
+        sql = query(self.feature, self.name)
+        if sql.count(_ANY_ID) != 1:
+            return self.object(c, type_, f"array[{id_expr}]::bigint[]", fields)
+        row = c.alias()
+        rows = sql_json.bind(sql.replace(_ANY_ID, "= $1"), lambda n: f"({id_expr})")
+        return f"(select {c.object(type_, row, fields)} from ({rows}) as {row})"
+
+
+# How every `*_by_id` query takes its ids.
+_ANY_ID = "= any($1::bigint[])"
+
 
 @dataclass(frozen=True)
 class ToOne:
@@ -148,8 +164,7 @@ class ToOne:
         self, c: Compilation, alias: str, fields: list[FieldDetails], field: GraphQLField
     ) -> str:
         type_ = object_type(field)
-        ids = f"array[{alias}.{self.column}]::bigint[]"
-        return c.catalog.rows(type_.name).object(c, type_, ids, fields)
+        return c.catalog.rows(type_.name).object_of_id(c, type_, f"{alias}.{self.column}", fields)
 
 
 def _one_of(
@@ -175,8 +190,7 @@ def _one_of(
             continue
         type_ = c.schema.type_map[type_name]
         assert isinstance(type_, GraphQLObjectType)
-        ids = f"array[{record_id}]::bigint[]"
-        item = c.catalog.rows(type_name).object(c, type_, ids, fields)
+        item = c.catalog.rows(type_name).object_of_id(c, type_, record_id, fields)
         cases.append(f"when {sql_json.quote_literal(kind_value)} then {item}")
     return f"(case {kind} {' '.join(cases)} end)"
 
