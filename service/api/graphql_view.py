@@ -23,7 +23,11 @@ from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
 from service.api.response_cache import ResponseCache
-from service.api.trusted_documents import DocumentRegistry, TrustedDocumentsView
+from service.api.trusted_documents import (
+    DocumentRegistry,
+    TrustedDocumentsView,
+    TrustedSubscribeMessages,
+)
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -35,6 +39,10 @@ _encoder = msgspec.json.Encoder()
 # on the controller, which Litestar makes once per app, so a request that awaited in
 # between answered with another one's status (a read got a refused write's 403).
 _SUB_RESPONSE = "graphql_sub_response"
+
+
+class _WebSocketHandler(TrustedSubscribeMessages, KeepAliveTransportWSHandler):
+    """graphql-transport-ws with server pings, and trusted documents as over HTTP."""
 
 
 def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
@@ -97,7 +105,7 @@ def build_controller(
     # documents resolve ids before the cache keys the request; a kept compiled statement
     # answers a cache miss before Strawberry is asked.
     class Controller(GuardedView, TrustedDocumentsView, CachedView, CompiledView, base):  # type: ignore[valid-type,misc]
-        graphql_transport_ws_handler_class = KeepAliveTransportWSHandler
+        graphql_transport_ws_handler_class = _WebSocketHandler
 
         # HTTP handlers without dependency injection: Strawberry's take four dependencies
         # (custom context, sub-response, root value, context) that Litestar resolves and

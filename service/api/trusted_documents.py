@@ -109,3 +109,25 @@ class TrustedDocumentsView:
             return str(data.query)
         document_id = data.document_id or requested_document_id({"extensions": data.extensions})
         return None if document_id is None else self.trusted_documents.get(document_id)
+
+
+class TrustedSubscribeMessages:
+    """Mixin for the graphql-transport-ws handler: the same rules for a `subscribe`
+    message (queries and mutations travel there too) as for an HTTP request.
+
+    A document id is resolved to its text; with TRUSTED_DOCUMENTS_ONLY any other
+    document is refused with an `error` message for that operation.
+    """
+
+    async def handle_subscribe(self, message: Any) -> None:
+        view: Any = self.view  # type: ignore[attr-defined]
+        if self.connection_acknowledged and isinstance(message.get("payload"), dict):  # type: ignore[attr-defined]
+            try:
+                message = {**message, "payload": view._with_document(message["payload"])}
+            except HTTPException as refused:
+                error = {"message": refused.reason, "extensions": {"code": "BAD_REQUEST"}}
+                await self.send_message(  # type: ignore[attr-defined]
+                    {"id": message["id"], "type": "error", "payload": [error]}
+                )
+                return
+        await super().handle_subscribe(message)  # type: ignore[misc]

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from service.api.trusted_documents import document_hash
+from tests.api.ws import connect
 from tests.server import ROOT, RunningService, run_service
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -59,3 +60,23 @@ def test_trusted_only_refuses_any_other_document(strict: RunningService) -> None
     assert post(strict, {"documentId": HASH}).status_code == 200
     # The registered text itself is trusted too.
     assert post(strict, {"query": REGISTERED}).status_code == 200
+
+
+async def test_trusted_only_refuses_other_documents_over_websockets_too(
+    strict: RunningService,
+) -> None:
+    unregistered = "query Unregistered { actors(first: 1) { totalCount } }"
+    async with connect(strict.url) as socket:
+        refused = await socket.subscribe(unregistered)
+        message = await socket.receive()
+        assert message["id"] == refused
+        assert message["type"] == "error"
+        assert "registered documents only" in message["payload"][0]["message"]
+        # A registered document runs, sent as text or by its id.
+        by_text = await socket.subscribe(REGISTERED)
+        assert "tracks" in await socket.next_data(by_text)
+        op_id = "by-id"
+        await socket.send({"id": op_id, "type": "subscribe", "payload": {"documentId": HASH}})
+        assert "tracks" in await socket.next_data(op_id)
+    # What ran nowhere was never compiled: over HTTP it is still refused, not answered.
+    assert post(strict, {"query": unregistered}).status_code == 400
