@@ -86,12 +86,15 @@ class TrustedDocumentsView:
             if text is None:
                 raise HTTPException(400, f"unknown document {document_id!r}")
             return {**data, "query": text}
-        query = data.get("query")
-        if self.trusted_only and query is not None and query not in self.trusted_documents:
+        if self._untrusted(data.get("query")):
             raise HTTPException(
                 400, "this server runs registered documents only: send a documentId"
             )
         return data
+
+    def _untrusted(self, query: object) -> bool:
+        """A document text this server refuses (TRUSTED_DOCUMENTS_ONLY, not registered)."""
+        return self.trusted_only and query is not None and query not in self.trusted_documents
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = super().parse_json(data)  # type: ignore[misc]

@@ -133,9 +133,7 @@ class ById:
         self, c: Compilation, type_: GraphQLObjectType, ids: str, fields: list[FieldDetails]
     ) -> str:
         """The JSON object of the record whose id is in the SQL array `ids` (or null)."""
-        row = c.alias()
-        rows = sql_json.bind(query(self.feature, self.name), lambda n: f"({ids})")
-        return f"(select {c.object(type_, row, fields)} from ({rows}) as {row})"
+        return _object_of_rows(c, type_, query(self.feature, self.name), ids, fields)
 
     def object_of_id(
         self, c: Compilation, type_: GraphQLObjectType, id_expr: str, fields: list[FieldDetails]
@@ -145,9 +143,16 @@ class ById:
         sql = query(self.feature, self.name)
         if sql.count(_ANY_ID) != 1:
             return self.object(c, type_, f"array[{id_expr}]::bigint[]", fields)
-        row = c.alias()
-        rows = sql_json.bind(sql.replace(_ANY_ID, "= $1"), lambda n: f"({id_expr})")
-        return f"(select {c.object(type_, row, fields)} from ({rows}) as {row})"
+        return _object_of_rows(c, type_, sql.replace(_ANY_ID, "= $1"), id_expr, fields)
+
+
+def _object_of_rows(
+    c: Compilation, type_: GraphQLObjectType, sql: str, argument: str, fields: list[FieldDetails]
+) -> str:
+    """The JSON object of the one row of `sql` whose `$1` is `argument` (or null)."""
+    row = c.alias()
+    rows = sql_json.bind(sql, lambda n: f"({argument})")
+    return f"(select {c.object(type_, row, fields)} from ({rows}) as {row})"
 
 
 # How every `*_by_id` query takes its ids.

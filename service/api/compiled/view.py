@@ -59,11 +59,7 @@ class CompiledView:
         document = None if data is None else self._document_of(data)  # type: ignore[attr-defined]
         if data is None or document is None:
             return None
-        if (
-            self.trusted_only  # type: ignore[attr-defined]
-            and data.query is not None
-            and data.query not in self.trusted_documents  # type: ignore[attr-defined]
-        ):
+        if self._untrusted(data.query):  # type: ignore[attr-defined]
             return None  # refused the whole way (a statement is kept per text, however run)
         statement = compiler.kept(document, data.operation_name, data.variables)
         if statement is None or context_refusal(context) is not None:
