@@ -12,7 +12,7 @@ from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 
 from service.access.middleware import AuthenticationMiddleware
-from service.access.rate_limit import rate_limit_middleware
+from service.access.rate_limit import RateLimitMiddleware, rate_budget
 from service.settings import Settings
 
 # What a browser page on an allowed origin may send and read.
@@ -29,13 +29,15 @@ _EXPOSED_HEADERS = [
 
 def graphql_protection(settings: Settings) -> dict[str, Any]:
     """Keyword arguments of `build_controller`: authentication, rate limit, size, time."""
-    # Authentication first: the rate limiter keys on its result.
+    # Authentication first: the rate limiter keys on its result. The same budget is
+    # spent by operations sent over websockets (see graphql_view).
     middleware: list[Any] = [AuthenticationMiddleware()]
-    limiter = rate_limit_middleware(settings)
-    if limiter is not None:
-        middleware.append(limiter)
+    budget = rate_budget(settings.rate_limit)
+    if budget is not None:
+        middleware.append(RateLimitMiddleware(budget))
     return {
         "middleware": middleware,
+        "rate_budget": budget,
         "request_max_body_size": settings.max_request_body_bytes,
         "request_timeout_s": settings.request_timeout_ms / 1000,
         # Websockets check Origin themselves; the same origins as CORS may connect.

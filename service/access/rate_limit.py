@@ -1,54 +1,136 @@
 """Rate limiting per token, and per client address for anonymous callers.
 
-Litestar's fixed-window limiter keyed on the verified caller (see middleware.py): a client
-cannot spend another token's budget by sending its header, nor escape its address's
-budget by inventing tokens (a refused token counts against the address).
+One budget of RATE_LIMIT operations a minute per caller, spent by HTTP requests to the
+GraphQL routes and by operations sent over websockets alike (a `subscribe` message can
+carry a query or a mutation: without a budget there, one socket would be a way around
+the limit). Keys are the verified caller (see middleware.py): a client cannot spend
+another token's budget by sending its header, nor escape its address's budget by
+inventing tokens (a refused token counts against the address).
+
+Why not Litestar's RateLimitMiddleware: it keeps every request's timestamp in a list
+that it decodes and re-encodes as JSON on each request (O(limit) work per request, under
+a lock), and it has no way to be spent from a websocket. A fixed-window counter gives
+the same headers for O(1).
 """
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from litestar.middleware.base import DefineMiddleware
-from litestar.middleware.rate_limit import (
-    CacheObject,
-    RateLimitConfig,
-    RateLimitMiddleware,
-    get_remote_address,
-)
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.access.middleware import authentication_of
-from service.settings import Settings
+from service.access.roles import Caller
+
+WINDOW_S = 60
+# Past this many keys, windows that have ended are dropped (a crowd of one-off addresses
+# must not grow the process for ever).
+_PRUNE_ABOVE = 10_000
 
 
-def rate_limit_key(request: Any) -> str:
-    """The budget a request spends: its token's, or its address's."""
-    caller = authentication_of(request.scope).caller
-    if not caller.is_anonymous:
-        return f"token:{caller.name}"
-    return f"address:{get_remote_address(request)}"
+@dataclass(frozen=True)
+class Spend:
+    """The outcome of spending one operation of a caller's budget."""
 
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_s: int
+    """Seconds until the window ends and the budget is whole again (at least 1)."""
 
-class RetryAfterRateLimitMiddleware(RateLimitMiddleware):
-    """Litestar's limiter, plus `Retry-After` once the budget is spent (RFC 9110)."""
-
-    def create_response_headers(self, cache_object: CacheObject) -> dict[str, str]:
-        """The RateLimit-* headers, and Retry-After when nothing remains."""
-        headers = super().create_response_headers(cache_object)
-        if headers[self.config.rate_limit_remaining_header_key] == "0":
-            headers["Retry-After"] = headers[self.config.rate_limit_reset_header_key]
+    def headers(self) -> dict[str, str]:
+        """RateLimit-* headers (IETF draft, as Litestar names them), Retry-After when spent."""
+        headers = {
+            "RateLimit-Policy": f"{self.limit}; w={WINDOW_S}",
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(self.reset_s),
+        }
+        if self.remaining == 0:
+            headers["Retry-After"] = str(self.reset_s)
         return headers
 
 
-def rate_limit_middleware(settings: Settings) -> DefineMiddleware | None:
-    """The limiter for RATE_LIMIT requests a minute; None when RATE_LIMIT=0 (off).
+class RateBudget:
+    """`limit` operations per key per window, counted in this process's memory.
 
-    Counts live in the process's memory store: with WORKERS > 1 each worker counts alone.
+    The window of a key starts at its first operation. With WORKERS > 1 each worker
+    counts alone (a caller may get up to WORKERS times the limit).
     """
-    if settings.rate_limit == 0:
-        return None
-    return RateLimitConfig(
-        rate_limit=("minute", settings.rate_limit),
-        identifier_for_request=rate_limit_key,
-        middleware_class=RetryAfterRateLimitMiddleware,
-    ).middleware
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._windows: dict[str, list[float]] = {}  # key -> [window end, operations spent]
+
+    def spend(self, key: str) -> Spend:
+        """Count one operation of `key`, unless its budget is spent (allowed=False)."""
+        now = self._clock()
+        window = self._windows.get(key)
+        if window is None or window[0] <= now:
+            if len(self._windows) >= _PRUNE_ABOVE:
+                self._prune(now)
+            window = self._windows[key] = [now + WINDOW_S, 0]
+        reset_s = max(1, math.ceil(window[0] - now))
+        if window[1] >= self.limit:
+            return Spend(False, self.limit, 0, reset_s)
+        window[1] += 1
+        return Spend(True, self.limit, self.limit - int(window[1]), reset_s)
+
+    def _prune(self, now: float) -> None:
+        self._windows = {k: w for k, w in self._windows.items() if w[0] > now}
+
+
+def caller_key(caller: Caller, address: str | None) -> str:
+    """The budget an operation spends: its token's, or its address's."""
+    if not caller.is_anonymous:
+        return f"token:{caller.name}"
+    return f"address:{address}"
+
+
+def address_of(scope: Any) -> str | None:
+    """The client's address as the server saw it (behind a proxy: see FORWARDED_ALLOW_IPS)."""
+    client = scope.get("client")
+    return client[0] if client else None
+
+
+class RateLimitMiddleware(ASGIMiddleware):
+    """429 with Retry-After once a caller's budget is spent; RateLimit-* headers always.
+
+    Runs after AuthenticationMiddleware, whose outcome names the budget.
+    """
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, budget: RateBudget) -> None:
+        self.budget = budget
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Spend one operation, then hand over with the headers added to the answer."""
+        key = caller_key(authentication_of(scope).caller, address_of(scope))
+        spent = self.budget.spend(key)
+        headers = spent.headers()
+        if not spent.allowed:
+            raise TooManyRequestsException(headers=headers)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableScopeHeaders.from_message(message)
+                for name, value in headers.items():
+                    response_headers[name] = value
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)
+
+
+def rate_budget(limit: int) -> RateBudget | None:
+    """The budget for RATE_LIMIT operations a minute; None when RATE_LIMIT=0 (off)."""
+    return RateBudget(limit) if limit > 0 else None

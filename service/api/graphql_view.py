@@ -19,6 +19,7 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from service.access.rate_limit import RateBudget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
@@ -29,6 +30,7 @@ from service.api.trusted_documents import (
     TrustedSubscribeMessages,
 )
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
+from service.api.ws_rate_limit import RateLimitedSubscribeMessages
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -41,8 +43,11 @@ _encoder = msgspec.json.Encoder()
 _SUB_RESPONSE = "graphql_sub_response"
 
 
-class _WebSocketHandler(TrustedSubscribeMessages, KeepAliveTransportWSHandler):
-    """graphql-transport-ws with server pings, and trusted documents as over HTTP."""
+class _WebSocketHandler(
+    RateLimitedSubscribeMessages, TrustedSubscribeMessages, KeepAliveTransportWSHandler
+):
+    """graphql-transport-ws with server pings, and the rate limit and trusted documents
+    as over HTTP."""
 
 
 def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
@@ -67,6 +72,7 @@ def build_controller(
     allowed_origins: Sequence[str] = (),
     max_subscriptions_per_connection: int = 20,
     middleware: Sequence[Any] = (),
+    rate_budget: RateBudget | None = None,
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
     ws_ping_interval_s: float = 15.0,
@@ -81,6 +87,8 @@ def build_controller(
         context_getter: builds a request's context (Litestar's state, the request); HTTP
             requests call it directly, websockets as a dependency.
         middleware: Litestar middleware of the GraphQL routes (authentication, rate limit).
+        rate_budget: the budget that middleware's limiter spends, which operations sent
+            over websockets spend too (None: no limit).
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
         ws_ping_interval_s: seconds between server pings on subscription websockets.
@@ -187,6 +195,7 @@ def build_controller(
             return response
 
     Controller.middleware = list(middleware)
+    Controller.rate_budget = rate_budget
     if request_max_body_size is not None:
         Controller.request_max_body_size = request_max_body_size
     Controller.request_timeout_s = request_timeout_s

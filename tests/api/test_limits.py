@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.api.tokens import auth, create_token
+from tests.api.ws import connect
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
 from tests.server import RunningService, run_service
@@ -296,3 +297,31 @@ def test_rate_limit_per_address_and_per_token(
     assert with_token.status_code == 200
     assert with_token.headers["ratelimit-remaining"] == "4"
     assert query(few_requests, "{ __typename }", **auth("pr_1_made-up")).status_code == 429
+
+
+async def test_operations_over_websockets_spend_the_same_budget(
+    few_requests: RunningService, bulk_db_url: str
+) -> None:
+    token = create_token(bulk_db_url, "rate-limited-socket", "reader")
+    for remaining in ("4", "3"):
+        answer = query(few_requests, "{ __typename }", **auth(token))
+        assert answer.headers["ratelimit-remaining"] == remaining
+    async with connect(few_requests.url, {"token": token}) as socket:
+        for _ in range(3):  # what the two HTTP requests left
+            op_id = await socket.subscribe("{ __typename }")
+            assert await socket.next_data(op_id) == {"__typename": "Query"}
+        for _ in range(2):  # refused, and the socket stays open for the next one
+            op_id = await socket.subscribe("{ __typename }")
+            message = await socket.receive()
+            while message["type"] == "complete":  # the last query's end
+                message = await socket.receive()
+            assert message["id"] == op_id
+            assert message["type"] == "error"
+            error = message["payload"][0]
+            assert error["extensions"]["code"] == "RATE_LIMITED"
+            assert 0 < error["extensions"]["retryAfter"] <= 60
+            assert "5 operations a minute" in error["message"]
+    # The websocket spent the token's budget: HTTP is refused as well.
+    refused = query(few_requests, "{ __typename }", **auth(token))
+    assert refused.status_code == 429
+    assert refused.headers["retry-after"] == refused.headers["ratelimit-reset"]

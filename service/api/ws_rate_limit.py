@@ -1,0 +1,41 @@
+"""Operations sent over a websocket spend the caller's rate budget, as HTTP requests do.
+
+A graphql-transport-ws `subscribe` message starts a subscription, a query or a mutation.
+Each spends one operation of the budget HTTP requests spend (RATE_LIMIT a minute per
+token, per address for anonymous callers: see access/rate_limit.py). Once it is spent,
+the operation is refused with an `error` message carrying RATE_LIMITED and the seconds
+to wait; the socket and the subscriptions already running stay open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.access.rate_limit import RateBudget, address_of, caller_key
+
+RATE_LIMITED = "RATE_LIMITED"
+
+
+class RateLimitedSubscribeMessages:
+    """Mixin for the graphql-transport-ws handler (before Strawberry's in the MRO)."""
+
+    async def handle_subscribe(self, message: Any) -> None:
+        budget: RateBudget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
+        # Before the connection is acknowledged the caller is unknown; Strawberry closes
+        # such a socket (4401) without running anything.
+        if budget is not None and self.connection_acknowledged:  # type: ignore[attr-defined]
+            context: Any = self.context  # type: ignore[attr-defined]
+            websocket = getattr(context, "websocket", None)
+            address = None if websocket is None else address_of(websocket.scope)
+            spent = budget.spend(caller_key(context.caller, address))
+            if not spent.allowed:
+                error = {
+                    "message": f"rate limit exceeded ({spent.limit} operations a minute): "
+                    f"retry in {spent.reset_s} s",
+                    "extensions": {"code": RATE_LIMITED, "retryAfter": spent.reset_s},
+                }
+                await self.send_message(  # type: ignore[attr-defined]
+                    {"id": message.get("id"), "type": "error", "payload": [error]}
+                )
+                return
+        await super().handle_subscribe(message)  # type: ignore[misc]
