@@ -126,6 +126,26 @@ def test_a_repeat_is_answered_by_the_kept_statement_exactly_as_the_first(
     assert media.startswith("application/graphql-response+json")
 
 
+def test_a_get_is_answered_by_the_kept_statement_too(service: RunningService) -> None:
+    text = "query ByGet($slug: String!) { declaration(slug: $slug) { id title } }"
+    params = {"query": text, "operationName": "ByGet", "variables": '{"slug": "paris-declaration"}'}
+    first = httpx.get(f"{service.url}/graphql", params=params, timeout=30)
+    repeat = httpx.get(f"{service.url}/graphql", params=params, timeout=30)
+    assert _answers(service, "ByGet") == {"compiled": 1, "statement": 1}
+    assert repeat.status_code == first.status_code == 200
+    assert repeat.content == first.content
+    assert _headers(repeat) == _headers(first)
+    assert first.json()["data"]["declaration"]["title"]
+    # The statement is kept per text, operation and variables, whichever the method.
+    body = {"query": text, "operationName": "ByGet", "variables": {"slug": "paris-declaration"}}
+    assert _post(service, body).content == first.content
+    assert _answers(service, "ByGet") == {"compiled": 1, "statement": 2}
+    # A mutation over GET is still refused: no mutation's statement is ever kept.
+    mutation = 'mutation { deleteActor(input: {id: "x"}) { deletedId } }'
+    refused = httpx.get(f"{service.url}/graphql", params={"query": mutation}, timeout=30)
+    assert refused.status_code == 405
+
+
 def test_other_variables_are_another_statement(service: RunningService) -> None:
     query = {"query": DECLARATION, "operationName": "Declaration"}
     paris = _post(service, {**query, "variables": {"slug": "paris-declaration"}}).json()
