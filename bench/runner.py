@@ -1,46 +1,33 @@
 """The benchmark, end to end (bench/run.py is its command line).
 
 1. a throwaway PostgreSQL (or BENCH_DATABASE_URL), migrated and filled by the generator;
-2. our service with production settings, one worker: each operation is checked, warmed up,
-   loaded (20 keep-alive connections, fixed duration) and its costs read;
-3. PostGraphile v5 on Node 22, installed into a temporary folder, on the same database,
-   with the equivalent operations and the same load;
+2. our service with production settings, one worker, and PostGraphile v5 on Node 22
+   (installed into a temporary folder), both on that database;
+3. each operation checked, warmed up, loaded (20 keep-alive connections, fixed duration)
+   and its costs read, on our service and then at once on PostGraphile, with the
+   equivalent operation and the same load;
 4. the tables, and our throughput over PostGraphile's per operation.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import secrets
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 
-import httpx
-from graphql import build_client_schema, get_introspection_query, parse, print_schema, validate
-
 from bench import procstat, profile, report
-from bench.database import Database, bench_database, connect, free_port
+from bench.database import Database, bench_database
+from bench.engines import Running, ours_running, postgraphile_running
 from bench.gen.scale import SCALES
-from bench.measure import Load, Measurement, Statements, check, measure
-from bench.operations import OPERATIONS, Engine
-from bench.servers import (
-    PostGraphileInstall,
-    Server,
-    create_token,
-    install_postgraphile,
-    start_ours,
-    start_postgraphile,
-    stop,
-    tokens_command_exists,
-)
+from bench.measure import Load, Measurement, Statements, measure
+from bench.operations import Operation
+from bench.servers import PostGraphileInstall, Server, install_postgraphile
 from bench.setup import ensure_wrk, prepare_database, say, versions
-
-BENCH = Path(__file__).resolve().parent
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -68,68 +55,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def round_trips(
-    dsn: str, workdir: Path, token: str | None, extra: dict[str, str], run_id: str
-) -> dict[str, int]:
-    """`extensions.sqlRoundTrips` per operation, from a non-production instance (production
-    does not report it). Each operation is sent twice; the second answer counts (the first
-    may pay one-off costs such as asyncpg's type introspection)."""
-    server = start_ours(dsn, free_port(), workdir, environment="test", extra_env=extra)
-    found: dict[str, int] = {}
-    try:
-        for op in OPERATIONS:
-            for attempt in ("rt1", "rt2"):
-                _, _, payload = check(server.url, op.body("ours", run_id, attempt), token)
-            extensions = payload.get("extensions")
-            if isinstance(extensions, dict) and "sqlRoundTrips" in extensions:
-                found[op.name] = int(extensions["sqlRoundTrips"])
-    finally:
-        stop(server)
-    return found
-
-
-def run_engine(
-    engine: Engine,
-    server: Server,
+def measure_operation(
+    running: Running,
+    op: Operation,
     *,
     args: argparse.Namespace,
     run_id: str,
-    token: str | None,
     statements: Statements,
     db_pid: int | None,
-    skip: dict[str, str] | None = None,
-    log_dir: Path | None = None,
-) -> list[Measurement]:
-    """Every selected operation on one server."""
-    load = Load(args.connections, args.duration, args.warmup)
-    results = []
-    for op in report.operations(args):
-        if skip and op.name in skip:
-            results.append(Measurement(op.name, server.name, skipped=skip[op.name]))
-            continue
-        profiler = _profiler(args, server, op.name) if engine == "ours" else None
-        # With --anonymous-reads only mutations carry the token.
-        sent = token if op.mutation or not args.anonymous_reads else None
-        m = measure(
-            server,
-            op.name,
-            op.body(engine, run_id),
-            load=load,
-            token=sent,
-            statements=statements,
-            db_pid=db_pid,
-            profiler=profiler,
-            log_dir=log_dir,
+    log_dir: Path,
+) -> Measurement:
+    """One operation on one engine: checked, warmed up, loaded, its costs read."""
+    server = running.server
+    if op.name in running.skip:
+        return Measurement(op.name, server.name, skipped=running.skip[op.name])
+    profiler = _profiler(args, server, op.name) if running.engine == "ours" else None
+    m = measure(
+        server,
+        op.name,
+        op.body(running.engine, run_id),
+        load=Load(args.connections, args.duration, args.warmup),
+        token=running.token if op.mutation else running.reads_token,
+        statements=statements,
+        db_pid=db_pid,
+        profiler=profiler,
+        log_dir=log_dir,
+    )
+    m.round_trips = running.round_trips.get(op.name)
+    if m.load:
+        say(
+            f"  [{running.engine}] {op.name}: {m.load.rps:,.0f} req/s, "
+            f"p50 {m.load.p50_ms:.1f} ms, p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}"
         )
-        results.append(m)
-        if m.load:
-            say(
-                f"  [{engine}] {op.name}: {m.load.rps:,.0f} req/s, p50 {m.load.p50_ms:.1f} ms, "
-                f"p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}"
-            )
-        else:
-            say(f"  [{engine}] {op.name}: skipped: {m.skipped}")
-    return results
+    else:
+        say(f"  [{running.engine}] {op.name}: skipped: {m.skipped}")
+    return m
 
 
 def _profiler(
@@ -142,105 +102,46 @@ def _profiler(
     return lambda seconds: profile.recording(server.pid, folder / f"{name}.txt", seconds)
 
 
-def run_ours(
-    database: Database, args: argparse.Namespace, workdir: Path, run_id: str
-) -> tuple[list[Measurement], dict[str, str]]:
-    """Our service in production settings; returns the measurements and notes."""
-    notes: dict[str, str] = {}
-    # One load generator from one address would hit the per-client rate limit at once.
-    extra = {"RATE_LIMIT": "0"}
-    token = None
-    if tokens_command_exists():
-        token = create_token(database.dsn, f"bench-{run_id}")
-        notes["auth"] = "every request sends an editor token (Authorization: Bearer)"
-        if args.anonymous_reads:
-            extra["ALLOW_ANONYMOUS_READS"] = "true"
-            notes["auth"] = "reads without a token (ALLOW_ANONYMOUS_READS=true), mutations with"
-    else:
-        # Production refuses anonymous reads by default; no token can be made yet.
-        extra["ALLOW_ANONYMOUS_READS"] = "true"
-        notes["auth"] = (
-            "no `python -m service tokens` command yet: anonymous reads allowed "
-            "(ALLOW_ANONYMOUS_READS=true), mutations cannot be measured"
-        )
-    say("our service: round-trips from a non-production instance")
-    trips = round_trips(database.dsn, workdir, token, extra, run_id)
-    say("our service: production settings, one worker")
-    server = start_ours(
-        database.dsn, free_port(), workdir, environment="production", extra_env=extra
-    )
-    try:
-        results = run_engine(
-            "ours",
-            server,
-            args=args,
-            run_id=run_id,
-            token=token,
-            statements=Statements(database.dsn),
-            db_pid=database.pid,
-            log_dir=workdir,
-        )
-    finally:
-        stop(server)
-    for m in results:
-        m.round_trips = trips.get(m.operation)
-    notes["settings"] = "ENVIRONMENT=production WORKERS=1 " + " ".join(
-        f"{k}={v}" for k, v in extra.items()
-    )
-    return results, notes
-
-
-def run_postgraphile(
+def run_interleaved(
     database: Database,
     args: argparse.Namespace,
     workdir: Path,
     run_id: str,
-    install: PostGraphileInstall,
-) -> list[Measurement]:
-    """PostGraphile on the same database, with its equivalent operations."""
+    install: PostGraphileInstall | None,
+) -> tuple[list[Measurement], list[Measurement], dict[str, str]]:
+    """Both engines serving at once, each operation loaded on ours then on PostGraphile.
 
-    async def add_functions() -> None:
-        conn = await connect(database.dsn)
-        try:
-            if not await conn.fetchval("select to_regnamespace('bench_pg') is not null"):
-                await conn.execute((BENCH / "postgraphile" / "schema.sql").read_text())
-        finally:
-            await conn.close()
-
-    asyncio.run(add_functions())
-    say(f"PostGraphile {install.versions['postgraphile']} on Node {install.versions['node']}")
-    server = start_postgraphile(install, database.dsn, free_port(), workdir)
-    try:
-        skip = _check_documents(server, workdir)
-        return run_engine(
-            "postgraphile",
-            server,
-            args=args,
-            run_id=run_id,
-            token=None,
-            statements=Statements(database.dsn),
-            db_pid=database.pid,
-            skip=skip,
-            log_dir=workdir,
-        )
-    finally:
-        stop(server)
-
-
-def _check_documents(server: Server, workdir: Path) -> dict[str, str]:
-    """Validate our PostGraphile operations against the schema it generated (introspection);
-    the schema is saved beside the logs for reference."""
-    answer = httpx.post(server.url, json={"query": get_introspection_query()}, timeout=30)
-    schema = build_client_schema(answer.json()["data"])
-    (workdir / "postgraphile-schema.graphql").write_text(print_schema(schema))
-    problems = {}
-    for op in OPERATIONS:
-        errors = validate(schema, parse(op.document("postgraphile")))
-        if errors:
-            problems[op.name] = "invalid for PostGraphile's schema: " + "; ".join(
-                e.message for e in errors
+    The machine's speed drifts by a fifth or more within minutes: measured back to back,
+    the two sides of a ratio are seconds apart rather than the length of a whole run.
+    The reads come first for both engines, the mutation last, so every read on either
+    engine sees the generated record as it was made.
+    """
+    ours: list[Measurement] = []
+    theirs: list[Measurement] = []
+    statements = Statements(database.dsn)
+    with ExitStack() as stack:
+        running = [
+            stack.enter_context(
+                ours_running(database, workdir, run_id, anonymous_reads=args.anonymous_reads)
             )
-    return problems
+        ]
+        if install is not None:
+            running.append(stack.enter_context(postgraphile_running(database, workdir, install)))
+        say("measuring each operation on " + " then ".join(r.server.name for r in running))
+        for op in report.operations(args):
+            for engine in running:
+                m = measure_operation(
+                    engine,
+                    op,
+                    args=args,
+                    run_id=run_id,
+                    statements=statements,
+                    db_pid=database.pid,
+                    log_dir=workdir,
+                )
+                (ours if engine.engine == "ours" else theirs).append(m)
+        notes = running[0].notes
+    return ours, theirs, notes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -255,7 +156,6 @@ def main(argv: list[str] | None = None) -> int:
         f"machine: {machine['cores']} cores, {machine['cpu']}, {machine['memory']}; "
         f"logs in {workdir}"
     )
-    theirs: list[Measurement] = []
     install = None
     with bench_database() as database:
         prepare_database(database, args.scale, args.seed)
@@ -264,9 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             say("installing PostGraphile v5 and Node 22 from the npm registry")
             install = install_postgraphile(workdir / "postgraphile")
             found.update(install.versions)
-        ours, notes = run_ours(database, args, workdir, run_id)
-        if install is not None:
-            theirs = run_postgraphile(database, args, workdir, run_id, install)
+        ours, theirs, notes = run_interleaved(database, args, workdir, run_id, install)
     if install is not None:
         shutil.rmtree(install.folder, ignore_errors=True)
     report.print_run(args, machine, found, notes, ours, theirs)
