@@ -149,7 +149,7 @@ class Builder(SaidSteps):
         )
         states = self._actors_of(ActorKind.STATE)
         seen: set[tuple[int, int, str]] = set()
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         while len(rows) < self.scale.memberships:
             key = (self.rng.choice(people), self.rng.choice(bodies), self.rng.choice(ROLES))
             if key in seen:

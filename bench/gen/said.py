@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 from itertools import accumulate
+from typing import TYPE_CHECKING, Any
 
 from bench.gen.scale import Scale
 from bench.gen.step import FIELDS, PLACES, K, Links, Step
@@ -27,6 +28,13 @@ class SaidSteps:
     ids: dict[RecordKind, list[int]]
     said_at: list[datetime]
     scale: Scale
+
+    if TYPE_CHECKING:  # Builder's helpers, for the type checker
+
+        def _moment(self) -> datetime: ...
+        def _fuzzy(self, moment: datetime) -> tuple[datetime, str]: ...
+        def _maybe(self, share: float, value: Any) -> Any: ...
+        def _actors_of(self, *kinds: ActorKind) -> list[int]: ...
 
     def statements(self) -> Step:
         actors = self.ids[K.ACTOR]
