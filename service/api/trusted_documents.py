@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from cross_web import HTTPException
 
+from service.api.ws_subscribe import is_new_operation
 from service.resources import data_dir
 
 
@@ -124,7 +125,7 @@ class TrustedSubscribeMessages:
 
     async def handle_subscribe(self, message: Any) -> None:
         view: Any = self.view  # type: ignore[attr-defined]
-        if self.connection_acknowledged and isinstance(message.get("payload"), dict):  # type: ignore[attr-defined]
+        if is_new_operation(self, message) and isinstance(message.get("payload"), dict):
             try:
                 message = {**message, "payload": view._with_document(message["payload"])}
             except HTTPException as refused:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.access.rate_limit import RateBudget, address_of, caller_key
+from service.api.ws_subscribe import is_new_operation
 
 RATE_LIMITED = "RATE_LIMITED"
 
@@ -21,9 +22,9 @@ class RateLimitedSubscribeMessages:
 
     async def handle_subscribe(self, message: Any) -> None:
         budget: RateBudget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
-        # Before the connection is acknowledged the caller is unknown; Strawberry closes
-        # such a socket (4401) without running anything.
-        if budget is not None and self.connection_acknowledged:  # type: ignore[attr-defined]
+        # Left to Strawberry, which runs nothing and closes the socket: a message before
+        # the connection is acknowledged (4401), and an id already running (4409).
+        if budget is not None and is_new_operation(self, message):
             context: Any = self.context  # type: ignore[attr-defined]
             websocket = getattr(context, "websocket", None)
             address = None if websocket is None else address_of(websocket.scope)

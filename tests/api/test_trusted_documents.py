@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+import websockets
 
 from service.api.trusted_documents import document_hash
 from tests.api.ws import connect
@@ -80,3 +81,20 @@ async def test_trusted_only_refuses_other_documents_over_websockets_too(
         assert "tracks" in await socket.next_data(op_id)
     # What ran nowhere was never compiled: over HTTP it is still refused, not answered.
     assert post(strict, {"query": unregistered}).status_code == 400
+
+
+async def test_an_id_already_running_closes_the_socket_before_any_check(
+    strict: RunningService,
+) -> None:
+    # graphql-transport-ws: a second `subscribe` with a running id closes the socket
+    # (4409). An `error` for that id would tell the client its running subscription ended.
+    changes = (ROOT / "graphql" / "operations" / "record-changes.graphql").read_text()
+    async with connect(strict.url) as socket:
+        await socket.send({"id": "live", "type": "subscribe", "payload": {"query": changes}})
+        assert await socket.silent("live", 0.3)  # running, waiting for a change
+        unregistered = "query Unregistered { actors(first: 1) { totalCount } }"
+        await socket.send({"id": "live", "type": "subscribe", "payload": {"query": unregistered}})
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket.receive()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4409
