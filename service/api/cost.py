@@ -38,6 +38,7 @@ from graphql import (
 )
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from service.api.operation_caches import Lru, OperationKey, operation_key
 
@@ -179,7 +180,13 @@ class CostLimit(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.result is None:
-            key = operation_key(context.query, context.operation_name, context.variables)
+            # Only queries' counts are kept: a mutation's variables are new every time, and
+            # its entries would push out the counts of the queries that do repeat.
+            key = (
+                operation_key(context.query, context.operation_name, context.variables)
+                if context.operation_type is OperationType.QUERY
+                else None
+            )
             nodes = -1 if key is None else self.counts.get(key, -1)
             if nodes < 0:
                 nodes = count_nodes(
