@@ -7,6 +7,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
@@ -37,13 +38,17 @@ GC_THRESHOLDS = (100_000, 50, 1_000)
 log = logging.getLogger("service.app")
 
 
-def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
+def create_app(
+    settings: Settings, dsn: str | None = None, rate_windows: Path | None = None
+) -> Litestar:
     """Build the application.
 
     Args:
         settings: the service's settings.
         dsn: the database to use; defaults to `settings.database_url` (the embedded
             server's DSN is passed in by `serve`, which owns that server).
+        rate_windows: the rate-limit table shared by the workers of one `serve`
+            (None: this process counts alone).
     """
     database = dsn or settings.database_url
     if database is None:
@@ -86,7 +91,7 @@ def create_app(settings: Settings, dsn: str | None = None) -> Litestar:
         path=GRAPHQL_PATH,
         context_getter=get_context,
         graphql_ide=settings.playground_enabled,
-        **graphql_protection(settings),
+        **graphql_protection(settings, rate_windows),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         ws_ping_interval_s=settings.ws_ping_interval_s,
         response_cache=cache,

@@ -15,6 +15,7 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -23,6 +24,7 @@ import uvicorn
 from litestar import Litestar
 
 from service import migrate as migrations
+from service.access.shared_budget import create_windows_file
 from service.app import create_app
 from service.db import init_connection
 from service.observability.logging import configure_logging
@@ -56,11 +58,16 @@ async def prepare_embedded(settings: Settings, dsn: str) -> None:
         await conn.close()
 
 
+# Set by `serve` for its worker processes: the file their rate counts are shared in.
+RATE_WINDOWS_ENV = "POSITION_RECORD_RATE_WINDOWS"
+
+
 def app_from_environment() -> Litestar:
     """The app factory uvicorn's worker processes call (settings from the environment)."""
     settings = load_settings()
     configure_logging(settings)  # a worker is a new process: its logging starts blank
-    return create_app(settings)
+    shared = os.environ.get(RATE_WINDOWS_ENV)
+    return create_app(settings, rate_windows=Path(shared) if shared else None)
 
 
 def serve(settings: Settings) -> None:
@@ -108,7 +115,7 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
 def _serve_workers(settings: Settings, dsn: str) -> None:
     """Several worker processes, each building its app from the environment."""
     os.environ["DATABASE_URL"] = dsn
-    with _prometheus_multiprocess_dir():
+    with _prometheus_multiprocess_dir(), _shared_rate_windows():
         uvicorn.run(
             "service.server:app_from_environment",
             factory=True,
@@ -129,6 +136,21 @@ def _prometheus_multiprocess_dir() -> Iterator[None]:
         yield
     finally:
         del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def _shared_rate_windows() -> Iterator[None]:
+    """A rate-limit table for the worker processes to share (see access/shared_budget.py):
+    with one budget per worker, a caller could spend up to WORKERS times RATE_LIMIT."""
+    folder = Path(tempfile.mkdtemp(prefix="position-record-rate-"))
+    table = folder / "windows"
+    create_windows_file(table)
+    os.environ[RATE_WINDOWS_ENV] = str(table)
+    try:
+        yield
+    finally:
+        del os.environ[RATE_WINDOWS_ENV]
         shutil.rmtree(folder, ignore_errors=True)
 
 

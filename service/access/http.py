@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.cors import CORSConfig
 
 from service.access.middleware import AuthenticationMiddleware
-from service.access.rate_limit import RateLimitMiddleware, rate_budget
+from service.access.rate_limit import Budget, RateBudget, RateLimitMiddleware
+from service.access.shared_budget import SharedRateBudget
 from service.settings import Settings
 
 # What a browser page on an allowed origin may send and read.
@@ -27,12 +29,16 @@ _EXPOSED_HEADERS = [
 ]
 
 
-def graphql_protection(settings: Settings) -> dict[str, Any]:
-    """Keyword arguments of `build_controller`: authentication, rate limit, size, time."""
+def graphql_protection(settings: Settings, rate_windows: Path | None = None) -> dict[str, Any]:
+    """Keyword arguments of `build_controller`: authentication, rate limit, size, time.
+
+    `rate_windows`: the table the workers of one `serve` share their rate counts in
+    (None: this process counts alone).
+    """
     # Authentication first: the rate limiter keys on its result. The same budget is
     # spent by operations sent over websockets (see graphql_view).
     middleware: list[Any] = [AuthenticationMiddleware()]
-    budget = rate_budget(settings.rate_limit)
+    budget = rate_budget(settings.rate_limit, rate_windows)
     if budget is not None:
         middleware.append(RateLimitMiddleware(budget))
     return {
@@ -43,6 +49,13 @@ def graphql_protection(settings: Settings) -> dict[str, Any]:
         # Websockets check Origin themselves; the same origins as CORS may connect.
         "allowed_origins": settings.cors_origin_list,
     }
+
+
+def rate_budget(limit: int, shared: Path | None) -> Budget | None:
+    """The budget of RATE_LIMIT operations a minute per caller; None when it is 0 (off)."""
+    if limit == 0:
+        return None
+    return RateBudget(limit) if shared is None else SharedRateBudget(limit, shared)
 
 
 def app_protection(settings: Settings) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
@@ -59,11 +59,21 @@ class Spend:
         return headers
 
 
+class Budget(Protocol):
+    """Where operations are counted: this process (RateBudget) or all workers of a
+    `serve` (shared_budget.SharedRateBudget)."""
+
+    limit: int
+
+    def spend(self, key: str) -> Spend:
+        """Count one operation of `key`, unless its budget is spent (allowed=False)."""
+        ...
+
+
 class RateBudget:
     """`limit` operations per key per window, counted in this process's memory.
 
-    The window of a key starts at its first operation. With WORKERS > 1 each worker
-    counts alone (a caller may get up to WORKERS times the limit).
+    The window of a key starts at its first operation.
     """
 
     def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
@@ -110,7 +120,7 @@ class RateLimitMiddleware(ASGIMiddleware):
 
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, budget: RateBudget) -> None:
+    def __init__(self, budget: Budget) -> None:
         self.budget = budget
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
@@ -129,8 +139,3 @@ class RateLimitMiddleware(ASGIMiddleware):
             await send(message)
 
         await next_app(scope, receive, send_with_headers)
-
-
-def rate_budget(limit: int) -> RateBudget | None:
-    """The budget for RATE_LIMIT operations a minute; None when RATE_LIMIT=0 (off)."""
-    return RateBudget(limit) if limit > 0 else None

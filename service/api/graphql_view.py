@@ -19,7 +19,7 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from service.access.rate_limit import RateBudget
+from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
@@ -72,7 +72,7 @@ def build_controller(
     allowed_origins: Sequence[str] = (),
     max_subscriptions_per_connection: int = 20,
     middleware: Sequence[Any] = (),
-    rate_budget: RateBudget | None = None,
+    rate_budget: Budget | None = None,
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
     ws_ping_interval_s: float = 15.0,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.access.rate_limit import RateBudget, address_of, caller_key
+from service.access.rate_limit import Budget, address_of, caller_key
 from service.api.ws_subscribe import is_new_operation
 
 RATE_LIMITED = "RATE_LIMITED"
@@ -21,7 +21,7 @@ class RateLimitedSubscribeMessages:
     """Mixin for the graphql-transport-ws handler (before Strawberry's in the MRO)."""
 
     async def handle_subscribe(self, message: Any) -> None:
-        budget: RateBudget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
+        budget: Budget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
         # Left to Strawberry, which runs nothing and closes the socket: a message before
         # the connection is acknowledged (4401), and an id already running (4409).
         if budget is not None and is_new_operation(self, message):

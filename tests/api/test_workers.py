@@ -38,3 +38,25 @@ def test_two_worker_processes_share_the_port(two_workers: RunningService) -> Non
             break
         time.sleep(0.2)
     assert len(workers) == 2, two_workers.log()
+
+
+@pytest.fixture(scope="module")
+def two_limited_workers(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningService]:
+    env = {"WORKERS": "2", "RATE_LIMIT": "5"}
+    with run_service(module_db_url, tmp_path_factory.mktemp("limited"), env) as running:
+        yield running
+
+
+def test_workers_share_one_rate_budget(two_limited_workers: RunningService) -> None:
+    # A new connection per request: the kernel hands them to either worker. Counted per
+    # worker, up to 10 of these would be answered.
+    statuses = [
+        httpx.post(
+            f"{two_limited_workers.url}/graphql", json={"query": "{ __typename }"}, timeout=10
+        ).status_code
+        for _ in range(16)
+    ]
+    assert statuses.count(200) == 5, statuses
+    assert statuses.count(429) == 11, statuses
