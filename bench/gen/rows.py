@@ -44,7 +44,6 @@ class Builder(SaidSteps):
         self.ids: dict[RecordKind, list[int]] = {}
         self.actor_kinds: list[ActorKind] = []
         self.said_at: list[datetime] = []
-        self.party_count = 0
 
     def steps(self) -> list[Callable[[], Step]]:
         """The steps in foreign-key order (citations last: they may cite anything)."""
