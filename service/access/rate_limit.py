@@ -107,7 +107,7 @@ def caller_key(caller: Caller, address: str | None) -> str:
 
 
 def address_of(scope: Any) -> str | None:
-    """The client's address as the server saw it (behind a proxy: see FORWARDED_ALLOW_IPS)."""
+    """The client's address as the server saw it (behind a proxy: uvicorn's FORWARDED_ALLOW_IPS)."""
     client = scope.get("client")
     return client[0] if client else None
 
