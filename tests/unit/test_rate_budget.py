@@ -3,14 +3,7 @@
 from __future__ import annotations
 
 from service.access.rate_limit import WINDOW_S, RateBudget
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.clock import Clock
 
 
 def test_a_key_spends_its_limit_then_is_refused_until_its_window_ends() -> None:

@@ -13,14 +13,7 @@ from service.access.shared_budget import (
     _key_hash,
     create_windows_file,
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.unit.clock import Clock
 
 
 def test_two_budgets_on_one_table_count_together(tmp_path: Path) -> None:

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 from service.access.roles import Caller, Role
 from service.access.token_cache import TokenCache
+from tests.unit.clock import Clock
 
 EDITOR = Caller(name="app", role=Role.EDITOR)
 KEY = (1, b"\x01" * 32)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_nothing_is_kept_until_revocations_are_heard() -> None:
@@ -27,7 +20,7 @@ def test_nothing_is_kept_until_revocations_are_heard() -> None:
 
 
 def test_an_entry_lives_ttl_seconds_at_most() -> None:
-    clock = Clock()
+    clock = Clock(100.0)
     cache = TokenCache(ttl_s=60, clock=clock)
     cache.listening(True)
     cache.put(KEY, EDITOR)
