@@ -73,6 +73,8 @@ class CachedView:
         response = await run(request, context=context, root_value=root_value)
         body = getattr(response, "content", None)
         if response.status_code == 200 and isinstance(body, bytes) and b'"errors"' not in body:
-            cache.put(key + accept.encode(), Entry(version, body, str(response.media_type)))
+            # Litestar's MediaType is a str Enum: str() of it is "MediaType.JSON".
+            media_type = str(getattr(response.media_type, "value", response.media_type))
+            cache.put(key + accept.encode(), Entry(version, body, media_type))
         response.headers["X-Cache"] = "miss"
         return response

@@ -49,6 +49,13 @@ def test_repeated_read_is_served_from_the_cache(
     assert first.headers["x-cache"] == "miss"
     assert again.headers["x-cache"] == "hit"
     assert again.content == first.content
+    # A hit says what the miss said (it once said "MediaType.JSON", the enum's name).
+    assert again.headers["content-type"] == first.headers["content-type"] == "application/json"
+    wanted = {"accept": "application/graphql-response+json"}
+    spec_first, spec_again = read(pair[0], "cached", **wanted), read(pair[0], "cached", **wanted)
+    assert spec_again.headers["x-cache"] == "hit"
+    media = "application/graphql-response+json"
+    assert spec_again.headers["content-type"] == spec_first.headers["content-type"] == media
     other = read(pair[0], "another-slug")  # other variables: another entry
     assert other.headers["x-cache"] == "miss"
 
