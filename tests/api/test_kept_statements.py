@@ -16,9 +16,10 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.api.trusted_documents import document_hash
 from tests.api.conftest import load_seed_record
 from tests.api.tokens import create_token, revoke_token
-from tests.server import RunningService, run_service
+from tests.server import ROOT, RunningService, run_service
 
 pytestmark = [pytest.mark.db]
 
@@ -186,3 +187,26 @@ def test_an_answer_from_a_kept_statement_is_cached(cached: RunningService) -> No
     assert [r.headers["x-cache"] for r in (first, second, third)] == ["miss", "miss", "hit"]
     assert _answers(cached, "Declaration") == {"compiled": 1, "statement": 1, "cache": 1}
     assert first.content == second.content == third.content
+
+
+def test_a_get_that_asks_for_the_playground_gets_it(cached: RunningService) -> None:
+    # Strawberry serves the playground to a GET without `query` that accepts HTML or
+    # anything, even one naming a documentId: no kept or cached answer comes first.
+    document = (ROOT / "graphql" / "operations" / "tracks-by-status.graphql").read_text()
+    by_id = {"documentId": document_hash(document)}
+    for _ in range(3):  # compiled, then kept, then cached
+        assert (
+            _post(cached, by_id, accept="*/*")
+            .headers["content-type"]
+            .startswith("application/json")
+        )
+    for accept in ("*/*", "text/html"):
+        page = httpx.get(f"{cached.url}/graphql", params=by_id, headers={"accept": accept})
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html"), page.text[:200]
+    # Asked for JSON, the same GET is answered (from the cache).
+    answer = httpx.get(
+        f"{cached.url}/graphql", params=by_id, headers={"accept": "application/json"}
+    )
+    assert answer.status_code == 200
+    assert answer.json()["data"]["tracks"]
