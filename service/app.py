@@ -84,7 +84,9 @@ def create_app(
 
     schema = build_schema(settings)
     cache = (
-        ResponseCache(settings.response_cache_entries) if settings.response_cache_enabled else None
+        ResponseCache(settings.response_cache_entries, settings.response_cache_bytes)
+        if settings.response_cache_enabled
+        else None
     )
     graphql = build_controller(
         schema,

@@ -49,6 +49,10 @@ class Settings(
     response_cache_entries: Annotated[int, msgspec.Meta(ge=1)] = 10000
     """Most answers the response cache keeps (least recently used go first)."""
 
+    response_cache_bytes: Annotated[int, msgspec.Meta(ge=1)] = 64 * 1024 * 1024
+    """Most bytes of answers the response cache keeps; one answer over an eighth of it is
+    not kept."""
+
     compiled_queries: bool = True
     """Answer the queries whose every field has SQL with one statement built by PostgreSQL
     (service/api/compiled); off: the executor answers everything (same answers, slower)."""

@@ -39,11 +39,19 @@ def cache_key(role: str, document: str, operation_name: str | None, variables: o
 
 
 class ResponseCache:
-    """A bounded LRU of answers, all made at the newest data version seen."""
+    """A bounded LRU of answers, all made at the newest data version seen.
 
-    def __init__(self, max_entries: int) -> None:
+    Bounded twice: by answers and by their bytes. An answer may be large (a query may
+    return up to MAX_QUERY_NODES nodes), so a count alone could hold more memory than the
+    process has; one answer over an eighth of the bytes is not kept at all, so that it
+    cannot push out many smaller ones.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self._entries: OrderedDict[bytes, Entry] = OrderedDict()
+        self._bytes = 0
         self._version = 0
 
     def get(self, key: bytes, version: int) -> Entry | None:
@@ -56,21 +64,33 @@ class ResponseCache:
 
     def put(self, key: bytes, entry: Entry) -> None:
         """Keep an answer; answers of older versions are dropped (they can never hit)."""
-        if entry.version < self._version:
+        if entry.version < self._version or len(entry.body) > self.max_bytes // 8:
             return
         if entry.version > self._version:
-            self._entries.clear()
-            self._version = entry.version
+            self._clear(entry.version)
+        replaced = self._entries.pop(key, None)
+        if replaced is not None:
+            self._bytes -= len(replaced.body)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(entry.body)
+        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+            _, oldest = self._entries.popitem(last=False)
+            self._bytes -= len(oldest.body)
 
     def invalidate(self, change_id: int) -> None:
         """A change was committed (NOTIFY): every stored answer is now outdated."""
         if change_id > self._version:
-            self._entries.clear()
-            self._version = change_id
+            self._clear(change_id)
+
+    @property
+    def size_bytes(self) -> int:
+        """The bytes of the answers kept."""
+        return self._bytes
+
+    def _clear(self, version: int) -> None:
+        self._entries.clear()
+        self._bytes = 0
+        self._version = version
 
     def __len__(self) -> int:
         return len(self._entries)
