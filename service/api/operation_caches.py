@@ -14,13 +14,20 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
+from graphql.language.parser import parse
+from strawberry.extensions import ParserCache, SchemaExtension
 from strawberry.schema.schema import validate_document
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 OperationKey = tuple[str, str | None, bytes]
+
+KEPT_TEXT_MAX = 20_000
+"""Longest query text (characters) the caches keep. A request body may hold a megabyte
+in one string literal: kept by the hundred, such texts (and their parsed documents)
+would fill the process's memory. Real documents are far shorter (the longest in graphql/
+is under 2,000); a longer one is parsed, validated and counted each time."""
 
 _encode = msgspec.json.Encoder(order="deterministic").encode
 _MISSING = object()
@@ -64,9 +71,9 @@ class Lru(Generic[K, V]):
 def operation_key(
     query: str | None, operation_name: str | None, variables: dict[str, Any] | None
 ) -> OperationKey | None:
-    """What an operation's answer shape depends on; None when it cannot be keyed (no text,
-    or variables JSON cannot hold)."""
-    if query is None:
+    """What an operation's answer shape depends on; None when it is not to be kept (no
+    text, a text over KEPT_TEXT_MAX, or variables JSON cannot hold)."""
+    if query is None or len(query) > KEPT_TEXT_MAX:
         return None
     try:
         return (query, operation_name, _encode(variables))
@@ -95,9 +102,21 @@ class ValidationByText(SchemaExtension):
                 context.validation_rules,
             )
             context.pre_execution_errors = errors
-            if not errors and query is not None:
+            if not errors and query is not None and len(query) <= KEPT_TEXT_MAX:
                 self.valid.put(query, True)
         else:
             self.valid.get(query)  # now the most recent
             context.pre_execution_errors = []
         yield
+
+
+class ParserCacheOfShortTexts(ParserCache):
+    """Strawberry's parser cache, for texts up to KEPT_TEXT_MAX only (see there)."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None and len(context.query) > KEPT_TEXT_MAX:
+            context.graphql_document = parse(context.query, **context.parse_options)
+            yield
+            return
+        yield from super().on_parse()

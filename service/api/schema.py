@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ParserCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
@@ -24,7 +23,12 @@ from service.api.history import HistoryQuery
 from service.api.limits import document_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
-from service.api.operation_caches import Lru, OperationKey, ValidationByText
+from service.api.operation_caches import (
+    Lru,
+    OperationKey,
+    ParserCacheOfShortTexts,
+    ValidationByText,
+)
 from service.api.round_trips import SqlRoundTrips
 from service.api.sources import SourceMutation, SourceQuery
 from service.api.stances import StanceMutation, StanceQuery
@@ -97,7 +101,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     counts: Lru[OperationKey, int] = Lru(OPERATIONS_KEPT)
     extensions: list[Any] = [
         document_limits(settings),
-        lambda: ParserCache(maxsize=DOCUMENTS_KEPT),
+        lambda: ParserCacheOfShortTexts(maxsize=DOCUMENTS_KEPT),
         lambda: ValidationByText(valid),
         lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]
