@@ -22,6 +22,7 @@ from service.api.response_cache import ResponseCache
 from service.api.schema import build_schema
 from service.api.trusted_documents import DocumentRegistry, default_folders
 from service.db import create_pool
+from service.gc_pacing import GcPacedByBytes
 from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels
 from service.observability.logging import structlog_plugin
@@ -32,7 +33,8 @@ from service.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
 # Collections: the young generation every 100,000 net allocations, the middle one every
-# 50 of those, the oldest (after gc.freeze, only what requests leave) every 1,000.
+# 50 of those, the oldest (after gc.freeze, only what requests leave) every 1,000; and
+# after every 8 MB that clients send (gc_pacing.py: large bodies must not pile up).
 GC_THRESHOLDS = (100_000, 50, 1_000)
 
 log = logging.getLogger("service.app")
@@ -120,8 +122,10 @@ def create_app(
     install_graphql_error_levels()
     # Around Litestar's whole handler, as its OpenTelemetry plugin does, rather than as
     # route middleware: unmatched paths (404) get a request id, an access line and a count.
-    app.asgi_handler = ObservabilityMiddleware(
-        app.asgi_handler, metrics=metrics, state=app.state, graphql_path=GRAPHQL_PATH
+    app.asgi_handler = GcPacedByBytes(
+        ObservabilityMiddleware(
+            app.asgi_handler, metrics=metrics, state=app.state, graphql_path=GRAPHQL_PATH
+        )
     )
     return app
 
