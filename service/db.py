@@ -100,6 +100,9 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     """
 
 
+MAX_KEPT_STATEMENT_BYTES = 128 * 1024
+
+
 async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
     """Open the pool every request uses; statement_timeout applies to every query."""
     pool = await asyncpg.create_pool(
@@ -107,6 +110,11 @@ async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
         statement_cache_size=settings.db_statement_cache_size,
+        # asyncpg keeps statements of up to 15 KiB only; a compiled query may be longer
+        # (actor-profile in graphql/ is 15 KB of SQL; one more nested list crosses the
+        # line), and one not kept is prepared and planned on every request: measured,
+        # 1.7 ms of planning on top of 1.5 ms of execution, each time.
+        max_cacheable_statement_size=MAX_KEPT_STATEMENT_BYTES,
         # No statement cache means PgBouncer in transaction mode: no named statements.
         init=partial(init_connection, learn_types=settings.db_statement_cache_size > 0),
         reset=_keep_session,
