@@ -18,7 +18,7 @@ where statement like '%kept-statement-' || 'marker%' and statement not like '%pg
 async def test_long_compiled_statements_are_prepared_once(db_url: str) -> None:
     # asyncpg keeps statements of up to 15 KiB by default; longer ones were prepared and
     # planned on every execution. A compiled query's SQL can be longer (see db.py).
-    padding = "x" * 40_000
+    padding = "x" * 25_000
     assert 15 * 1024 < len(padding) < MAX_KEPT_STATEMENT_BYTES
     sql = f"select $1::int + 1 /* kept-statement-marker {padding} */"
     pool = await create_pool(load_settings({"DB_POOL_MAX_SIZE": "1"}), db_url)
