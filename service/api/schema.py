@@ -26,7 +26,8 @@ from service.api.nodes import Node, resolve_global
 from service.api.operation_caches import (
     Lru,
     OperationKey,
-    ParserCacheOfShortTexts,
+    ParsedDocuments,
+    ParserByText,
     ValidationByText,
 )
 from service.api.round_trips import SqlRoundTrips
@@ -42,8 +43,9 @@ from service.errors import Invalid
 from service.settings import Settings
 
 MAX_NODES_PER_REQUEST = 100
-# Bounds of the per-schema caches: parsed and validated query texts, and what depends on
-# the variables too (cost counts, compiled statements).
+# Bounds of the per-schema caches: validated query texts (parsed ones are bounded by
+# their size: operation_caches.PARSED_CHARS_KEPT), and what depends on the variables
+# too (cost counts, compiled statements).
 DOCUMENTS_KEPT = 512
 OPERATIONS_KEPT = 1000
 
@@ -97,11 +99,12 @@ require_role_on_every_field(Mutation, Role.EDITOR)
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with its per-request extensions (caches shared across requests)."""
     sizes = PageSizes(default=settings.default_page_size, maximum=settings.max_page_size)
+    documents = ParsedDocuments()
     valid: Lru[str, bool] = Lru(DOCUMENTS_KEPT)
     counts: Lru[OperationKey, int] = Lru(OPERATIONS_KEPT)
     extensions: list[Any] = [
         document_limits(settings),
-        lambda: ParserCacheOfShortTexts(maxsize=DOCUMENTS_KEPT),
+        lambda: ParserByText(documents),
         lambda: ValidationByText(valid),
         lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from graphql import parse
-from strawberry.extensions.parser_cache import _get_parse_cache
 
 from service.api.operation_caches import (
     KEPT_TEXT_MAX,
     Lru,
-    ParserCacheOfShortTexts,
+    ParsedDocuments,
+    ParserByText,
     ValidationByText,
     operation_key,
 )
@@ -53,11 +53,25 @@ def test_validation_keeps_short_texts_only() -> None:
 
 
 def test_parsing_keeps_short_texts_only() -> None:
-    extension = ParserCacheOfShortTexts(maxsize=7)  # a cache of its own (keyed by size)
-    cache = _get_parse_cache(7)
-    for text in (SHORT, LONG, LONG + " "):
+    documents = ParsedDocuments()
+    extension = ParserByText(documents)
+    for text in (SHORT, LONG, LONG + " ", SHORT):
         extension.execution_context = _context(text)
         steps = extension.on_parse()
         next(steps)
         assert extension.execution_context.graphql_document.definitions
-    assert cache.cache_info().currsize == 1
+    assert len(documents) == 1
+    assert documents.get(SHORT) is not None
+
+
+def test_parsed_documents_stay_within_their_characters() -> None:
+    # 2,000-token documents (about 1.2 MB each once parsed): counted by entries, 512 of
+    # them were kept; counted by characters, the oldest go.
+    documents = ParsedDocuments(max_chars=50_000)
+    texts = ["{ " + " ".join(f"f{i}_{n}" for i in range(1_000)) + " }" for n in range(20)]
+    for text in texts:
+        documents.put(text, parse(text))
+    assert documents.chars <= 50_000
+    assert 0 < len(documents) < 20
+    assert documents.get(texts[-1]) is not None  # the newest stay
+    assert documents.get(texts[0]) is None  # the oldest went first
