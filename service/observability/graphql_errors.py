@@ -3,7 +3,8 @@
 Strawberry logs every error of a response at ERROR on the `strawberry.execution` logger,
 syntax and validation errors included. Those are the client's mistakes, answered with a
 message: an ERROR each would drown the real failures. A filter on that logger rewrites
-them; it also counts errors on the current request for the access line and the metrics.
+them; it also counts errors on the current request for the access line and the metrics,
+and logs no more than REQUEST_ERRORS_LOGGED of a request's client mistakes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from service.observability.request_info import current_request
 
 STRAWBERRY_LOGGER = "strawberry.execution"
 REQUEST = "request"  # the document failed to parse or validate: nothing ran
+# A document of unknown fields gets up to 100 validation errors (graphql-core's limit):
+# the first few tell what went wrong; the access line counts them all.
+REQUEST_ERRORS_LOGGED = 10
 RESOLVER = "resolver"  # an exception escaped a resolver: a bug or an outage
 
 
@@ -33,8 +37,11 @@ class GraphQLErrorLevels(logging.Filter):
             return True
         cause = error.original_error
         kind = REQUEST if cause is None or isinstance(cause, GraphQLError) else RESOLVER
-        if (request := current_request.get()) is not None:
+        request = current_request.get()
+        if request is not None:
             request.count_graphql_error(kind)
+            if kind == REQUEST and request.graphql_errors[REQUEST] > REQUEST_ERRORS_LOGGED:
+                return False
         # str(error) appends the document excerpt over several lines: keep one line.
         record.msg, record.args = "GraphQL %s error: %s", (kind, error.message)
         record.graphql_error = kind

@@ -212,6 +212,27 @@ def test_filter_downgrades_request_errors_and_drops_them_below_info() -> None:
     assert not GraphQLErrorLevels(logger).filter(quiet)
 
 
+def test_a_request_logs_its_first_ten_client_mistakes_and_counts_them_all() -> None:
+    # A document of unknown fields gets up to 100 validation errors: 10 lines tell enough.
+    logger = logging.getLogger("test.observability.many")
+    logger.setLevel(logging.INFO)
+    info = RequestInfo("id", "POST", "/graphql")
+    token = current_request.set(info)
+    try:
+        logged = [
+            GraphQLErrorLevels(logger).filter(
+                _strawberry_record(GraphQLError(f"Cannot query field 'f{n}' on type 'Query'."))
+            )
+            for n in range(100)
+        ]
+        crash = GraphQLError("boom", path=["actors"], original_error=RuntimeError("boom"))
+        assert GraphQLErrorLevels(logger).filter(_strawberry_record(crash))  # always logged
+    finally:
+        current_request.reset(token)
+    assert logged == [True] * 10 + [False] * 90
+    assert info.graphql_errors == {"request": 100, "resolver": 1}
+
+
 @pytest.mark.parametrize(
     ("query", "name", "expected"),
     [
