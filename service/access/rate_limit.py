@@ -46,6 +46,15 @@ class Spend:
     reset_s: int
     """Seconds until the window ends and the budget is whole again (at least 1)."""
 
+    @classmethod
+    def of(cls, limit: int, spent: int, window_end: float, now: float) -> Spend:
+        """The outcome of one more operation in a window that has seen `spent` of them
+        (the caller counts it when allowed)."""
+        reset_s = max(1, math.ceil(window_end - now))
+        if spent >= limit:
+            return cls(False, limit, 0, reset_s)
+        return cls(True, limit, limit - spent - 1, reset_s)
+
     def headers(self) -> dict[str, str]:
         """RateLimit-* headers (IETF draft, as Litestar names them), Retry-After when spent."""
         headers = {
@@ -89,11 +98,10 @@ class RateBudget:
             if len(self._windows) >= _PRUNE_ABOVE:
                 self._prune(now)
             window = self._windows[key] = [now + WINDOW_S, 0]
-        reset_s = max(1, math.ceil(window[0] - now))
-        if window[1] >= self.limit:
-            return Spend(False, self.limit, 0, reset_s)
-        window[1] += 1
-        return Spend(True, self.limit, self.limit - int(window[1]), reset_s)
+        spend = Spend.of(self.limit, int(window[1]), window[0], now)
+        if spend.allowed:
+            window[1] += 1
+        return spend
 
     def _prune(self, now: float) -> None:
         self._windows = {k: w for k, w in self._windows.items() if w[0] > now}

@@ -68,11 +68,10 @@ class SharedRateBudget:
         try:
             now = self._clock()
             offset, end, spent = self._slot_of(base, wanted, now)
-            reset_s = max(1, math.ceil(end - now))
-            if spent >= self.limit:
-                return Spend(False, self.limit, 0, reset_s)
-            _SLOT.pack_into(self._map, offset, wanted, end, spent + 1)
-            return Spend(True, self.limit, self.limit - spent - 1, reset_s)
+            spend = Spend.of(self.limit, spent, end, now)
+            if spend.allowed:
+                _SLOT.pack_into(self._map, offset, wanted, end, spent + 1)
+            return spend
         finally:
             fcntl.lockf(self._fd, fcntl.LOCK_UN, _BUCKET_BYTES, base, os.SEEK_SET)
 

@@ -9,7 +9,6 @@ from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, Operati
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
-from service.api.operation_request import operation_request
 from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
 from service.observability.request_info import CACHE, note_answer
@@ -53,14 +52,10 @@ class CachedView:
         cache = self.response_cache
         if cache is None or not isinstance(request, Request) or context is None:
             return await run(request, context=context, root_value=root_value)
-        data = await operation_request(request)
-        document = None if data is None else self._document_of(data)  # type: ignore[attr-defined]
-        if (
-            data is None
-            or document is None
-            or not is_cacheable_query(document, data.operation_name)
-        ):
+        found = await self._early_operation(request)  # type: ignore[attr-defined]
+        if found is None or not is_cacheable_query(found[1], found[0].operation_name):
             return await run(request, context=context, root_value=root_value)
+        data, document = found
         if context_refusal(context) is not None:
             return await run(request, context=context, root_value=root_value)
         key = cache_key(context.caller_role, document, data.operation_name, data.variables)

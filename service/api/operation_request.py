@@ -42,8 +42,6 @@ async def operation_request(request: Request[Any, Any, Any]) -> OperationRequest
 async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
     if request.method == "GET":
         params = request.query_params
-        if _asks_for_the_ide(request):
-            return None  # Strawberry serves the playground, or 404 where it is off
         variables = params.get("variables")
         try:
             decoded = msgspec.json.decode(variables) if variables else None
@@ -61,11 +59,3 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
         return _decode(await request.body())
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
-
-
-def _asks_for_the_ide(request: Request[Any, Any, Any]) -> bool:
-    """Strawberry's rule (`should_render_graphql_ide`): a GET without a `query` parameter
-    that accepts HTML, or anything, gets the playground, not an answer, even when it
-    names a `documentId`. An early answer must not differ from that."""
-    accept = request.headers.get("accept", "")
-    return request.query_params.get("query") is None and ("text/html" in accept or "*/*" in accept)

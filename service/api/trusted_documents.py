@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from cross_web import HTTPException
+from litestar import Request
 
+from service.api.operation_request import OperationRequest, operation_request
 from service.api.ws_subscribe import is_new_operation
 from service.resources import data_dir
 
@@ -106,6 +108,19 @@ class TrustedDocumentsView:
     def parse_query_params(self, params: Any) -> dict[str, Any]:
         parsed: dict[str, Any] = super().parse_query_params(params)  # type: ignore[misc]
         return self._with_document(parsed)
+
+    async def _early_operation(
+        self, request: Request[Any, Any, Any]
+    ) -> tuple[OperationRequest, str] | None:
+        """The operation and document text of a request that a view may answer before
+        Strawberry; None for one left to Strawberry: a GET it answers with the
+        playground (its own rule, even when the GET names a documentId), a batch, an
+        unreadable request, or no document."""
+        if self.should_render_graphql_ide(request):  # type: ignore[attr-defined]
+            return None
+        data = await operation_request(request)
+        document = None if data is None else self._document_of(data)
+        return None if data is None or document is None else (data, document)
 
     def _document_of(self, data: Any) -> str | None:
         """The text a cached-view request runs (its query, or its registered document)."""

@@ -3,14 +3,8 @@ alone, however many records were written since the last vacuum."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import pytest
-
-from tests.api.conftest import load_seed_record
-from tests.conftest import clone_database, drop_database
-from tests.pg import with_database
 
 pytestmark = [pytest.mark.db]
 
@@ -22,20 +16,6 @@ join pg_namespace n on n.oid = c.relnamespace
 where am.amname = 'gin' and n.nspname = 'public'
 order by c.relname
 """
-
-
-@pytest.fixture
-async def conn(pg_dsn: str, template_db: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection to a migrated database holding the seed record."""
-    name = await clone_database(pg_dsn, template_db)
-    url = with_database(pg_dsn, name)
-    await load_seed_record(url)
-    connection = await asyncpg.connect(url)
-    try:
-        yield connection
-    finally:
-        await connection.close()
-        await drop_database(pg_dsn, name)
 
 
 async def test_every_gin_index_writes_through(conn: asyncpg.Connection) -> None:

@@ -8,14 +8,8 @@ warnings (their version stays).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import asyncpg
 import pytest
-
-from tests.api.conftest import load_seed_record
-from tests.conftest import clone_database, drop_database
-from tests.pg import with_database
 
 pytestmark = [pytest.mark.db]
 
@@ -25,20 +19,6 @@ select w.id from warning w join statement s on s.id = w.statement_id
 left join warning_said ws on ws.warning_id = w.id
 where ws.said_at is distinct from s.said_at
 """
-
-
-@pytest.fixture
-async def conn(pg_dsn: str, template_db: str) -> AsyncIterator[asyncpg.Connection]:
-    """A connection to a migrated database holding the seed record."""
-    name = await clone_database(pg_dsn, template_db)
-    url = with_database(pg_dsn, name)
-    await load_seed_record(url)
-    connection = await asyncpg.connect(url)
-    try:
-        yield connection
-    finally:
-        await connection.close()
-        await drop_database(pg_dsn, name)
 
 
 async def test_every_seeded_warning_has_its_statements_date(conn: asyncpg.Connection) -> None:

@@ -26,7 +26,6 @@ from litestar import Request, Response
 
 from service.access.gate import context_refusal
 from service.api.compiled.extension import QueryCompiler
-from service.api.operation_request import operation_request
 from service.db import count_round_trips
 from service.observability.request_info import STATEMENT, note_answer
 
@@ -51,10 +50,10 @@ class CompiledView:
     async def _kept_statement_answer(
         self, compiler: QueryCompiler, request: Request[Any, Any, Any], context: Any
     ) -> Response[bytes] | None:
-        data = await operation_request(request)
-        document = None if data is None else self._document_of(data)  # type: ignore[attr-defined]
-        if data is None or document is None:
+        found = await self._early_operation(request)  # type: ignore[attr-defined]
+        if found is None:
             return None
+        data, document = found
         if self._untrusted(data.query):  # type: ignore[attr-defined]
             return None  # refused the whole way (a statement is kept per text, however run)
         statement = compiler.kept(document, data.operation_name, data.variables)
