@@ -6,6 +6,8 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from service.access.rate_limit import WINDOW_S
 from service.access.shared_budget import (
     BUCKETS,
@@ -76,3 +78,10 @@ def test_processes_spending_at_once_never_lose_a_count(tmp_path: Path) -> None:
     for worker in workers:
         worker.join(timeout=60)
     assert sum(counts) == LIMIT  # 40,000 tried, exactly the limit allowed
+
+
+def test_a_file_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
+    table = tmp_path / "windows"
+    table.write_bytes(b"not a table")
+    with pytest.raises(ValueError, match="is not a rate-limit table"):
+        SharedRateBudget(5, table)
