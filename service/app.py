@@ -15,6 +15,7 @@ from litestar.openapi import OpenAPIConfig
 
 from service.access.http import app_protection, graphql_protection
 from service.access.token_cache import TokenCache
+from service.access.websocket_admission import OpenWebSockets, WebSocketAdmission
 from service.api.context import get_context
 from service.api.graphql_view import build_controller
 from service.api.health import live, ready
@@ -122,9 +123,13 @@ def create_app(
     install_graphql_error_levels()
     # Around Litestar's whole handler, as its OpenTelemetry plugin does, rather than as
     # route middleware: unmatched paths (404) get a request id, an access line and a count.
+    sockets = OpenWebSockets(settings.max_websockets, settings.max_websockets_per_address)
     app.asgi_handler = GcPacedByBytes(
         ObservabilityMiddleware(
-            app.asgi_handler, metrics=metrics, state=app.state, graphql_path=GRAPHQL_PATH
+            WebSocketAdmission(app.asgi_handler, sockets, metrics),
+            metrics=metrics,
+            state=app.state,
+            graphql_path=GRAPHQL_PATH,
         )
     )
     return app

@@ -70,6 +70,14 @@ class Settings(
     max_subscriptions_per_connection: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 20
     """Most subscriptions one websocket may run at once (more: closed with 4429)."""
 
+    max_websockets: Annotated[int, msgspec.Meta(ge=1)] = 1000
+    """Most websockets open at once in one process (more: refused at the handshake with
+    503 and Retry-After)."""
+
+    max_websockets_per_address: Annotated[int, msgspec.Meta(ge=0)] = 100
+    """Most websockets open at once from one client address in one process (0: no cap;
+    behind a proxy, set FORWARDED_ALLOW_IPS so that clients keep their own addresses)."""
+
     listen_database_url: str | None = None
     """Direct PostgreSQL DSN for the change listener (LISTEN needs a session: not through
     PgBouncer in transaction mode). Unset: DATABASE_URL."""

@@ -77,6 +77,17 @@ class Metrics:
             registry=r,
             multiprocess_mode="livesum",
         )
+        self.websockets_open = Gauge(
+            f"{PREFIX}_websockets_open",
+            "Websockets open (subscriptions and operations over graphql-transport-ws).",
+            registry=r,
+            multiprocess_mode="livesum",
+        )
+        self.websockets_refused = Counter(
+            f"{PREFIX}_websockets_refused",
+            "Websocket handshakes refused: MAX_WEBSOCKETS or MAX_WEBSOCKETS_PER_ADDRESS reached.",
+            registry=r,
+        )
         self.pool = {
             state: Gauge(
                 f"{PREFIX}_db_pool_{state}",
