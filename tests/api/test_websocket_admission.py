@@ -31,13 +31,18 @@ def capped(
 
 
 @asynccontextmanager
-async def opened(service: RunningService, address: str) -> AsyncIterator[Socket]:
-    """An acknowledged socket from `address` (any 127.x.y.z reaches the loopback server)."""
+async def opened(
+    service: RunningService, address: str, forwarded_for: str | None = None
+) -> AsyncIterator[Socket]:
+    """An acknowledged socket from `address` (any 127.x.y.z reaches the loopback server),
+    saying it forwards `forwarded_for` (X-Forwarded-For) if given."""
     url = service.url.replace("http://", "ws://") + "/graphql"
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else None
     async with websockets.connect(
         url,
         subprotocols=[PROTOCOL],  # type: ignore[list-item]
         local_addr=(address, 0),
+        additional_headers=headers,
     ) as connection:
         socket = Socket(connection)
         await socket.send({"type": "connection_init", "payload": {}})
@@ -45,10 +50,10 @@ async def opened(service: RunningService, address: str) -> AsyncIterator[Socket]
         yield socket
 
 
-async def refusal(service: RunningService, address: str) -> Any:
+async def refusal(service: RunningService, address: str, forwarded_for: str | None = None) -> Any:
     """The HTTP answer to a handshake that must be refused."""
     with pytest.raises(InvalidStatus) as refused:
-        async with opened(service, address):
+        async with opened(service, address, forwarded_for):
             pass
     return refused.value.response
 
@@ -115,11 +120,33 @@ async def test_past_the_caps_a_handshake_gets_503_and_open_sockets_go_on(
         await still_answers(again)
 
 
-async def admitted_soon(stack: AsyncExitStack, service: RunningService, address: str) -> Socket:
+async def admitted_soon(
+    stack: AsyncExitStack, service: RunningService, address: str, forwarded_for: str | None = None
+) -> Socket:
     """A socket opened in `stack` once the server has counted the ones just closed."""
     for _ in range(50):
         try:
-            return await stack.enter_async_context(opened(service, address))
+            return await stack.enter_async_context(opened(service, address, forwarded_for))
         except InvalidStatus:
             await asyncio.sleep(0.05)  # the server releases a place after the close
     raise AssertionError("the closed sockets were never released")
+
+
+async def test_the_address_is_the_forwarded_one_only_behind_a_trusted_proxy(
+    capped: RunningService,
+) -> None:
+    # 127.0.0.2 is not a trusted proxy (uvicorn trusts 127.0.0.1 unless
+    # FORWARDED_ALLOW_IPS says otherwise): naming other clients does not get it more.
+    async with AsyncExitStack() as stack:
+        await admitted_soon(stack, capped, "127.0.0.2", "203.0.113.1")
+        await admitted_soon(stack, capped, "127.0.0.2", "203.0.113.2")
+        forged = await refusal(capped, "127.0.0.2", "203.0.113.3")
+        assert "this address holds" in json.loads(forged.body)["errors"][0]["message"]
+    # 127.0.0.1 is trusted: its clients count each as themselves, three from one proxy.
+    async with AsyncExitStack() as stack:
+        await admitted_soon(stack, capped, "127.0.0.1", "203.0.113.1")
+        await admitted_soon(stack, capped, "127.0.0.1", "203.0.113.1")
+        third = await admitted_soon(stack, capped, "127.0.0.1", "203.0.113.2")
+        crowded = await refusal(capped, "127.0.0.1", "203.0.113.3")
+        assert "this server holds" in json.loads(crowded.body)["errors"][0]["message"]
+        await still_answers(third)
