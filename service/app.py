@@ -24,6 +24,7 @@ from service.api.schema import build_schema
 from service.api.trusted_documents import DocumentRegistry, default_folders
 from service.db import create_pool
 from service.gc_pacing import GcPacedByBytes
+from service.live.feed import SharedFeed
 from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels
 from service.observability.logging import structlog_plugin
@@ -69,6 +70,7 @@ def create_app(
             app.state.listener.token_observers.append(app.state.token_cache.tokens_changed)
             app.state.listener.listening_observers.append(app.state.token_cache.listening)
         app.state.listener.start()
+        app.state.feed = SharedFeed(app.state.pool, app.state.listener)
         # Everything made so far (the schema, the app, the modules: about 100,000 objects)
         # lives as long as the process. Out of the collector's sight, a full collection
         # no longer walks them: about 40 ms of pause each time under load, straight into
@@ -82,6 +84,7 @@ def create_app(
         try:
             yield
         finally:
+            await app.state.feed.stop()
             await app.state.listener.stop()
             await _close_pool(app.state.pool, settings.shutdown_timeout_s)
 

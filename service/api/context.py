@@ -14,7 +14,7 @@ from service.access.middleware import authentication_of
 from service.access.roles import ANONYMOUS, Authentication, Caller, Role
 from service.access.token_cache import TokenCache
 from service.api.loaders import Loaders
-from service.live.listener import ChangeListener
+from service.live.feed import SharedFeed
 from service.settings import Settings
 
 
@@ -30,8 +30,8 @@ class Context(BaseContext, kw_only=True):
     """Why a presented token was refused (the operation is then answered with a 401)."""
     connection_params: dict[str, object] | None = None
     """A websocket's `connection_init` payload (Strawberry fills it in)."""
-    listener: ChangeListener | None = None
-    """This process's change listener, which wakes subscriptions."""
+    feed: SharedFeed | None = None
+    """This process's reader of the change feed, which subscriptions follow."""
     token_cache: TokenCache | None = None
     """Tokens this process verified recently (a revoke here empties it at once)."""
     statement_timeout: asyncpg.QueryCanceledError | None = None
@@ -64,7 +64,7 @@ async def get_context(state: State, request: Request[Any, Any, Any]) -> Context:
         pool=pool,
         settings=state.settings,
         loaders=Loaders(pool),
-        listener=getattr(state, "listener", None),
+        feed=getattr(state, "feed", None),
         token_cache=getattr(state, "token_cache", None),
     )
     # Over HTTP the authentication middleware has read the header; over websockets the

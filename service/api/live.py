@@ -18,8 +18,7 @@ from service.api.record import Record
 from service.api.timeline import TimelineEntry, TimelineFilter, timeline_entry, timeline_params
 from service.db import query
 from service.errors import Invalid
-from service.live.feed import follow_changes
-from service.live.listener import ChangeListener
+from service.live.feed import SharedFeed
 from service.vocab import RecordKind
 
 # Kinds whose records appear on the timeline (a declaration: once it has an adoption date).
@@ -57,11 +56,11 @@ def _after(change_id: str | None) -> int | None:
     return int(change_id)
 
 
-def _listener(info: Info) -> ChangeListener:
-    listener = info.context.listener
-    if listener is None:
+def _feed(info: Info) -> SharedFeed:
+    feed = info.context.feed
+    if feed is None:
         raise Invalid("live updates are not available on this server")
-    return listener
+    return feed
 
 
 def _fresh_loaders(info: Info) -> None:
@@ -86,12 +85,8 @@ class Subscription:
     ) -> AsyncGenerator[RecordChange, None]:
         record_ids = ids_of(ids, tuple(RecordKind), "ids")
         kind_values = [k.value for k in kinds] if kinds else None
-        feed = follow_changes(
-            info.context.pool,
-            _listener(info),
-            after=_after(after_change_id),
-            kinds=kind_values,
-            record_ids=record_ids,
+        feed = _feed(info).follow(
+            after=_after(after_change_id), kinds=kind_values, record_ids=record_ids
         )
         async for change in feed:
             _fresh_loaders(info)
@@ -117,9 +112,7 @@ class Subscription:
         after_change_id: str | None = None,
     ) -> AsyncGenerator[TimelineAdded, None]:
         params = timeline_params(filter or TimelineFilter())
-        feed = follow_changes(
-            info.context.pool, _listener(info), after=_after(after_change_id), kinds=TIMELINE_KINDS
-        )
+        feed = _feed(info).follow(after=_after(after_change_id), kinds=TIMELINE_KINDS)
         async for change in feed:
             if change["operation"] == "delete":
                 continue
