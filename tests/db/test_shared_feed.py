@@ -168,3 +168,39 @@ async def test_the_reader_reads_only_while_someone_follows(
     again = await started(feed, [collect(feed.follow(after=None), 1)])
     newer = await commit_changes(pool, ["actor"])
     assert (await asyncio.gather(*again))[0] == newer
+
+
+async def test_the_reader_retries_while_the_feed_cannot_be_read(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Reads give up after 300 ms: a table locked by another session makes them fail.
+    async with asyncpg.create_pool(
+        db_url, min_size=1, max_size=3, server_settings={"statement_timeout": "300"}
+    ) as impatient:
+        # Its health check wakes the reader every 0.2 s, as a NOTIFY would.
+        listener = ChangeListener(db_url, health_interval=0.2)
+        listener.start()
+        feed = SharedFeed(impatient, listener)
+        blocker = await asyncpg.connect(db_url)
+        try:
+            stream = feed.follow(after=None)
+            waiting = asyncio.ensure_future(anext(stream))
+            await until(lambda: feed.reading and feed.reads >= 1)
+            transaction = blocker.transaction()
+            await transaction.start()
+            await blocker.execute("lock table change in access exclusive mode")
+            reads = feed.reads
+            await until(lambda: feed.reads >= reads + 2)  # it failed, waited, tried again
+            assert not waiting.done()
+            change_id = await blocker.fetchval(
+                "insert into change (record_id, kind, operation, version, actor_name)"
+                " values (1, 'actor', 'create', 1, 'test') returning id"
+            )
+            await transaction.commit()
+            assert (await asyncio.wait_for(waiting, 10))["id"] == change_id
+            assert "change feed unreadable" in caplog.text
+            await stream.aclose()
+        finally:
+            await blocker.close()
+            await feed.stop()
+            await listener.stop()
