@@ -34,38 +34,68 @@ _MISSING = object()
 
 
 class Lru(Generic[K, V]):
-    """A bounded mapping: the least recently used entry goes first."""
+    """A bounded mapping that one-off keys cannot empty of the keys in use (segmented LRU).
+
+    A new key goes to a probation segment; a key asked for again moves to the protected
+    segment (at most PROTECTED_SHARE of the entries), whose least recently used entry
+    falls back to probation when it is full. Past `max_entries`, probation's least
+    recently used entry goes first. So a stream of keys seen once (search texts typed
+    once each, or a client sending made-up queries) only turns probation over, and the
+    operations clients repeat stay kept. Filled by keys seen once, it is a plain LRU.
+    """
+
+    PROTECTED_SHARE = 0.8
 
     def __init__(self, max_entries: int) -> None:
         """Keep at most `max_entries`."""
         self.max_entries = max_entries
-        self._entries: OrderedDict[K, V] = OrderedDict()
+        self.max_protected = int(max_entries * self.PROTECTED_SHARE)
+        self._probation: OrderedDict[K, V] = OrderedDict()
+        self._protected: OrderedDict[K, V] = OrderedDict()
 
     def get(self, key: K, default: Any = _MISSING) -> Any:
         """The value of `key` (now the most recent), or `default` (KeyError if none)."""
-        if key in self._entries:
-            self._entries.move_to_end(key)
-            return self._entries[key]
+        if key in self._protected:
+            self._protected.move_to_end(key)
+            return self._protected[key]
+        if key in self._probation:
+            value = self._probation.pop(key)
+            self._protect(key, value)
+            return value
         if default is _MISSING:
             raise KeyError(key)
         return default
 
     def put(self, key: K, value: V) -> None:
         """Keep `value` under `key`, dropping the oldest entry beyond the bound."""
-        self._entries[key] = value
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        if key in self._protected:
+            self._protected[key] = value
+            self._protected.move_to_end(key)
+            return
+        self._probation[key] = value
+        self._probation.move_to_end(key)
+        if len(self) > self.max_entries:
+            (self._probation or self._protected).popitem(last=False)
+
+    def _protect(self, key: K, value: V) -> None:
+        if not self.max_protected:
+            self._probation[key] = value  # too small to have segments: a plain LRU
+            return
+        self._protected[key] = value
+        if len(self._protected) > self.max_protected:
+            demoted, demoted_value = self._protected.popitem(last=False)
+            self._probation[demoted] = demoted_value
 
     def __contains__(self, key: object) -> bool:
-        return key in self._entries
+        return key in self._protected or key in self._probation
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._protected) + len(self._probation)
 
     def values(self) -> Iterator[V]:
-        """The values, oldest first."""
-        return iter(self._entries.values())
+        """The values: probation's, then the protected ones, each oldest first."""
+        yield from self._probation.values()
+        yield from self._protected.values()
 
 
 def operation_key(
