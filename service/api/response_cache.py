@@ -11,10 +11,11 @@ the cache as soon as another write lands, which keeps memory for live entries on
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import msgspec
+
+from service.api.operation_caches import Lru
 
 _encode_sorted = msgspec.json.Encoder(order="sorted").encode
 
@@ -39,27 +40,26 @@ def cache_key(role: str, document: str, operation_name: str | None, variables: o
 
 
 class ResponseCache:
-    """A bounded LRU of answers, all made at the newest data version seen.
+    """A bounded cache of answers, all made at the newest data version seen.
 
     Bounded twice: by answers and by their bytes. An answer may be large (a query may
     return up to MAX_QUERY_NODES nodes), so a count alone could hold more memory than the
     process has; one answer over an eighth of the bytes is not kept at all, so that it
-    cannot push out many smaller ones.
+    cannot push out many smaller ones. A segmented LRU (operation_caches.Lru): answers
+    asked for again are protected from a stream of one-off queries.
     """
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[bytes, Entry] = OrderedDict()
-        self._bytes = 0
+        self._entries: Lru[bytes, Entry] = Lru(max_entries, max_bytes, _body_bytes)
         self._version = 0
 
     def get(self, key: bytes, version: int) -> Entry | None:
         """The answer made at `version`, if any."""
-        entry = self._entries.get(key)
+        entry: Entry | None = self._entries.get(key, None)
         if entry is None or entry.version != version:
             return None
-        self._entries.move_to_end(key)
         return entry
 
     def put(self, key: bytes, entry: Entry) -> None:
@@ -68,14 +68,7 @@ class ResponseCache:
             return
         if entry.version > self._version:
             self._clear(entry.version)
-        replaced = self._entries.pop(key, None)
-        if replaced is not None:
-            self._bytes -= len(replaced.body)
-        self._entries[key] = entry
-        self._bytes += len(entry.body)
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, oldest = self._entries.popitem(last=False)
-            self._bytes -= len(oldest.body)
+        self._entries.put(key, entry)
 
     def invalidate(self, change_id: int) -> None:
         """A change was committed (NOTIFY): every stored answer is now outdated."""
@@ -85,12 +78,15 @@ class ResponseCache:
     @property
     def size_bytes(self) -> int:
         """The bytes of the answers kept."""
-        return self._bytes
+        return self._entries.weight
 
     def _clear(self, version: int) -> None:
         self._entries.clear()
-        self._bytes = 0
         self._version = version
 
     def __len__(self) -> int:
         return len(self._entries)
+
+
+def _body_bytes(entry: Entry) -> int:
+    return len(entry.body)

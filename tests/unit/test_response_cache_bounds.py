@@ -59,3 +59,16 @@ def test_a_newer_version_empties_the_cache_and_its_bytes() -> None:
     assert len(cache) == 0
     cache.put(b"late", entry(10, version=2))  # made before the change: never kept
     assert len(cache) == 0
+
+
+def test_answers_asked_for_again_survive_a_stream_of_one_off_queries() -> None:
+    cache = ResponseCache(max_entries=100, max_bytes=100_000)
+    for n in range(50):
+        cache.put(f"page-{n}".encode(), entry(500))
+        assert cache.get(f"page-{n}".encode(), 1) is not None  # dashboards repeat these
+    for n in range(5_000):  # searches typed once each
+        cache.put(f"search-{n}".encode(), entry(900))
+        assert cache.size_bytes <= 100_000
+        assert len(cache) <= 100
+    assert all(cache.get(f"page-{n}".encode(), 1) is not None for n in range(50))
+    assert cache.get(b"search-4999", 1) is not None
