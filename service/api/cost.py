@@ -40,7 +40,8 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from service.api.operation_caches import Lru, OperationKey, operation_key
+from service.api.operation_caches import OperationKey, operation_key
+from service.lru import Lru
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 _PAGE_ARGUMENTS = ("first", "last")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from service.api.operation_caches import Lru
+from service.lru import Lru
 
 _encode_sorted = msgspec.json.Encoder(order="sorted").encode
 

@@ -24,7 +24,6 @@ from service.api.limits import document_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
 from service.api.operation_caches import (
-    Lru,
     OperationKey,
     ParsedDocuments,
     ParserByText,
@@ -40,6 +39,7 @@ from service.api.tokens import TokenMutation, TokenQuery
 from service.api.tracks import TrackMutation, TrackQuery
 from service.api.warnings import WarningMutation, WarningQuery
 from service.errors import Invalid
+from service.lru import Lru
 from service.settings import Settings
 
 MAX_NODES_PER_REQUEST = 100

@@ -27,6 +27,7 @@ import asyncpg
 
 from service.db import query
 from service.live.listener import ChangeListener
+from service.live.rows import SharedRows
 
 BATCH = 200
 FOLLOWER_BACKLOG = 2000
@@ -63,6 +64,8 @@ class SharedFeed:
         """Reads of the feed by subscriptions reading what they missed."""
         self.drops = 0
         """Subscriptions dropped by the reader for reading too slowly."""
+        self.rows = SharedRows()
+        """The current rows of records that changed, loaded once for every subscription."""
         self._followers: set[_Follower] = set()
         self._head = 0
         self._reader: asyncio.Task[None] | None = None
@@ -183,6 +186,8 @@ class SharedFeed:
         if not changes:
             return
         self._head = changes[-1]["id"]
+        for change in changes:
+            self.rows.forget(change["kind"], change["record_id"])
         for follower in self._followers:
             if follower.dropped:
                 continue

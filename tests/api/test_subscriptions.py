@@ -164,3 +164,19 @@ async def test_too_many_subscriptions_on_one_socket_are_refused(
         created = await asyncio.to_thread(create_actor, writer, "limit-check")
         event = (await socket.next_data(ops[0]))["recordChanged"]
     assert event["id"] == created["id"]
+
+
+async def test_subscriptions_told_of_one_change_each_get_the_record(
+    writer: Client, second: RunningService
+) -> None:
+    # One read of the row serves them all (service/live/rows.py); each still gets it.
+    async with connect(second.url) as socket:
+        ops = [await socket.subscribe(RECORD_CHANGED, {"kinds": ["ACTOR"]}) for _ in range(10)]
+        await asyncio.sleep(0.2)
+        created = await asyncio.to_thread(create_actor, writer, "shared-read")
+        # In whatever order they come (next_data would skip the other subscriptions').
+        messages = [await socket.receive() for _ in ops]
+    assert sorted(m["id"] for m in messages) == sorted(ops)
+    events = [m["payload"]["data"]["recordChanged"] for m in messages]
+    assert {e["id"] for e in events} == {created["id"]}
+    assert all(e["record"] == {"name": "shared-read"} for e in events)

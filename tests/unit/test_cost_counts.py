@@ -8,8 +8,9 @@ from graphql import parse
 from strawberry.types.graphql import OperationType
 
 from service.api.cost import CostLimit, PageSizes
-from service.api.operation_caches import Lru, OperationKey
+from service.api.operation_caches import OperationKey
 from service.api.schema import build_schema
+from service.lru import Lru
 from service.settings import load_settings
 
 SCHEMA = build_schema(load_settings({}))

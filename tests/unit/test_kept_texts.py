@@ -10,13 +10,13 @@ from graphql import parse
 
 from service.api.operation_caches import (
     KEPT_TEXT_MAX,
-    Lru,
     ParsedDocuments,
     ParserByText,
     ValidationByText,
     operation_key,
 )
 from service.api.schema import build_schema
+from service.lru import Lru
 from service.settings import load_settings
 
 SCHEMA = build_schema(load_settings({}))

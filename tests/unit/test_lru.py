@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.api.operation_caches import Lru
+from service.lru import Lru
 
 
 def test_filled_by_keys_seen_once_it_drops_the_oldest() -> None:
