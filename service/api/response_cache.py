@@ -45,7 +45,7 @@ class ResponseCache:
     Bounded twice: by answers and by their bytes. An answer may be large (a query may
     return up to MAX_QUERY_NODES nodes), so a count alone could hold more memory than the
     process has; one answer over an eighth of the bytes is not kept at all, so that it
-    cannot push out many smaller ones. A segmented LRU (operation_caches.Lru): answers
+    cannot push out many smaller ones. A segmented LRU (service/lru.py): answers
     asked for again are protected from a stream of one-off queries.
     """
 
