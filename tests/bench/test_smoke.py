@@ -40,3 +40,21 @@ def test_the_benchmark_measures_every_operation(tmp_path: Path) -> None:
     reads = [m for m in measured if m["operation"] != "create-actor"]
     assert {m["round_trips"] for m in reads} == {1}
     assert all(m["statements_per_request"] < 1.5 for m in reads), reads
+
+
+def test_the_fanout_benchmark_runs_and_a_write_costs_the_same_whatever_the_subscriptions(
+    tmp_path: Path,
+) -> None:
+    results = tmp_path / "fanout.json"
+    command = [sys.executable, "bench/fanout.py", "--subscribers", "5,45", "--writes", "3",
+               "--json", str(results)]  # fmt: skip
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    few, many = json.loads(results.read_text())
+    assert (few["subscribers"], many["subscribers"]) == (5, 45)
+    # One read of the feed and one of the changed row per write, for 5 or 45 subscriptions
+    # (the listener's health check may wake the feed's reader once more meanwhile).
+    for row in (few, many):
+        assert row["row_reads"] == 1.0, row
+        assert 1.0 <= row["feed_reads"] <= 1.5, row
+    assert abs(few["statements"] - many["statements"]) <= 0.5, (few, many)
