@@ -74,9 +74,11 @@ class Settings(
     """Most websockets open at once in one process (more: refused at the handshake with
     503 and Retry-After)."""
 
-    max_websockets_per_address: Annotated[int, msgspec.Meta(ge=0)] = 100
+    max_websockets_per_address: Annotated[int, msgspec.Meta(ge=0)] = 250
     """Most websockets open at once from one client address in one process (0: no cap;
-    behind a proxy, set FORWARDED_ALLOW_IPS so that clients keep their own addresses)."""
+    behind a proxy, set FORWARDED_ALLOW_IPS so that clients keep their own addresses).
+    An office behind one NAT address counts as one client: a newsroom of 250 open
+    dashboards fits."""
 
     listen_database_url: str | None = None
     """Direct PostgreSQL DSN for the change listener (LISTEN needs a session: not through
