@@ -19,6 +19,7 @@ from service.api.timeline import TimelineEntry, TimelineFilter, timeline_entry, 
 from service.db import query
 from service.errors import Invalid
 from service.live.feed import SharedFeed
+from service.live.rows import SharedRows
 from service.vocab import RecordKind
 
 # Kinds whose records appear on the timeline (a declaration: once it has an adoption date).
@@ -121,30 +122,36 @@ class Subscription:
         after_change_id: str | None = None,
     ) -> AsyncGenerator[TimelineAdded, None]:
         params = timeline_params(filter or TimelineFilter())
-        feed = _feed(info).follow(after=_after(after_change_id), kinds=TIMELINE_KINDS)
+        shared = _feed(info)
+        feed = shared.follow(after=_after(after_change_id), kinds=TIMELINE_KINDS)
         async for change in feed:
             if change["operation"] == "delete":
                 continue
-            entry = await _timeline_entry(info, params, change)
+            entry = await _timeline_entry(info.context.pool, shared.rows, params, change)
             if entry is not None:
                 _fresh_loaders(info)
                 yield TimelineAdded(change_id=str(change["id"]), entry=entry)
 
 
 async def _timeline_entry(
-    info: Info, params: tuple[Any, ...], change: dict[str, Any]
+    pool: Any, shared: SharedRows, params: tuple[Any, ...], change: dict[str, Any]
 ) -> TimelineEntry | None:
     """The change's record as a timeline entry, if it is on the filtered timeline.
 
     A create puts statements, warnings and track updates on the timeline; a declaration
-    gets there when it first receives an adoption date (create or update).
+    gets there when it first receives an adoption date (create or update). Each answer
+    depends only on the change (and the filter): every subscription of the process with
+    the same filter shares one query, and the entry's item one read of its row.
     """
     kind = change["kind"]
     if kind != "declaration" and change["operation"] != "create":
         return None
     if kind == "declaration" and change["operation"] == "update":
-        adopted_before = await info.context.pool.fetchval(
-            query("live", "was_adopted_before"), change["id"], change["record_id"]
+        adopted_before = await shared.share(
+            ("was_adopted_before", change["id"]),
+            lambda: pool.fetchval(
+                query("live", "was_adopted_before"), change["id"], change["record_id"]
+            ),
         )
         if adopted_before:
             return None
@@ -152,7 +159,12 @@ async def _timeline_entry(
     sql = f"select item_kind, id, at from ({query('timeline', 'timeline')}) as t " + (
         "where t.item_kind = $7 and t.id = $8"
     )
-    row = await info.context.pool.fetchrow(sql, *params, kind, change["record_id"])
+    row = await shared.share(
+        ("on_timeline", change["id"], repr(params)),
+        lambda: pool.fetchrow(sql, *params, kind, change["record_id"]),
+    )
     if row is None:
         return None
-    return timeline_entry(dict(row))
+    entry = timeline_entry(dict(row))
+    entry.shared_rows = shared
+    return entry

@@ -19,12 +19,13 @@ from service.api.connection import (
 from service.api.context import Info
 from service.api.declarations import Declaration
 from service.api.filters import ids_of
-from service.api.nodes import load_node
+from service.api.nodes import load_node, load_row, node_of
 from service.api.record import Record
 from service.api.statements import Statement
 from service.api.tracks import TrackUpdate
 from service.api.warnings import WarningNode
 from service.errors import Invalid
+from service.live.rows import SharedRows
 from service.records.paging import Order, SortKey
 from service.vocab import RecordKind
 
@@ -63,13 +64,21 @@ class TimelineEntry:
     kind: TimelineKind = strawberry.field(description="What the item is.")
     at: datetime = strawberry.field(description="When (the start of its date's precision).")
     db_id: strawberry.Private[int]
+    shared_rows: strawberry.Private[SharedRows | None] = None
+    """Set by timelineAdded: the item's row is read once for every subscription."""
 
     @strawberry.field(description="The item itself.")
     async def item(self, info: Info) -> TimelineItem:
-        if self.kind is TimelineKind.ADOPTION:
-            return Adoption(declaration=await load_node(info, RecordKind.DECLARATION, self.db_id))
-        node: Any = await load_node(info, RecordKind(self.kind.value), self.db_id)
-        return node
+        adoption = self.kind is TimelineKind.ADOPTION
+        kind = RecordKind.DECLARATION if adoption else RecordKind(self.kind.value)
+        if self.shared_rows is None:
+            node: Any = await load_node(info, kind, self.db_id)
+        else:
+            row = await self.shared_rows.get(
+                kind.value, self.db_id, lambda: load_row(info, kind, self.db_id)
+            )
+            node = None if row is None else node_of(kind, row)
+        return Adoption(declaration=node) if adoption else node
 
 
 def timeline_entry(row: Row) -> TimelineEntry:

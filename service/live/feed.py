@@ -146,6 +146,9 @@ class SharedFeed:
         async with self._starting:
             if self._reader is None or self._reader.done():
                 self._head = await latest_change_id(self.pool)
+                # While nobody followed, changes went unheard: the rows kept may be stale.
+                # After reading the head: every change past it will be heard, and forget.
+                self.rows.clear()
                 self._reader = asyncio.create_task(self._read(), name="change-feed-reader")
                 self._reader.add_done_callback(_report_end)
         # No await from here on: the reader cannot move between reading its position and

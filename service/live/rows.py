@@ -10,7 +10,7 @@ process, so a row handed out is the record as it was after the latest change hea
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from service.lru import Lru
@@ -19,16 +19,20 @@ ROWS_KEPT = 1000
 
 
 class SharedRows:
-    """Loads of records' current rows, shared by subscriptions, keyed by kind and id."""
+    """Loads shared by subscriptions: records' current rows, keyed by kind and id, and any
+    other answer that depends only on a change (keyed by the caller, change id included)."""
 
     def __init__(self, max_entries: int = ROWS_KEPT) -> None:
-        self._loads: Lru[tuple[str, int], asyncio.Future[Any]] = Lru(max_entries)
+        self._loads: Lru[Hashable, asyncio.Future[Any]] = Lru(max_entries)
         self.loads = 0
-        """Rows actually read (the rest were shared)."""
+        """Loads actually made (the rest were shared)."""
 
     async def get(self, kind: str, record_id: int, load: Callable[[], Awaitable[Any]]) -> Any:
         """The record's row (None once deleted): `load()`'s, or a load already made."""
-        key = (kind, record_id)
+        return await self.share((kind, record_id), load)
+
+    async def share(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+        """`load()`'s answer, or that of a load already made under `key`."""
         shared: asyncio.Future[Any] | None = self._loads.get(key, None)
         if shared is None or (shared.done() and (shared.cancelled() or shared.exception())):
             self.loads += 1
@@ -40,3 +44,7 @@ class SharedRows:
     def forget(self, kind: str, record_id: int) -> None:
         """The record changed: its next reader loads it anew."""
         self._loads.discard((kind, record_id))
+
+    def clear(self) -> None:
+        """Forget everything: changes were not heard (nobody followed the feed)."""
+        self._loads.clear()

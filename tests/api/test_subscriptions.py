@@ -180,3 +180,41 @@ async def test_subscriptions_told_of_one_change_each_get_the_record(
     events = [m["payload"]["data"]["recordChanged"] for m in messages]
     assert {e["id"] for e in events} == {created["id"]}
     assert all(e["record"] == {"name": "shared-read"} for e in events)
+
+
+async def test_timeline_subscriptions_sharing_a_filter_each_get_the_item(
+    writer: Client, second: RunningService
+) -> None:
+    # One membership query per filter and one read of the item serve them all.
+    speaker = create_actor(writer, "shared-timeline-speaker")
+    other = create_actor(writer, "shared-timeline-other")
+    query = """subscription($f: TimelineFilter) { timelineAdded(filter: $f) {
+        changeId entry { kind item { ... on Statement { slug speaker { name } } } } } }"""
+    async with connect(second.url) as socket:
+        everyone = [await socket.subscribe(query) for _ in range(8)]
+        theirs = await socket.subscribe(query, {"f": {"actorIds": [speaker["id"]]}})
+        elsewhere = await socket.subscribe(query, {"f": {"actorIds": [other["id"]]}})
+        await asyncio.sleep(0.2)
+        await asyncio.to_thread(
+            writer.mutate,
+            "createStatement",
+            {
+                "slug": "shared-timeline-statement",
+                "speakerId": speaker["id"],
+                "said": "2026-01-10",
+                "channel": "X",
+                "quote": "words for many",
+            },
+        )
+        messages = [await socket.receive() for _ in range(9)]
+        assert await socket.silent(elsewhere, 0.5)
+    assert sorted(m["id"] for m in messages) == sorted([*everyone, theirs])
+    for message in messages:
+        entry = message["payload"]["data"]["timelineAdded"]["entry"]
+        assert entry == {
+            "kind": "STATEMENT",
+            "item": {
+                "slug": "shared-timeline-statement",
+                "speaker": {"name": "shared-timeline-speaker"},
+            },
+        }

@@ -110,3 +110,36 @@ async def test_a_failed_read_is_not_kept(pool: asyncpg.Pool) -> None:
         await rows.get("actor", 1, loads.of(1))
     assert (await rows.get("actor", 1, loads.of(1)))["name"] == "first"
     assert loads.count == 2
+
+
+async def test_rows_kept_while_nobody_followed_are_read_anew(
+    db_url: str, pool: asyncpg.Pool
+) -> None:
+    listener = ChangeListener(db_url)
+    listener.start()
+    feed = SharedFeed(pool, listener)
+    loads = CountedLoads(pool)
+    try:
+        await asyncio.gather(*await started(feed, [_first_change_after_one(feed, pool)]))
+        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "first"
+        assert not feed.reading  # nobody follows: the next change goes unheard
+        await pool.execute("update thing set name = 'changed unheard' where id = 1")
+        await commit_changes(pool, ["actor"], record_id=1)
+        # A subscription resuming from before that change: its reader starts afresh.
+        resumed = feed.follow(after=0)
+        await anext(resumed)
+        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "changed unheard"
+        await resumed.aclose()
+    finally:
+        await feed.stop()
+        await listener.stop()
+
+
+async def _first_change_after_one(feed: SharedFeed, pool: asyncpg.Pool) -> list[int]:
+    stream = feed.follow(after=None)
+    waiting = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0.2)
+    await commit_changes(pool, ["statement"], record_id=2)
+    change = await waiting
+    await stream.aclose()
+    return [change["id"]]
