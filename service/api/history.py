@@ -79,14 +79,30 @@ async def record_history(info: Info, record_id: int, page: PageRequest) -> Conne
     return await child(info, CHANGES_OF_RECORD, record_id, BY_ID, page, (None, None, None, None))
 
 
+def change_number(text: str, field: str) -> int | None:
+    """The change id `text` spells in ASCII digits (None when it is not digits).
+
+    Raises:
+        Invalid: digits beyond any change id (PostgreSQL's bigint).
+    """
+    # str.isdigit alone accepts "²" and other digits int() refuses.
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    if number >= 2**63:
+        raise Invalid("no change has so large an id", field=field)
+    return number
+
+
 def change_id_of(since: str) -> int:
     """A change number, or the cursor of a change (from a `changes` or `history` page).
 
     Raises:
         Invalid: `since` is neither.
     """
-    if since.isdigit():
-        return int(since)
+    number = change_number(since, "since")
+    if number is not None:
+        return number
     (value,) = decode_cursor(BY_ID, since, "since")
     if not isinstance(value, int):
         raise Invalid("this cursor is not valid", field="since")

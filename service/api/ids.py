@@ -19,9 +19,21 @@ def decode_id(global_id: str, field: str = "id") -> tuple[RecordKind, int]:
     try:
         padded = global_id + "=" * (-len(global_id) % 4)
         kind, _, number = base64.urlsafe_b64decode(padded).decode().partition(":")
-        return RecordKind(kind), int(number)
+        record_id = _database_id(number)
+        return RecordKind(kind), record_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Invalid(f"{global_id!r} is not a valid id", field=field) from None
+
+
+def _database_id(number: str) -> int:
+    # Only what encode_id writes: int() alone also takes " 7", "1_0", "-5", "٣" and
+    # numbers past bigint, which PostgreSQL then refuses as a server error.
+    if not (number.isascii() and number.isdigit()) or len(number) > 19:
+        raise ValueError(number)
+    record_id = int(number)
+    if record_id >= 2**63:
+        raise ValueError(number)
+    return record_id
 
 
 def decode_id_of(global_id: str, kinds: tuple[RecordKind, ...], field: str) -> int:

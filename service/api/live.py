@@ -10,7 +10,7 @@ import strawberry
 
 from service.api.context import Info
 from service.api.filters import ids_of
-from service.api.history import ChangeOperation
+from service.api.history import ChangeOperation, change_number
 from service.api.ids import encode_id
 from service.api.loaders import Loaders
 from service.api.nodes import load_node, load_row, node_of
@@ -61,9 +61,10 @@ class TimelineAdded:
 def _after(change_id: str | None) -> int | None:
     if change_id is None:
         return None
-    if not change_id.isdigit():
+    number = change_number(change_id, "afterChangeId")
+    if number is None:
         raise Invalid("`afterChangeId` must be a change id (digits)", field="afterChangeId")
-    return int(change_id)
+    return number
 
 
 def _feed(info: Info) -> SharedFeed:

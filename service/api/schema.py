@@ -23,6 +23,7 @@ from service.api.history import HistoryQuery
 from service.api.limits import document_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
+from service.api.nul_inputs import NulInputs
 from service.api.operation_caches import (
     OperationKey,
     ParsedDocuments,
@@ -106,6 +107,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         document_limits(settings),
         lambda: ParserByText(documents),
         lambda: ValidationByText(valid),
+        NulInputs,
         lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]
     if not settings.is_production:

@@ -30,7 +30,39 @@ def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
         raise Invalid("this cursor is not valid", field=field_name) from None
     if len(values) != len(order.keys):
         raise Invalid("this cursor belongs to another ordering", field=field_name)
+    # Cursors are not signed: a client may send any values. Each must be one PostgreSQL
+    # reads as its key's type, or the query would fail as a server error.
+    for key, value in zip(order.keys, values, strict=True):
+        if value is not None and not _fits(key.sql_type, value):
+            raise Invalid("this cursor is not valid", field=field_name)
     return values
+
+
+_INT_RANGES = {"bigint": 2**63, "integer": 2**31}
+CURSOR_TYPES = frozenset({*_INT_RANGES, "float8", "text", "timestamptz"})
+"""The sort key types whose cursor values `_fits` checks."""
+
+
+def _fits(sql_type: str, value: Any) -> bool:
+    """Whether PostgreSQL reads `value` (as text) as a `sql_type` without an error."""
+    if sql_type in _INT_RANGES:
+        bound = _INT_RANGES[sql_type]
+        return type(value) is int and -bound <= value < bound
+    if sql_type == "float8":
+        return type(value) in (int, float)
+    if not isinstance(value, str) or "\x00" in value:
+        return False  # text cannot hold NUL
+    if sql_type == "timestamptz":
+        return value in ("infinity", "-infinity") or _is_timestamp(value)
+    return sql_type == "text"
+
+
+def _is_timestamp(value: str) -> bool:
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return stamp.tzinfo is not None  # what encode_cursor writes: never a naive time
 
 
 def _jsonable(value: Any) -> Any:

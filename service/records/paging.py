@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from service.errors import Invalid
-from service.records.keyset import encode_cursor, keyset_window
+from service.records.keyset import CURSOR_TYPES, encode_cursor, keyset_window
 
 Row = dict[str, Any]
 Executor = Any  # asyncpg.Pool or asyncpg.Connection: both have fetch/fetchval
@@ -29,6 +29,12 @@ class SortKey:
     column: str
     sql_type: str
     descending: bool = False
+
+    def __post_init__(self) -> None:
+        # A cursor's values are checked against the type before they reach SQL
+        # (keyset._fits): an ordering on another type must teach it that type first.
+        if self.sql_type not in CURSOR_TYPES:
+            raise ValueError(f"no cursor check for sort type {self.sql_type!r}")
 
 
 @dataclass(frozen=True)
