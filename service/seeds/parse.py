@@ -88,6 +88,14 @@ def _validate_document(document: Document, seeds: Seeds) -> list[Problem]:
             continue
         for index, raw in enumerate(items):
             item_where = where.at(index)
+            if (nul_at := _nul_path(raw)) is not None:
+                problems.append(
+                    item_where.at(*nul_at).problem(
+                        "text may not hold the NUL character (\\0): PostgreSQL cannot store it"
+                    )
+                )
+                seeds.broken_slugs.update(_slugs_in(raw))
+                continue
             try:
                 value = msgspec.convert(raw, SECTIONS[section], strict=False)
             except msgspec.ValidationError as exc:
@@ -97,6 +105,23 @@ def _validate_document(document: Document, seeds: Seeds) -> list[Problem]:
             for entry in flatten(SECTION_KINDS[section], value, item_where):
                 seeds.add(entry)
     return problems
+
+
+def _nul_path(raw: Any) -> tuple[PathPart, ...] | None:
+    """Where in `raw` a string (a key or a value) holds NUL, or None."""
+    if isinstance(raw, str):
+        return () if "\x00" in raw else None
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            if isinstance(key, str) and "\x00" in key:
+                return ()
+            if (inner := _nul_path(value)) is not None:
+                return (str(key), *inner)
+    if isinstance(raw, list):
+        for index, value in enumerate(raw):
+            if (inner := _nul_path(value)) is not None:
+                return (index, *inner)
+    return None
 
 
 def _slugs_in(raw: Any) -> set[str]:
