@@ -31,32 +31,47 @@ class PreciseDate(msgspec.Struct, frozen=True):
         return self.at.astimezone(UTC).strftime(fmt)
 
 
+# The instants the record keeps: a day inside Python's and asyncpg's calendar, whose
+# first and last instants asyncpg writes as -infinity and infinity (what an undated row
+# sorts by), and where a time zone's offset would carry past year 1 or 9999.
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
+
+
 def parse_precise_date(text: str, field: str | None = None) -> PreciseDate:
     """Read a date written at its precision; a full timestamp has precision `time`.
 
     Raises:
-        Invalid: the text is no such date.
+        Invalid: the text is no such date, or one outside EARLIEST..LATEST.
     """
-    value = text.strip()
+    date = _parse(text.strip())
+    if date is None:
+        raise Invalid(
+            f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 timestamp",
+            field=field,
+        )
+    if not EARLIEST <= date.at <= LATEST:
+        raise Invalid(
+            f"{text!r} is outside the dates the record keeps (0001-01-02 to 9999-12-30)",
+            field=field,
+        )
+    return date
+
+
+def _parse(value: str) -> PreciseDate | None:
     for pattern, precision, fmt in _PATTERNS:
         if pattern.match(value):
             try:
                 return PreciseDate(datetime.strptime(value, fmt).replace(tzinfo=UTC), precision)
             except ValueError:
-                break
-    else:
-        try:
-            at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            if at.tzinfo is None:
-                at = at.replace(tzinfo=UTC)
-            return PreciseDate(at, DatePrecision.TIME)
-    raise Invalid(
-        f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 timestamp",
-        field=field,
-    )
+                return None
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return PreciseDate(at, DatePrecision.TIME)
 
 
 def from_columns(at: datetime | None, precision: str | None) -> PreciseDate | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
@@ -16,6 +17,7 @@ from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.extension import CompiledQueries, QueryCompiler
 from service.api.context import Info
 from service.api.cost import CostLimit, PageSizes
+from service.api.datetimes import BOUNDED_DATETIME
 from service.api.declaration_mutations import DeclarationMutation
 from service.api.declaration_queries import DeclarationQuery
 from service.api.failures import ErrorPolicy, ProtectedSchema
@@ -130,6 +132,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=config,
+        scalar_overrides={datetime: BOUNDED_DATETIME},
     )
     if settings.compiled_queries:
         compiler = QueryCompiler(

@@ -156,3 +156,28 @@ async def test_nul_over_a_websocket_is_invalid_and_the_socket_goes_on(
         answer = await asyncio.wait_for(socket.receive(), 5)
         assert answer["id"] == fine, answer
         assert answer["type"] == "next", answer
+
+
+@pytest.mark.parametrize("said", ["0001-01-01", "0001-01-01T00:30:00+01:00", "9999-12-31"])
+def test_a_date_at_the_calendar_s_edge_is_invalid_and_not_written(
+    client: Client, editor_token: str, said: str
+) -> None:
+    # 0001-01-01T00:00Z is asyncpg's -infinity: it was written as "undated", and reading
+    # it back failed as a server error.
+    writer = Client(client.url, token=editor_token)
+    count = "{ statements(first: 1) { totalCount } }"
+    before = writer.data(count)["statements"]["totalCount"]
+    statement = {"slug": "edge-said", "speakerId": _actor(client), "said": said,
+                 "channel": "X", "quote": "q"}  # fmt: skip
+    payload = writer.mutate("createStatement", statement)
+    assert payload["errors"][0]["code"] == "INVALID", payload
+    assert payload["errors"][0]["field"] == "said"
+    assert writer.data(count)["statements"]["totalCount"] == before
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_filter_past_the_calendar_s_edge_is_invalid(client: Client, moment: str) -> None:
+    query = "query($f: DateTime) { timeline(first: 1, filter: {from: $f}) { nodes { at } } }"
+    errors = _errors(client, query, {"f": moment})
+    assert "outside the times the record keeps" in errors[0]["message"], errors
+    assert "errorId" not in errors[0].get("extensions", {})

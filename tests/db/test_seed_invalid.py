@@ -44,6 +44,7 @@ SINGLE_PROBLEM_CASES = [
     ("wrong_kind.yaml", 3, None, "$.stances[0].subject", "'src' is a source, expected an actor"),
     ("bad_date.yaml", 4, None, "$.statements[0].said", "invalid date '2026-02-30'"),
     ("nul_text.yaml", 4, None, "$.actors[0].name", "may not hold the NUL character"),
+    ("edge_date.yaml", 4, None, "$.statements[0].said", "outside the dates the record keeps"),
     ("nul_text.json", 2, None, "$.actors[0].aliases[1]", "may not hold the NUL character"),
 ]  # fmt: skip
 
