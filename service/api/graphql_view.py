@@ -31,6 +31,7 @@ from service.api.trusted_documents import (
 )
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 from service.api.ws_rate_limit import RateLimitedSubscribeMessages
+from service.api.ws_subscribe import WellFormedMessages
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -44,10 +45,13 @@ _SUB_RESPONSE = "graphql_sub_response"
 
 
 class _WebSocketHandler(
-    RateLimitedSubscribeMessages, TrustedSubscribeMessages, KeepAliveTransportWSHandler
+    WellFormedMessages,
+    RateLimitedSubscribeMessages,
+    TrustedSubscribeMessages,
+    KeepAliveTransportWSHandler,
 ):
-    """graphql-transport-ws with server pings, and the rate limit and trusted documents
-    as over HTTP."""
+    """graphql-transport-ws with server pings, messages of the wrong shape refused, and
+    the rate limit and trusted documents as over HTTP."""
 
 
 def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
@@ -141,10 +145,12 @@ def build_controller(
 
         def decode_json(self, data: str | bytes) -> object:
             try:
-                return msgspec.json.decode(data)
-            except msgspec.DecodeError as exc:
-                # Strawberry turns JSONDecodeError (and only that) into a 400.
+                decoded = msgspec.json.decode(data)
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                # Strawberry turns JSONDecodeError (and only that) into a 400 over HTTP,
+                # and into a 4400 close over a websocket.
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
+            return decoded
 
         def encode_json(self, data: object) -> bytes:
             return _encoder.encode(data)

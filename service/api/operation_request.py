@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
+from cross_web import HTTPException
 from litestar import Request
 
 # Where the decoded request is kept in the scope (a key no ASGI server or Litestar uses).
@@ -57,5 +58,20 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
         )
     try:
         return _decode(await request.body())
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return None
+
+
+def checked_body(parsed: Any) -> Any:
+    """A decoded JSON body, if it is an object or a non-empty list of them (a batch).
+
+    Raises:
+        HTTPException: 400 for any other JSON (`42`, `[1]`, `[]`), which reached
+            Strawberry's `.get` and failed as a server error.
+    """
+    items = parsed if isinstance(parsed, list) else [parsed]
+    if not items or not all(isinstance(item, dict) for item in items):
+        raise HTTPException(
+            400, "the body must be a JSON object, or a non-empty list of them (a batch)"
+        )
+    return parsed

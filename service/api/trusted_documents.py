@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 from cross_web import HTTPException
 from litestar import Request
 
-from service.api.operation_request import OperationRequest, operation_request
+from service.api.operation_request import OperationRequest, checked_body, operation_request
 from service.api.ws_subscribe import is_new_operation
 from service.resources import data_dir
 
@@ -100,7 +100,7 @@ class TrustedDocumentsView:
         return self.trusted_only and query is not None and query not in self.trusted_documents
 
     def parse_json(self, data: str | bytes) -> Any:
-        parsed = super().parse_json(data)  # type: ignore[misc]
+        parsed = checked_body(super().parse_json(data))  # type: ignore[misc]
         if isinstance(parsed, list):
             return [self._with_document(item) for item in parsed]
         return self._with_document(parsed)

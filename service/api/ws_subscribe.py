@@ -14,3 +14,49 @@ def is_new_operation(handler: Any, message: Any) -> bool:
     acknowledged and its id is not running already (Strawberry closes the socket for
     either, 4401 or 4409, and no operation-level answer should come before that)."""
     return bool(handler.connection_acknowledged) and message.get("id") not in handler.operations
+
+
+class WellFormedMessages:
+    """Mixin for the graphql-transport-ws handler (first in the MRO): a message of the
+    wrong shape closes the socket with 4400, as the protocol says for an invalid message.
+
+    Strawberry checks that a message is JSON, not that it is an object, nor the types of
+    a `subscribe` message's fields: `42`, a string payload or a list of variables failed
+    inside it as a server error (4500, or an INTERNAL_SERVER_ERROR for the operation).
+    """
+
+    async def handle_message(self, message: Any) -> None:
+        problem = _malformed(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)  # type: ignore[attr-defined]
+            return
+        await super().handle_message(message)  # type: ignore[misc]
+
+
+_OPTIONAL_FIELDS = (("query", str), ("operationName", str), ("variables", dict),
+                    ("extensions", dict), ("documentId", str))  # fmt: skip
+
+
+def _malformed(message: Any) -> str | None:
+    """Why `message` is no graphql-transport-ws message we can read; None when it is."""
+    if not isinstance(message, dict):
+        return "a message must be a JSON object"
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return "a message needs a `type` string"
+    if kind in ("subscribe", "complete") and not (
+        isinstance(message.get("id"), str) and message["id"]
+    ):
+        return f"a {kind} message needs a non-empty string `id`"
+    if kind == "subscribe":
+        payload = message.get("payload")
+        if not isinstance(payload, dict):
+            return "a subscribe message's `payload` must be an object"
+        for name, wanted in _OPTIONAL_FIELDS:
+            value = payload.get(name)
+            if value is not None and not isinstance(value, wanted):
+                return f"a subscribe message's `payload.{name}` must be a {_NAMES[wanted]}"
+    return None
+
+
+_NAMES = {str: "string", dict: "JSON object"}

@@ -12,7 +12,9 @@ import base64
 import json
 from typing import Any
 
+import httpx
 import pytest
+import websockets
 
 from tests.api.client import Client
 from tests.api.dataset import ok
@@ -181,3 +183,68 @@ def test_a_time_filter_past_the_calendar_s_edge_is_invalid(client: Client, momen
     errors = _errors(client, query, {"f": moment})
     assert "outside the times the record keeps" in errors[0]["message"], errors
     assert "errorId" not in errors[0].get("extensions", {})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"42", b'"text"', b"null", b"true", b"[1]", b"[]", b'[{"query": "{ __typename }"}, 7]',
+     b'{"query": "{ actor(slug: \\"\xff\xfe\\") { id } }"}', b'\xff{"query": "{ __typename }"}'],
+)  # fmt: skip
+def test_a_body_of_the_wrong_shape_or_not_utf8_is_a_400(
+    service: RunningService, body: bytes
+) -> None:
+    answer = httpx.post(f"{service.url}/graphql", content=body,
+                        headers={"content-type": "application/json"})  # fmt: skip
+    assert answer.status_code == 400, answer.text
+    assert "unhandled exception" not in service.log()
+
+
+def test_a_batch_of_objects_is_still_answered(service: RunningService) -> None:
+    batch = [{"query": "{ __typename }"}, {"query": "{ viewer { name } }"}]
+    answer = httpx.post(f"{service.url}/graphql", json=batch)
+    assert answer.status_code == 200, answer.text
+    assert [item["data"] for item in answer.json()] == [
+        {"__typename": "Query"},
+        {"viewer": {"name": "anonymous"}},
+    ]
+
+
+INIT = {"type": "connection_init", "payload": {}}
+
+
+@pytest.mark.parametrize(
+    ("messages", "reason"),
+    [
+        (["42"], "a message must be a JSON object"),
+        (["[1, 2]"], "a message must be a JSON object"),
+        (['{"type": 5}'], "a message needs a `type` string"),
+        ([INIT, {"type": "subscribe", "id": 5, "payload": {"query": "{ __typename }"}}],
+         "a subscribe message needs a non-empty string `id`"),
+        ([INIT, {"type": "subscribe", "id": "a", "payload": "{ __typename }"}],
+         "a subscribe message's `payload` must be an object"),
+        ([INIT, {"type": "subscribe", "id": "a", "payload": {"query": 5}}],
+         "a subscribe message's `payload.query` must be a string"),
+        ([INIT, {"type": "subscribe", "id": "a",
+                 "payload": {"query": "{ __typename }", "variables": [1]}}],
+         "a subscribe message's `payload.variables` must be a JSON object"),
+    ],
+)  # fmt: skip
+async def test_a_websocket_message_of_the_wrong_shape_closes_with_4400(
+    service: RunningService, messages: list[Any], reason: str
+) -> None:
+    url = service.url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
+        for message in messages:
+            await socket.send(message if isinstance(message, str) else json.dumps(message))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await _until_closed(socket)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4400, reason)
+    assert "unhandled exception" not in service.log()
+
+
+async def _until_closed(socket: Any) -> None:
+    """Read (an ack, say) until the server closes the socket: ConnectionClosed."""
+    async with asyncio.timeout(5):
+        while True:
+            await socket.recv()
