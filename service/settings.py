@@ -31,6 +31,8 @@ class SettingsError(Exception):
 
 
 Port = Annotated[int, msgspec.Meta(ge=0, le=65535)]
+# Checked here: asyncpg's own error for anything else was a traceback.
+Dsn = Annotated[str, msgspec.Meta(pattern=r"^postgres(ql)?://")]
 Positive = Annotated[int, msgspec.Meta(ge=1)]
 
 
@@ -39,7 +41,7 @@ class Settings(
 ):
     """Every setting, named after its environment variable (field name in upper case)."""
 
-    database_url: str | None = None
+    database_url: Dsn | None = None
     """PostgreSQL DSN (postgresql://user:pass@host:port/db). Unset: start the embedded server."""
 
     response_cache: bool | None = None
@@ -80,7 +82,7 @@ class Settings(
     An office behind one NAT address counts as one client: a newsroom of 250 open
     dashboards fits."""
 
-    listen_database_url: str | None = None
+    listen_database_url: Dsn | None = None
     """Direct PostgreSQL DSN for the change listener (LISTEN needs a session: not through
     PgBouncer in transaction mode). Unset: DATABASE_URL."""
 
@@ -271,4 +273,7 @@ def _explain(exc: msgspec.ValidationError, raw: Mapping[str, object]) -> str:
     if not where:
         return f"invalid settings: {message}"
     name = where.rstrip("`")
+    if name.endswith("_URL"):
+        # A DSN may hold a password: never in a message that reaches a terminal or a log.
+        return f"invalid environment variable {name}: {head} (postgresql://user:pass@host/db)"
     return f"invalid environment variable {name}={raw.get(name)!r}: {head}"

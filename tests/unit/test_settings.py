@@ -60,3 +60,14 @@ def test_every_field_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [f.upper() for f in Settings.__struct_fields__ if f"`{f.upper()}`" not in readme]
     assert not missing, f"README lacks settings: {missing}"
+
+
+@pytest.mark.parametrize("name", ["DATABASE_URL", "LISTEN_DATABASE_URL"])
+def test_a_dsn_that_is_no_postgresql_url_is_refused_without_showing_it(name: str) -> None:
+    with pytest.raises(SettingsError) as excinfo:
+        load_settings({name: "postgresq://app:s3cret@db/record"})
+    message = str(excinfo.value)
+    assert message.startswith(f"invalid environment variable {name}:")
+    assert "s3cret" not in message  # a DSN may hold a password
+    for fine in ("postgresql://app@db/record", "postgres://db/x", "postgresql:///x?host=/run"):
+        assert load_settings({name: fine})
