@@ -55,6 +55,11 @@ def check_seeds(entries: dict[str, list[Entry]], unknowable: Container[str] = ()
         )
     problems.extend(_duplicates(entries.get("provision", []), _position_key, "provision position"))
     problems.extend(_repeat_cycles(entries.get("warning", []), registry))
+    problems.extend(
+        entry.where.at("organization").problem("an actor cannot be a member of itself")
+        for entry in entries.get("membership", [])
+        if entry.value.organization == _parent_slug(entry)
+    )
     return problems
 
 

@@ -8,7 +8,7 @@ stored at the first instant of its period, in UTC, so it exports back to the sam
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from service.dates import EARLIEST, LATEST
@@ -74,3 +74,27 @@ def format_instant(moment: datetime) -> str:
     if (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0):
         return format_partial_date(utc, "day")
     return format_partial_date(utc, "time")
+
+
+def ends_before(end: str, start: str) -> bool:
+    """Whether the period `end` names is over before the period `start` names begins
+    ("2025" before "2026"; not "2026" before "2026-03"): date_period_end in SQL."""
+    end_at, end_precision = parse_partial_date(end)
+    start_at, _ = parse_partial_date(start)
+    if end_at >= start_at:
+        return False
+    try:
+        return _period_end(end_at, end_precision) <= start_at
+    except ValueError:
+        return False  # the period runs past 9999, so past any start
+
+
+def _period_end(at: datetime, precision: Precision) -> datetime:
+    """The first instant after the period starting at `at` (at itself for a time)."""
+    if precision == "year":
+        return at.replace(year=at.year + 1)  # at is January 1st: never a 29 February
+    if precision == "month":
+        return at.replace(year=at.year + at.month // 12, month=at.month % 12 + 1)
+    if precision == "day":
+        return at + timedelta(days=1)
+    return at

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from service.seeds.dates import DATE_PATTERN, parse_partial_date
+from service.seeds.dates import DATE_PATTERN, ends_before, parse_partial_date
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$"
 
@@ -125,6 +125,12 @@ class Membership(Item, kw_only=True):
     start: PartialDate | None = None
     end: PartialDate | None = None
     citations: Citations = []
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        # The rule of the database's membership_ends_after_start, told with its path.
+        if self.start is not None and self.end is not None and ends_before(self.end, self.start):
+            raise ValueError("`end`: the membership ends before it starts")
 
 
 class Actor(Item, kw_only=True):

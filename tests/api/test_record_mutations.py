@@ -379,3 +379,34 @@ def test_missing_required_input_is_a_validation_error(client: Client) -> None:
     body = client.post('mutation { createActor(input: {slug: "e"}) { errors { code } } }')
     assert body["data"] is None
     assert "kind" in body["errors"][0]["message"] or "name" in body["errors"][0]["message"]
+
+
+async def test_records_no_source_can_support_are_refused(
+    client: Client, base: dict[str, str], counts: Callable[[], Any]
+) -> None:
+    member = {"memberId": base["person"], "organizationId": base["actor"], "role": "envoy"}
+    before = await counts()
+    cases = [
+        ("addMembership", {**member, "organizationId": base["person"]},
+         [("organizationId", "INVALID")]),
+        ("addMembership", {**member, "start": "2026-03", "end": "2026-02"}, [("end", "INVALID")]),
+        ("addMembership", {**member, "start": "2026", "end": "2025-12-31"}, [("end", "INVALID")]),
+    ]  # fmt: skip
+    for mutation, given, expected in cases:
+        payload = client.mutate(mutation, given)
+        assert errors(payload) == expected, (mutation, given, payload)
+    assert await counts() == before
+    # A period that may end after the start began stands ("2026" may be after March).
+    kept = ok(client.mutate("addMembership", {**member, "start": "2026-03", "end": "2026"}))
+    # An update is checked against the record's stored dates.
+    moved = client.mutate("updateMembership", {"id": kept["id"], "expectedVersion":
+                                               kept["version"], "start": "2027"})  # fmt: skip
+    assert errors(moved) == [("end", "INVALID")]
+    assert moved["errors"][0]["message"] == "the membership ends before it starts"
+    warning = ok(client.mutate("createWarning", {"slug": "m-self-repeat", "statementId":
+                                                 base["statement"], "condition": "if",
+                                                 "consequence": "then"}))  # fmt: skip
+    itself = client.mutate("updateWarning", {"id": warning["id"], "expectedVersion":
+                                             warning["version"], "repeatsWarningId":
+                                             warning["id"]})  # fmt: skip
+    assert errors(itself) == [("repeatsWarningId", "INVALID")]

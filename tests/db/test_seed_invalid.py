@@ -45,6 +45,10 @@ SINGLE_PROBLEM_CASES = [
     ("bad_date.yaml", 4, None, "$.statements[0].said", "invalid date '2026-02-30'"),
     ("nul_text.yaml", 4, None, "$.actors[0].name", "may not hold the NUL character"),
     ("edge_date.yaml", 4, None, "$.statements[0].said", "outside the dates the record keeps"),
+    ("member_of_itself.yaml", 6, None, "$.actors[0].memberships[0].organization",
+     "an actor cannot be a member of itself"),
+    ("ends_before_start.yaml", 9, None, "$.actors[0].memberships[0].end",
+     "the membership ends before it starts"),
     ("nul_text.json", 2, None, "$.actors[0].aliases[1]", "may not hold the NUL character"),
 ]  # fmt: skip
 
