@@ -247,7 +247,10 @@ class _mapped_errors:
 _CHECKS = {
     "membership_ends_after_start": ("end", "the membership ends before it starts"),
     "membership_not_of_itself": ("organizationId", "an actor cannot be a member of itself"),
-    "warning_repeats_another": ("repeatsWarningId", "a warning cannot repeat itself"),
+    "warning_repeats_another": (
+        "repeatsWarningId",
+        "a warning cannot repeat itself, nor a warning that repeats it",
+    ),
 }
 
 

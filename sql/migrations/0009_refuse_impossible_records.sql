@@ -1,7 +1,7 @@
 -- Records no source can support, which the API accepted: a membership that ends before
 -- it starts, an actor that is a member of itself, a warning that repeats itself. Each
--- is now refused by a named check, which the writer turns into an INVALID error on the
--- field at fault (service/records/writer.py).
+-- is now refused by a named check (or a trigger failing as one), which the writer turns
+-- into an INVALID error on the field at fault (service/records/writer.py).
 --
 -- A membership's dates have precisions: it ends before it starts only when its end's
 -- whole period (a year, a month, a day) is over before its start's period begins, so
@@ -28,5 +28,29 @@ alter table membership add constraint membership_ends_after_start check (
 alter table membership add constraint membership_not_of_itself
     check (member_id <> organization_id) not valid;
 
-alter table warning add constraint warning_repeats_another
-    check (repeats_warning_id is null or repeats_warning_id <> id) not valid;
+-- A warning repeating itself, directly or through the warnings it repeats (A repeats B,
+-- B repeats A), would make its `repeats` chain endless. A check cannot see other rows: a
+-- trigger walks the chain (UNION, so a cycle written before this stops the walk) and
+-- fails as a check of that name would.
+create function refuse_warning_repeat_cycle() returns trigger language plpgsql as $$
+begin
+    if new.repeats_warning_id is not null and exists (
+        with recursive chain (id) as (
+            select new.repeats_warning_id
+            union
+            select w.repeats_warning_id
+            from warning w join chain c on w.id = c.id
+            where w.repeats_warning_id is not null
+        )
+        select 1 from chain where id = new.id
+    ) then
+        raise exception 'warning % would repeat itself', new.id
+            using errcode = 'check_violation', constraint = 'warning_repeats_another';
+    end if;
+    return new;
+end;
+$$;
+
+create trigger warning_repeats_no_cycle
+before insert or update of repeats_warning_id on warning
+for each row execute function refuse_warning_repeat_cycle();

@@ -410,3 +410,12 @@ async def test_records_no_source_can_support_are_refused(
                                              warning["version"], "repeatsWarningId":
                                              warning["id"]})  # fmt: skip
     assert errors(itself) == [("repeatsWarningId", "INVALID")]
+    # Nor through another: A repeats B, then B may not repeat A.
+    other = ok(client.mutate("createWarning", {"slug": "m-repeats-self-repeat", "statementId":
+                                               base["statement"], "condition": "if",
+                                               "consequence": "then", "repeatsWarningId":
+                                               warning["id"]}))  # fmt: skip
+    cycle = client.mutate("updateWarning", {"id": warning["id"], "expectedVersion":
+                                            warning["version"], "repeatsWarningId":
+                                            other["id"]})  # fmt: skip
+    assert errors(cycle) == [("repeatsWarningId", "INVALID")]
