@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 from cross_web import HTTPException
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, ValidationException
@@ -52,6 +53,28 @@ class _WebSocketHandler(
 ):
     """graphql-transport-ws with server pings, messages of the wrong shape refused, and
     the rate limit and trusted documents as over HTTP."""
+
+
+SUBSCRIPTION_OVER_HTTP = "a subscription needs a websocket: graphql-transport-ws at this /graphql"
+
+
+def _is_plain_http_subscription(request_data: Any) -> bool:
+    """A subscription sent over HTTP, which this service streams nowhere but over a
+    websocket: Strawberry ran it as a query, whose field then failed as a server error
+    (with a multipart/mixed Accept header too)."""
+    query = getattr(request_data, "query", None)
+    # The substring test first: nearly every request names no subscription at all.
+    if (
+        getattr(request_data, "protocol", None) != "http"
+        or not query
+        or "subscription" not in query
+    ):
+        return False
+    try:
+        operation = get_operation_ast(parse(query), request_data.operation_name)
+    except GraphQLError:
+        return False  # left to Strawberry, which reports the syntax error
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
 
 def _wants_graphql_response_json(request: Request[Any, Any, Any]) -> bool:
@@ -156,6 +179,8 @@ def build_controller(
             return _encoder.encode(data)
 
         async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+            if _is_plain_http_subscription(kwargs.get("request_data", args[-1] if args else None)):
+                raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
             try:
                 return await super().execute_single(*args, **kwargs)
             except HTTPException as exc:

@@ -248,3 +248,22 @@ async def _until_closed(socket: Any) -> None:
     async with asyncio.timeout(5):
         while True:
             await socket.recv()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"query": "subscription { recordChanged { changeId } }"},
+     {"query": "subscription S { recordChanged { changeId } } query Q { __typename }",
+      "operationName": "S"},
+     [{"query": "{ __typename }"}, {"query": "subscription { recordChanged { changeId } }"}]],
+)  # fmt: skip
+def test_a_subscription_over_http_is_a_400_naming_the_websocket(
+    service: RunningService, body: Any
+) -> None:
+    answer = httpx.post(f"{service.url}/graphql", json=body)
+    assert answer.status_code == 400, answer.text
+    assert "graphql-transport-ws" in answer.text
+    # The query of the same document is still answered.
+    if isinstance(body, dict) and "operationName" in body:
+        query = httpx.post(f"{service.url}/graphql", json={**body, "operationName": "Q"})
+        assert query.json()["data"] == {"__typename": "Query"}
