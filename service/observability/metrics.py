@@ -60,7 +60,8 @@ class Metrics:
         )
         self.graphql_errors = Counter(
             f"{PREFIX}_graphql_errors",
-            "GraphQL errors by kind: request (parse, validation) or resolver (exception).",
+            "GraphQL errors by kind: request (parse, validation), input (refused with a "
+            "code: INVALID, NOT_FOUND, FORBIDDEN...) or resolver (exception).",
             ["operation", "kind"],
             registry=r,
         )

@@ -15,7 +15,7 @@ class RequestInfo:
         method: HTTP method.
         path: URL path.
         operation: GraphQL operation name ("" when not a GraphQL request).
-        graphql_errors: GraphQL errors reported, by kind (`request` or `resolver`).
+        graphql_errors: GraphQL errors reported, by kind (`request`, `input` or `resolver`).
         answer: what answered a GraphQL query without the executor: CACHE, STATEMENT or
             COMPILED (see below); "" otherwise.
     """

@@ -19,6 +19,7 @@ import pytest
 from graphql import GraphQLError
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.errors import Invalid
 from service.observability.graphql_errors import GraphQLErrorLevels
 from service.observability.operation import from_document
 from service.observability.request_info import RequestInfo, current_request
@@ -199,6 +200,25 @@ def test_filter_keeps_resolver_errors_at_error_with_traceback() -> None:
     assert record.getMessage() == "GraphQL resolver error: boom"
     assert record.__dict__["graphql_path"] == "actors.0.name"
     assert info.graphql_errors == {"resolver": 1}
+
+
+def test_filter_downgrades_refused_input_to_info_without_traceback() -> None:
+    # A resolver refusing the input (a DomainError: INVALID, NOT_FOUND...) is the client's
+    # mistake, answered with a code: not an ERROR with a traceback.
+    logger = logging.getLogger("test.observability.input")
+    logger.setLevel(logging.INFO)
+    refused = Invalid("ask for at most 100 ids", field="ids")
+    error = GraphQLError(refused.message, path=["nodes"], original_error=refused)
+    record = _strawberry_record(error)
+    info = RequestInfo("id", "POST", "/graphql")
+    token = current_request.set(info)
+    try:
+        assert GraphQLErrorLevels(logger).filter(record)
+    finally:
+        current_request.reset(token)
+    assert (record.levelno, record.exc_info) == (logging.INFO, None)
+    assert record.getMessage() == "GraphQL input error: ask for at most 100 ids"
+    assert info.graphql_errors == {"input": 1}
 
 
 def test_filter_downgrades_request_errors_and_drops_them_below_info() -> None:
