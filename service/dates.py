@@ -38,6 +38,19 @@ EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
 LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
 
 
+def kept(moment: datetime, text: str, noun: str = "dates") -> datetime:
+    """`moment` (read from `text`), if within EARLIEST..LATEST.
+
+    Raises:
+        ValueError: it is not, in words naming `text`.
+    """
+    if not EARLIEST <= moment <= LATEST:
+        raise ValueError(
+            f"{text!r} is outside the {noun} the record keeps (0001-01-02 to 9999-12-30)"
+        )
+    return moment
+
+
 def parse_precise_date(text: str, field: str | None = None) -> PreciseDate:
     """Read a date written at its precision; a full timestamp has precision `time`.
 
@@ -50,11 +63,10 @@ def parse_precise_date(text: str, field: str | None = None) -> PreciseDate:
             f"{text!r} is not a date: write YYYY, YYYY-MM, YYYY-MM-DD or an ISO 8601 timestamp",
             field=field,
         )
-    if not EARLIEST <= date.at <= LATEST:
-        raise Invalid(
-            f"{text!r} is outside the dates the record keeps (0001-01-02 to 9999-12-30)",
-            field=field,
-        )
+    try:
+        kept(date.at, text)
+    except ValueError as outside:
+        raise Invalid(str(outside), field=field) from None
     return date
 
 

@@ -15,16 +15,14 @@ import dateutil.parser  # type: ignore[import-untyped]  # (Strawberry parses wit
 from strawberry.schema.types.base_scalars import DateTimeDefinition, wrap_parser
 from strawberry.types.scalar import ScalarDefinition
 
-from service.dates import EARLIEST, LATEST
+from service.dates import kept
 
 
 def _bounded(text: str) -> datetime:
     moment = dateutil.parser.isoparse(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    if not EARLIEST <= moment <= LATEST:
-        raise ValueError("outside the times the record keeps (0001-01-02 to 9999-12-30)")
-    return moment
+    return kept(moment, text, "times")
 
 
 BOUNDED_DATETIME = ScalarDefinition(

@@ -13,6 +13,7 @@ from service.api.connection import Connection, ListQuery, child, page_request, t
 from service.api.context import Info
 from service.api.ids import decode_id, encode_id
 from service.errors import Invalid
+from service.records.fields import BIGINT_END, ascii_number
 from service.records.keyset import decode_cursor
 from service.records.paging import Order, PageRequest, SortKey
 from service.vocab import RecordKind
@@ -85,11 +86,8 @@ def change_number(text: str, field: str) -> int | None:
     Raises:
         Invalid: digits beyond any change id (PostgreSQL's bigint).
     """
-    # str.isdigit alone accepts "²" and other digits int() refuses.
-    if not (text.isascii() and text.isdigit()):
-        return None
-    number = int(text)
-    if number >= 2**63:
+    number = ascii_number(text)
+    if number is not None and number >= BIGINT_END:
         raise Invalid("no change has so large an id", field=field)
     return number
 

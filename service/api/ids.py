@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from service.errors import Invalid
+from service.records.fields import BIGINT_END, ascii_number
 from service.vocab import RecordKind
 
 
@@ -26,12 +27,9 @@ def decode_id(global_id: str, field: str = "id") -> tuple[RecordKind, int]:
 
 
 def _database_id(number: str) -> int:
-    # Only what encode_id writes: int() alone also takes " 7", "1_0", "-5", "٣" and
-    # numbers past bigint, which PostgreSQL then refuses as a server error.
-    if not (number.isascii() and number.isdigit()) or len(number) > 19:
-        raise ValueError(number)
-    record_id = int(number)
-    if record_id >= 2**63:
+    # Only what encode_id writes: a number PostgreSQL would refuse was a server error.
+    record_id = ascii_number(number)
+    if record_id is None or record_id >= BIGINT_END:
         raise ValueError(number)
     return record_id
 

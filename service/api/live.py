@@ -13,7 +13,7 @@ from service.api.filters import ids_of
 from service.api.history import ChangeOperation, change_number
 from service.api.ids import encode_id
 from service.api.loaders import Loaders
-from service.api.nodes import load_node, load_row, node_of
+from service.api.nodes import shared_node
 from service.api.record import Record
 from service.api.timeline import TimelineEntry, TimelineFilter, timeline_entry, timeline_params
 from service.db import query
@@ -41,15 +41,8 @@ class RecordChange:
     @strawberry.field(description="The record as it is now (null once deleted).")
     async def record(self, info: Info) -> Record | None:
         feed = info.context.feed
-        if feed is None:
-            return await load_node(info, self.kind, self.record_db_id)
-        # Every subscription of the process told of this change shares one read of the row.
-        row = await feed.rows.get(
-            self.kind.value,
-            self.record_db_id,
-            lambda: load_row(info, self.kind, self.record_db_id),
-        )
-        return None if row is None else node_of(self.kind, row)
+        rows = None if feed is None else feed.rows
+        return await shared_node(info, rows, self.kind, self.record_db_id)
 
 
 @strawberry.type(description="A new item on a timeline, and where it sits in the change feed.")

@@ -11,6 +11,7 @@ from service.api.context import Info
 from service.api.ids import decode_id
 from service.api.loaders import BatchFn
 from service.db import query
+from service.live.rows import SharedRows
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -68,6 +69,15 @@ async def load_node(info: Info, kind: RecordKind, record_id: int | None) -> Any:
         return None
     row = await load_row(info, kind, record_id)
     return None if row is None else _REGISTRY[kind][1](row)
+
+
+async def shared_node(info: Info, rows: SharedRows | None, kind: RecordKind, record_id: int) -> Any:
+    """`load_node`, through `rows` when given: subscriptions told of one change share one
+    read of the changed record's row (service/live/rows.py)."""
+    if rows is None:
+        return await load_node(info, kind, record_id)
+    row = await rows.get(kind.value, record_id, lambda: load_row(info, kind, record_id))
+    return None if row is None else node_of(kind, row)
 
 
 async def load_any(info: Info, record_ids: Sequence[int]) -> list[Any | None]:

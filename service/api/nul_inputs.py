@@ -17,6 +17,8 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, StringValueNode
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from service.records.fields import nul_path
+
 NUL = "\x00"
 MESSAGE = "text may not hold the NUL character (\\u0000)"
 
@@ -43,20 +45,7 @@ class NulInputs(SchemaExtension):
 
 def _variable_with_nul(variables: dict[str, Any]) -> str | None:
     """The name of the first variable holding a NUL anywhere in its value, or None."""
-    for name, value in variables.items():
-        if _holds_nul(value):
-            return name
-    return None
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return NUL in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+    return next((name for name, value in variables.items() if nul_path(value) is not None), None)
 
 
 class _NulLiterals(Visitor):

@@ -19,7 +19,7 @@ from service.api.connection import (
 from service.api.context import Info
 from service.api.declarations import Declaration
 from service.api.filters import ids_of
-from service.api.nodes import load_node, load_row, node_of
+from service.api.nodes import load_node, shared_node
 from service.api.record import Record
 from service.api.statements import Statement
 from service.api.tracks import TrackUpdate
@@ -71,13 +71,7 @@ class TimelineEntry:
     async def item(self, info: Info) -> TimelineItem:
         adoption = self.kind is TimelineKind.ADOPTION
         kind = RecordKind.DECLARATION if adoption else RecordKind(self.kind.value)
-        if self.shared_rows is None:
-            node: Any = await load_node(info, kind, self.db_id)
-        else:
-            row = await self.shared_rows.get(
-                kind.value, self.db_id, lambda: load_row(info, kind, self.db_id)
-            )
-            node = None if row is None else node_of(kind, row)
+        node = await shared_node(info, self.shared_rows, kind, self.db_id)
         return Adoption(declaration=node) if adoption else node
 
 

@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
+
+BIGINT_END = 2**63
+"""One past PostgreSQL's largest bigint: every id and change number is below it."""
+
+
+def ascii_number(text: str) -> int | None:
+    """The number `text` spells in ASCII digits alone, else None (int() also reads " 7",
+    "1_0", "-5" and "٣"). Past 19 digits it is BIGINT_END: too large for any id, and
+    never a long conversion."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= 19 else BIGINT_END
+
+
+def nul_path(value: Any) -> tuple[str | int, ...] | None:
+    """Where in a JSON-like `value` a string (a key or a value) holds NUL, which
+    PostgreSQL's text cannot store: () for `value` itself, None when nowhere."""
+    if isinstance(value, str):
+        return () if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                return ()
+            if (inner := nul_path(item)) is not None:
+                return (str(key), *inner)
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            if (inner := nul_path(item)) is not None:
+                return (index, *inner)
+    return None
+
 
 Slug = Annotated[
     str,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from service.errors import Invalid
+from service.records.fields import BIGINT_END
 
 if TYPE_CHECKING:
     from service.records.paging import Order, PageRequest, Row
@@ -38,7 +39,7 @@ def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
     return values
 
 
-_INT_RANGES = {"bigint": 2**63, "integer": 2**31}
+_INT_RANGES = {"bigint": BIGINT_END, "integer": 2**31}
 CURSOR_TYPES = frozenset({*_INT_RANGES, "float8", "text", "timestamptz"})
 """The sort key types whose cursor values `_fits` checks."""
 

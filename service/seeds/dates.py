@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from service.dates import EARLIEST, LATEST
+from service.dates import kept
 
 Precision = Literal["year", "month", "day", "time"]
 
@@ -38,22 +38,14 @@ def parse_partial_date(text: str) -> tuple[datetime, Precision]:
             moment = datetime(int(year), int(month or 1), int(day or 1), tzinfo=UTC)
         except ValueError as exc:
             raise ValueError(f"invalid date {text!r}: {exc}") from None
-        return _kept(moment, text), precision
+        return kept(moment, text), precision
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"invalid date {text!r}") from None
     if moment.tzinfo is None:
         raise ValueError(f"timestamp {text!r} needs a UTC offset (Z or +hh:mm)")
-    return _kept(moment, text).astimezone(UTC), "time"
-
-
-def _kept(moment: datetime, text: str) -> datetime:
-    """`moment`, if within the instants the record keeps (see service.dates)."""
-    if not EARLIEST <= moment <= LATEST:
-        raise ValueError(f"date {text!r} is outside the dates the record keeps "
-                         "(0001-01-02 to 9999-12-30)")  # fmt: skip
-    return moment
+    return kept(moment, text).astimezone(UTC), "time"
 
 
 def format_partial_date(moment: datetime, precision: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from service.records.fields import nul_path
 from service.seeds.checks import check_seeds
 from service.seeds.documents import Document, PathPart, read_document
 from service.seeds.entries import SECTION_KINDS, Seeds, Where, flatten
@@ -88,7 +89,7 @@ def _validate_document(document: Document, seeds: Seeds) -> list[Problem]:
             continue
         for index, raw in enumerate(items):
             item_where = where.at(index)
-            if (nul_at := _nul_path(raw)) is not None:
+            if (nul_at := nul_path(raw)) is not None:
                 problems.append(
                     item_where.at(*nul_at).problem(
                         "text may not hold the NUL character (\\0): PostgreSQL cannot store it"
@@ -105,23 +106,6 @@ def _validate_document(document: Document, seeds: Seeds) -> list[Problem]:
             for entry in flatten(SECTION_KINDS[section], value, item_where):
                 seeds.add(entry)
     return problems
-
-
-def _nul_path(raw: Any) -> tuple[PathPart, ...] | None:
-    """Where in `raw` a string (a key or a value) holds NUL, or None."""
-    if isinstance(raw, str):
-        return () if "\x00" in raw else None
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            if isinstance(key, str) and "\x00" in key:
-                return ()
-            if (inner := _nul_path(value)) is not None:
-                return (str(key), *inner)
-    if isinstance(raw, list):
-        for index, value in enumerate(raw):
-            if (inner := _nul_path(value)) is not None:
-                return (index, *inner)
-    return None
 
 
 def _slugs_in(raw: Any) -> set[str]:

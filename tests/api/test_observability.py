@@ -184,17 +184,23 @@ def _strawberry_record(error: GraphQLError) -> logging.LogRecord:
     )  # fmt: skip
 
 
-def test_filter_keeps_resolver_errors_at_error_with_traceback() -> None:
-    logger = logging.getLogger("test.observability.resolver")
-    logger.setLevel(logging.INFO)
-    error = GraphQLError("boom", path=["actors", 0, "name"], original_error=RuntimeError("boom"))
-    record = _strawberry_record(error)
+def _filtered_in_a_request(logger: logging.Logger, record: logging.LogRecord) -> RequestInfo:
+    """Pass `record` through the filter during a request; the request's counts."""
     info = RequestInfo("id", "POST", "/graphql")
     token = current_request.set(info)
     try:
         assert GraphQLErrorLevels(logger).filter(record)
     finally:
         current_request.reset(token)
+    return info
+
+
+def test_filter_keeps_resolver_errors_at_error_with_traceback() -> None:
+    logger = logging.getLogger("test.observability.resolver")
+    logger.setLevel(logging.INFO)
+    error = GraphQLError("boom", path=["actors", 0, "name"], original_error=RuntimeError("boom"))
+    record = _strawberry_record(error)
+    info = _filtered_in_a_request(logger, record)
     assert record.levelno == logging.ERROR
     assert record.exc_info is not None
     assert record.getMessage() == "GraphQL resolver error: boom"
@@ -210,12 +216,7 @@ def test_filter_downgrades_refused_input_to_info_without_traceback() -> None:
     refused = Invalid("ask for at most 100 ids", field="ids")
     error = GraphQLError(refused.message, path=["nodes"], original_error=refused)
     record = _strawberry_record(error)
-    info = RequestInfo("id", "POST", "/graphql")
-    token = current_request.set(info)
-    try:
-        assert GraphQLErrorLevels(logger).filter(record)
-    finally:
-        current_request.reset(token)
+    info = _filtered_in_a_request(logger, record)
     assert (record.levelno, record.exc_info) == (logging.INFO, None)
     assert record.getMessage() == "GraphQL input error: ask for at most 100 ids"
     assert info.graphql_errors == {"input": 1}

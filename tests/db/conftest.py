@@ -7,6 +7,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from service.live.feed import SharedFeed
+from service.live.listener import ChangeListener
 from tests.api.conftest import load_seed_record
 
 
@@ -20,3 +22,16 @@ async def conn(db_url: str) -> AsyncIterator[asyncpg.Connection]:
         yield connection
     finally:
         await connection.close()
+
+
+@pytest.fixture
+async def feed(db_url: str, pool: asyncpg.Pool) -> AsyncIterator[SharedFeed]:
+    """The change feed's reader of a process, on `pool`, woken by its own listener."""
+    listener = ChangeListener(db_url)
+    listener.start()
+    shared = SharedFeed(pool, listener)
+    try:
+        yield shared
+    finally:
+        await shared.stop()
+        await listener.stop()

@@ -17,24 +17,6 @@ from service.live.listener import ChangeListener
 pytestmark = pytest.mark.db
 
 
-@pytest.fixture
-async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool]:
-    async with asyncpg.create_pool(db_url, min_size=1, max_size=5) as created:
-        yield created
-
-
-@pytest.fixture
-async def feed(db_url: str, pool: asyncpg.Pool) -> AsyncIterator[SharedFeed]:
-    listener = ChangeListener(db_url)
-    listener.start()
-    shared = SharedFeed(pool, listener)
-    try:
-        yield shared
-    finally:
-        await shared.stop()
-        await listener.stop()
-
-
 async def commit_changes(pool: asyncpg.Pool, kinds: list[str], record_id: int = 1) -> list[int]:
     """One committed change per kind, each in its own transaction (and NOTIFY)."""
     ids = []

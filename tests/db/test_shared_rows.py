@@ -11,7 +11,6 @@ import asyncpg
 import pytest
 
 from service.live.feed import SharedFeed
-from service.live.listener import ChangeListener
 from service.live.rows import SharedRows
 from tests.db.test_shared_feed import commit_changes, started
 
@@ -64,23 +63,16 @@ async def test_every_subscription_shares_one_read_of_a_changed_record(
 
 
 async def test_the_next_change_of_a_record_makes_it_read_anew(
-    db_url: str, pool: asyncpg.Pool
+    feed: SharedFeed, pool: asyncpg.Pool
 ) -> None:
-    listener = ChangeListener(db_url)
-    listener.start()
-    feed = SharedFeed(pool, listener)
     loads = CountedLoads(pool)
-    try:
-        following = await started(feed, [_first_change(feed)])
-        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "first"
-        await pool.execute("update thing set name = 'renamed' where id = 1")
-        await commit_changes(pool, ["actor"], record_id=1)
-        await asyncio.gather(*following)  # the feed has handed the change on
-        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "renamed"
-        assert loads.count == 2
-    finally:
-        await feed.stop()
-        await listener.stop()
+    following = await started(feed, [_first_change(feed)])
+    assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "first"
+    await pool.execute("update thing set name = 'renamed' where id = 1")
+    await commit_changes(pool, ["actor"], record_id=1)
+    await asyncio.gather(*following)  # the feed has handed the change on
+    assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "renamed"
+    assert loads.count == 2
 
 
 async def _first_change(feed: SharedFeed) -> list[int]:
@@ -113,26 +105,19 @@ async def test_a_failed_read_is_not_kept(pool: asyncpg.Pool) -> None:
 
 
 async def test_rows_kept_while_nobody_followed_are_read_anew(
-    db_url: str, pool: asyncpg.Pool
+    feed: SharedFeed, pool: asyncpg.Pool
 ) -> None:
-    listener = ChangeListener(db_url)
-    listener.start()
-    feed = SharedFeed(pool, listener)
     loads = CountedLoads(pool)
-    try:
-        await asyncio.gather(*await started(feed, [_first_change_after_one(feed, pool)]))
-        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "first"
-        assert not feed.reading  # nobody follows: the next change goes unheard
-        await pool.execute("update thing set name = 'changed unheard' where id = 1")
-        await commit_changes(pool, ["actor"], record_id=1)
-        # A subscription resuming from before that change: its reader starts afresh.
-        resumed = feed.follow(after=0)
-        await anext(resumed)
-        assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "changed unheard"
-        await resumed.aclose()
-    finally:
-        await feed.stop()
-        await listener.stop()
+    await asyncio.gather(*await started(feed, [_first_change_after_one(feed, pool)]))
+    assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "first"
+    assert not feed.reading  # nobody follows: the next change goes unheard
+    await pool.execute("update thing set name = 'changed unheard' where id = 1")
+    await commit_changes(pool, ["actor"], record_id=1)
+    # A subscription resuming from before that change: its reader starts afresh.
+    resumed = feed.follow(after=0)
+    await anext(resumed)
+    assert (await feed.rows.get("actor", 1, loads.of(1)))["name"] == "changed unheard"
+    await resumed.aclose()
 
 
 async def _first_change_after_one(feed: SharedFeed, pool: asyncpg.Pool) -> list[int]:
