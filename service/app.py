@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,10 @@ log = logging.getLogger("service.app")
 
 
 def create_app(
-    settings: Settings, dsn: str | None = None, rate_windows: Path | None = None
+    settings: Settings,
+    dsn: str | None = None,
+    rate_windows: Path | None = None,
+    database_live: Callable[[], bool] | None = None,
 ) -> Litestar:
     """Build the application.
 
@@ -53,6 +56,8 @@ def create_app(
             server's DSN is passed in by `serve`, which owns that server).
         rate_windows: the rate-limit table shared by the workers of one `serve`
             (None: this process counts alone).
+        database_live: False once the embedded database cannot be brought back: then
+            /health/live fails (None: the database is not ours to supervise).
     """
     database = dsn or settings.database_url
     if database is None:
@@ -123,6 +128,7 @@ def create_app(
     metrics = Metrics()
     app.state.settings = settings
     app.state.metrics = metrics
+    app.state.database_live = database_live
     install_graphql_error_levels()
     # Around Litestar's whole handler, as its OpenTelemetry plugin does, rather than as
     # route middleware: unmatched paths (404) get a request id, an access line and a count.

@@ -34,6 +34,7 @@ from service.embedded_process import (
     check_port_free,
     die_with_parent,
     is_server_of,
+    running_owner,
     stop_orphans,
     terminate,
 )
@@ -131,11 +132,19 @@ class EmbeddedPostgres:
         process = self._run.process
         return process.pid if process is not None and process.poll() is None else None
 
+    @property
+    def exit_code(self) -> int | None:
+        """The postmaster's exit status once it ended by itself (None while it runs)."""
+        process = self._run.process
+        return None if process is None else process.poll()
+
     def start(self, timeout: float = 30.0) -> str:
         """Create the cluster if needed, start the server and wait until it accepts connections.
 
-        A stale `postmaster.pid` is removed; a leftover server on this data folder is
-        stopped. Starting a running launcher does nothing.
+        A stale `postmaster.pid` is removed; an orphaned server on this data folder (its
+        parent gone) is stopped. A server that a live process runs is never touched: start
+        fails instead (service.embedded_shared lets processes share one). Starting a
+        running launcher does nothing.
 
         Args:
             timeout: seconds to wait for the server to be ready.
@@ -144,7 +153,8 @@ class EmbeddedPostgres:
             The DSN, e.g. postgresql://postgres@127.0.0.1:5433/postgres.
 
         Raises:
-            EmbeddedPostgresError: binaries missing, port taken, initdb or startup failed.
+            EmbeddedPostgresError: binaries missing, port taken, initdb or startup failed,
+                or another live process runs a server on this data folder.
         """
         if self.pid is not None:
             return self.dsn
@@ -224,7 +234,18 @@ class EmbeddedPostgres:
         partial.rename(self.pgdata)
 
     def _evict_leftover(self, timeout: float) -> None:
-        """Stop a server still running on our data folder; remove a stale postmaster.pid."""
+        """Stop an orphaned server on our data folder; remove a stale postmaster.pid.
+
+        Raises:
+            EmbeddedPostgresError: a live process runs a server on the folder.
+        """
+        owned = running_owner(self.pgdata)
+        if owned is not None:
+            server, owner = owned
+            raise EmbeddedPostgresError(
+                f"a PostgreSQL server (pid {server}, run by process {owner}) already uses "
+                f"{self.pgdata}: it is left alone"
+            )
         pid_file = self.pgdata / "postmaster.pid"
         try:
             pid = int(pid_file.read_text().split("\n", 1)[0])

@@ -15,6 +15,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from service.embedded_privileges import EmbeddedPostgresError
@@ -80,6 +81,50 @@ def cluster_processes(pgdata: Path) -> list[int]:
 def is_server_of(pid: int, pgdata: Path) -> bool:
     """Whether pid is a live postgres process working in pgdata (not a reused pid)."""
     return _is_postgres(pid) and is_alive(pid) and _cwd(str(pid)) == str(pgdata)
+
+
+def parent_of(pid: int) -> int | None:
+    """Return the parent pid of pid, or None when pid is gone."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat_line.rpartition(")")[2].split()[1])
+
+
+@dataclass(frozen=True)
+class PostmasterFile:
+    """What `postmaster.pid` says: the server's pid, port and status (`ready`, `starting`...)."""
+
+    pid: int
+    port: int
+    status: str
+
+
+def read_postmaster_file(pgdata: Path) -> PostmasterFile | None:
+    """Read pgdata/postmaster.pid; None when it is missing or not yet complete."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+    except (OSError, ValueError, IndexError):
+        return None
+    return PostmasterFile(pid, port, lines[7].strip() if len(lines) > 7 else "")
+
+
+def running_owner(pgdata: Path) -> tuple[int, int] | None:
+    """Return (postmaster pid, parent pid) when a live process runs a server on pgdata.
+
+    A server whose parent is gone (its parent is now init) or that is shutting down is
+    not counted: nobody runs it any more, and its parent-death signal has stopped it, or
+    it was started without one (an orphan); either way the folder's next user recovers it.
+    """
+    found = read_postmaster_file(pgdata)
+    if found is None or not is_server_of(found.pid, pgdata) or found.status == "stopping":
+        return None
+    parent = parent_of(found.pid)
+    if parent is None or parent <= 1 or not is_alive(parent):
+        return None
+    return found.pid, parent
 
 
 def terminate(pid: int, pgdata: Path, timeout: float) -> None:

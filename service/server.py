@@ -1,8 +1,13 @@
 """`serve`: prepare the database, run uvicorn with the app, stop cleanly on SIGTERM.
 
+On the embedded database, `serve` holds DATA_DIR's serve lock (a second `serve` on the
+folder stops at once, saying so), uses the folder's shared server (starting it if none
+runs: service/embedded_shared.py), and supervises it (service/embedded_supervisor.py).
+
 Shutdown order on SIGTERM (or Ctrl-C): uvicorn stops accepting connections, lets
 in-flight requests finish (SHUTDOWN_TIMEOUT_S at most), runs the app's shutdown (the pool
-closes), returns; then the embedded PostgreSQL, if any, is stopped, and the process exits 0.
+closes), returns; then the supervision ends, the embedded PostgreSQL is stopped unless
+another process (an admin command) still uses it, and the process exits 0.
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -27,10 +33,11 @@ from service import migrate as migrations
 from service.access.shared_budget import create_windows_file
 from service.app import create_app
 from service.db import init_connection
+from service.embedded_shared import serve_lock, shared_server
+from service.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, liveness_from_file
 from service.observability.logging import configure_logging
 from service.resources import data_dir
 from service.settings import Settings, load_settings
-from service.target import database
 
 log = logging.getLogger("service.server")
 
@@ -67,16 +74,41 @@ def app_from_environment() -> Litestar:
     settings = load_settings()
     configure_logging(settings)  # a worker is a new process: its logging starts blank
     shared = os.environ.get(RATE_WINDOWS_ENV)
-    return create_app(settings, rate_windows=Path(shared) if shared else None)
+    liveness = os.environ.get(LIVENESS_FILE_ENV)
+    return create_app(
+        settings,
+        rate_windows=Path(shared) if shared else None,
+        database_live=partial(liveness_from_file, Path(liveness)) if liveness else None,
+    )
+
+
+def _open_database(settings: Settings, stack: ExitStack) -> tuple[str, Supervisor | None]:
+    """The DSN to serve from and, on the embedded database, its running supervisor.
+
+    What is opened here is closed by `stack`, in reverse: the supervision ends, then the
+    lease on the server (the last user stops it), then the serve lock.
+    """
+    if settings.database_url:
+        return settings.database_url, None
+    address = f"{settings.host}:{settings.port}"
+    stack.enter_context(serve_lock(settings.data_path, address))
+    lease = stack.enter_context(shared_server(settings.data_path, settings.embedded_pg_port))
+    asyncio.run(prepare_embedded(settings, lease.dsn))
+    liveness_file = None
+    if settings.workers > 1:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="position-record-")))
+        liveness_file = folder / "liveness"
+        os.environ[LIVENESS_FILE_ENV] = str(liveness_file)
+        stack.callback(os.environ.pop, LIVENESS_FILE_ENV, None)
+    return lease.dsn, stack.enter_context(Supervisor(lease, liveness_file=liveness_file))
 
 
 def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM; stop the embedded database afterwards."""
     configure_logging(settings)
     server: uvicorn.Server | None = None
-    with _stop_signals(lambda: server), database(settings) as dsn:
-        if not settings.database_url:
-            asyncio.run(prepare_embedded(settings, dsn))
+    with _stop_signals(lambda: server), ExitStack() as stack:
+        dsn, supervisor = _open_database(settings, stack)
         log.info(
             "Position Record on http://%s:%d (GraphQL at /graphql%s)",
             settings.host,
@@ -86,7 +118,8 @@ def serve(settings: Settings) -> None:
         if settings.workers > 1:
             _serve_workers(settings, dsn)
         else:
-            app = create_app(settings, dsn=dsn)
+            live = supervisor.is_live if supervisor is not None else None
+            app = create_app(settings, dsn=dsn, database_live=live)
             server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings)))
             server.run()
     log.info("stopped")

@@ -1,4 +1,4 @@
-"""Which database a command talks to: DATABASE_URL, or the embedded server it starts."""
+"""Which database a command talks to: DATABASE_URL, or the embedded server of DATA_DIR."""
 
 from __future__ import annotations
 
@@ -10,15 +10,16 @@ from service.settings import Settings
 
 @contextmanager
 def database(settings: Settings) -> Iterator[str]:
-    """Yield a DSN; with no DATABASE_URL, run the embedded server for the block's duration."""
+    """Yield a DSN; with no DATABASE_URL, use the embedded server for the block's duration.
+
+    The embedded server is shared (service/embedded_shared.py): one already running on
+    DATA_DIR is used as it is, one is started only when none runs, and it stops when the
+    last process using it is done, never under another one.
+    """
     if settings.database_url:
         yield settings.database_url
         return
-    from service.embedded import EmbeddedPostgres
+    from service.embedded_shared import shared_server
 
-    server = EmbeddedPostgres(data_dir=settings.data_path, port=settings.embedded_pg_port)
-    dsn = server.start()
-    try:
-        yield dsn
-    finally:
-        server.stop()
+    with shared_server(settings.data_path, settings.embedded_pg_port) as lease:
+        yield lease.dsn

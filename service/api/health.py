@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import asyncpg
 from litestar import Response, get
@@ -13,9 +14,20 @@ _READY_TIMEOUT_S = 2.0
 
 
 @get("/health/live", sync_to_thread=False, tags=["health"])
-def live() -> dict[str, str]:
-    """The process is up and serving HTTP."""
-    return {"status": "ok"}
+def live(state: State) -> Response[dict[str, str]]:
+    """The process is up and serving HTTP, and its embedded database can be brought back.
+
+    `state.database_live` (set by `serve` on the embedded database) turns False after
+    repeated failed restarts of that server (service/embedded_supervisor.py): only a new
+    process can help then.
+    """
+    database_live: Callable[[], bool] | None = state.get("database_live")
+    if database_live is not None and not database_live():
+        return Response(
+            {"status": "failing", "reason": "the embedded database cannot be restarted"},
+            status_code=HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    return Response({"status": "ok"}, status_code=HTTP_200_OK)
 
 
 @get("/health/ready", tags=["health"])
