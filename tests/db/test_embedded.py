@@ -238,33 +238,57 @@ def test_stale_postmaster_pid_is_recovered(launchers: Launcher) -> None:
 
 
 @pytest.mark.parametrize("same_port", [True, False], ids=["same-port", "other-port"])
-def test_leftover_server_on_our_folder_is_replaced(launchers: Launcher, same_port: bool) -> None:
+def test_server_a_live_process_runs_is_left_alone(launchers: Launcher, same_port: bool) -> None:
     first = launchers()
     first.start()
     old = first.pid
     assert old is not None
     port = first.port if same_port else free_port()
-    second = launchers(port=port)  # same data folder, new launcher
-    began = time.monotonic()
-    assert select_one(second.start()) == 1
-    assert time.monotonic() - began < 5.0
-    assert not is_alive(old)
-    assert second.pid != old
-    first.stop()  # the evicted launcher's stop is harmless
-    assert second.pid is not None
-    assert select_one(second.dsn) == 1
+    second = launchers(port=port)  # same data folder, new launcher, same (live) process
+    with pytest.raises(EmbeddedPostgresError, match=f"pid {old}, run by process {os.getpid()}"):
+        second.start()
+    assert second.pid is None
+    assert first.pid == old
+    assert select_one(first.dsn) == 1
 
 
-def test_server_of_another_process_on_our_folder_is_replaced(launchers: Launcher) -> None:
+def test_server_of_another_process_on_our_folder_is_left_alone(launchers: Launcher) -> None:
     pg = launchers()
     other, old = spawn_child_launcher(pg)
     try:
-        assert select_one(pg.start()) == 1
-        assert not is_alive(old)
-        assert other.poll() is None  # only its server was stopped, not the process
+        with pytest.raises(EmbeddedPostgresError, match=f"run by process {other.pid}"):
+            pg.start()
+        assert is_alive(old)
+        assert select_one(pg.dsn) == 1  # still serving
     finally:
         other.kill()
         other.wait()
+
+
+ORPHAN = textwrap.dedent("""
+    import os, sys
+    from pathlib import Path
+    from service import embedded
+    embedded.die_with_parent = lambda: (lambda: None)  # an older launcher, say
+    pg = embedded.EmbeddedPostgres(Path(sys.argv[1]), port=int(sys.argv[2]))
+    pg.start()
+    print(pg.pid, flush=True)
+    os._exit(0)  # gone without stopping it
+""")
+
+
+def test_orphaned_server_is_replaced(launchers: Launcher) -> None:
+    pg = launchers()
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    made = subprocess.run(
+        [sys.executable, "-c", ORPHAN, str(pg.data_dir), str(pg.port)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    orphan = int(made.stdout)
+    assert is_alive(orphan)  # its parent is gone, nothing stops it
+    assert select_one(pg.start()) == 1
+    assert not is_alive(orphan)
+    assert pg.pid != orphan
 
 
 def test_bad_setting_reports_the_log_line(launchers: Launcher) -> None:
