@@ -5,8 +5,14 @@ own `get_server()` is not, because as root it runs useradd and chmods every pare
 and it leaks the server when Python is killed. Here `postgres` runs as our direct child
 with a parent-death signal, so even a SIGKILL of Python leaves no server behind.
 
+This launcher runs one server as the child of the calling process. The project's processes
+do not call it directly: they share one server per data folder through
+service.embedded_shared, whose keeper process is the one calling it. A server that a live
+process runs is never stopped here; only an orphan is (its parent gone).
+
 Layout of `data_dir`: `pgdata/` (the cluster), `run/` (unix socket), `postgres.log`, and,
-only when the binaries are out of reach of the server account, `pginstall-<version>/`.
+only when the binaries are out of reach of the server account, `pginstall-<version>/`;
+service.embedded_shared adds its lock files and `keeper.log`.
 """
 
 from __future__ import annotations
