@@ -129,6 +129,27 @@ def test_an_admin_command_alone_starts_and_stops_its_server(data: Path) -> None:
     assert not keeper_runs(data)
 
 
+def test_admin_commands_at_once_share_one_server_and_leave_nothing(data: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(data), "EMBEDDED_PG_PORT": str(free_port())}
+    env.pop("DATABASE_URL", None)
+    commands = [("db", "migrate"), ("db", "status"), ("db", "migrate"), ("db", "status")]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    running = [
+        subprocess.Popen([sys.executable, "-m", "service", *args], cwd=ROOT, env=env, **pipes)
+        for args in commands
+    ]
+    outputs = [process.communicate(timeout=120) for process in running]
+    for process, (_, err) in zip(running, outputs, strict=True):
+        assert process.returncode == 0, err
+    assert cluster_processes(data.resolve() / "pgdata") == []
+    assert not keeper_runs(data)
+    # However they interleaved, no server was ever stopped under a command using it.
+    assert (
+        "terminating connection due to administrator command"
+        not in (data / "postgres.log").read_text()
+    )
+
+
 def test_the_server_stays_while_anyone_uses_it_and_stops_after_the_last(
     data: Path, join: Callable[[], User]
 ) -> None:
