@@ -204,6 +204,16 @@ class Lease:
             answer = f"error the server keeper gave no answer (exit status {code})"
         raise EmbeddedPostgresError(answer.removeprefix("error ").strip())
 
+    def join(self) -> None:
+        """Count this process among the server's users (rule 1), then `ensure()` a server.
+
+        Blocks only while a keeper stops a server nobody used any more (rule 3).
+        """
+        if self._users < 0:
+            self._users = open_lock(self.data_dir / USERS_LOCK)
+            fcntl.flock(self._users, fcntl.LOCK_SH)
+        self.ensure()
+
     def _reap(self) -> None:
         """Collect the exit status of keepers we started that have ended (no zombies)."""
         self._keepers = [k for k in self._keepers if k.poll() is None]
@@ -287,11 +297,8 @@ def shared_server(
     """
     folder = _prepare(data_dir, os_user)
     lease = Lease(folder, port, dict(settings or {}))
-    lease._users = open_lock(folder / USERS_LOCK)
     try:
-        # Blocks only while a keeper stops the server nobody used (rule 3).
-        fcntl.flock(lease._users, fcntl.LOCK_SH)
-        lease.ensure()
+        lease.join()
         yield lease
     finally:
         lease.release()
