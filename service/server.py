@@ -93,6 +93,7 @@ def _open_database(settings: Settings, stack: ExitStack) -> tuple[str, Superviso
     address = f"{settings.host}:{settings.port}"
     stack.enter_context(serve_lock(settings.data_path, address))
     lease = stack.enter_context(shared_server(settings.data_path, settings.embedded_pg_port))
+    log.info("embedded PostgreSQL %s on port %d", lease.server_pid(), lease.port)
     asyncio.run(prepare_embedded(settings, lease.dsn))
     liveness_file = None
     if settings.workers > 1:

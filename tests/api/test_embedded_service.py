@@ -242,6 +242,12 @@ def test_repeated_failed_restarts_fail_liveness_until_one_succeeds() -> None:
     # Two workers: the parent supervises, the workers answer from its verdict.
     with embedded_service({"WORKERS": "2"}) as running:
         url = running.service.url
+        # Both workers up first: one starting while the database is down fails its startup
+        # (its pool cannot open), and uvicorn then stops the whole service.
+        deadline = time.monotonic() + 60
+        while running.service.log().count("Application startup complete") < 2:
+            assert time.monotonic() < deadline, running.service.log()
+            time.sleep(0.1)
         config = running.data / "pgdata" / "postgresql.conf"
         original = config.read_text()
         config.write_text(original + "\nthis is not a setting\n")  # the server cannot start
