@@ -177,11 +177,11 @@ def test_metrics_count_requests_by_route_operation_and_errors(production: Runnin
 
 
 def _strawberry_record(error: GraphQLError) -> logging.LogRecord:
-    exc_info = (type(error.original_error), error.original_error, None)
+    original = error.original_error
+    exc_info = None if original is None else (type(original), original, None)
     return logging.LogRecord(
-        "strawberry.execution", logging.ERROR, __file__, 1, error, None,
-        exc_info if error.original_error else None,
-    )  # fmt: skip
+        "strawberry.execution", logging.ERROR, __file__, 1, error, None, exc_info
+    )
 
 
 def _filtered_in_a_request(logger: logging.Logger, record: logging.LogRecord) -> RequestInfo:
