@@ -59,7 +59,7 @@ async def write(pool: asyncpg.Pool, number: int, rng: random.Random) -> None:
                 await asyncio.sleep(rng.random() * 0.004)
 
 
-async def read_resuming(pool: asyncpg.Pool, writers: asyncio.Future[object]) -> list[int]:
+async def read_resuming(pool: asyncpg.Pool, writers: asyncio.Future[list[None]]) -> list[int]:
     """Every change id, read page by page from the last id seen, until writers are done."""
     seen: list[int] = []
     last = 0
