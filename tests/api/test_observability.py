@@ -51,7 +51,7 @@ def _log_lines(service: RunningService) -> list[dict[str, Any]]:
 
 def _wait_for_line(service: RunningService, **fields: object) -> dict[str, Any]:
     """The first log line with these fields (written just after the response is sent)."""
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30  # generous: the line follows the response at once
     while True:
         for line in _log_lines(service):
             if all(line.get(k) == v for k, v in fields.items()):

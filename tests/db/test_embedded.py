@@ -168,7 +168,10 @@ def test_start_connect_stop_then_reuse(launchers: Launcher) -> None:
         second = time.monotonic() - began
         assert select_one(again.dsn) == 1
     assert (pg.pgdata / "PG_VERSION").stat().st_mtime_ns == created  # no second initdb
-    assert second < 2.0, f"restart took {second:.2f} s (first start {first:.2f} s)"
+    # The file's age proves the reuse; the time is reported (typically ~0.2 s) and bound
+    # only against a hang, generously for a busy machine.
+    print(f"\nfirst start {first:.2f} s, restart on the same folder {second:.2f} s")
+    assert second < 30.0, f"restart took {second:.2f} s (first start {first:.2f} s)"
 
 
 CHILD = textwrap.dedent("""
@@ -247,7 +250,9 @@ def test_leftover_server_on_our_folder_is_replaced(launchers: Launcher, same_por
     second = launchers(port=port)  # same data folder, new launcher
     began = time.monotonic()
     assert select_one(second.start()) == 1
-    assert time.monotonic() - began < 5.0
+    # Below the 10 s after which eviction gives up waiting and kills: the leftover stopped
+    # when asked (typically ~0.3 s for the whole start).
+    assert time.monotonic() - began < 8.0
     assert not is_alive(old)
     assert second.pid != old
     first.stop()  # the evicted launcher's stop is harmless
