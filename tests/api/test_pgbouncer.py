@@ -15,11 +15,12 @@ from tests.api.dataset import ok
 from tests.api.tokens import create_token
 from tests.api.ws import connect, following
 from tests.server import RunningService, run_service
+from tests.tools import requires_tool
 
 pytestmark = [
     pytest.mark.db,
     pytest.mark.slow,
-    pytest.mark.skipif(not pgbouncer.available(), reason="Debian's pgbouncer is not installed"),
+    requires_tool("pgbouncer", pgbouncer.available()),
 ]
 
 WRITES_PER_INSTANCE = 25

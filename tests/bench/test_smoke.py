@@ -10,12 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from bench.load import wrk
 from tests.server import ROOT
+from tests.tools import expect_tool_in_ci
 
 pytestmark = [pytest.mark.slow]
 
 
 def test_the_benchmark_measures_every_operation(tmp_path: Path) -> None:
+    # Without wrk the bench falls back to its Python load process; CI installs wrk.
+    expect_tool_in_ci("wrk", wrk.available())
     results = tmp_path / "results.json"
     command = [sys.executable, "bench/run.py", "--scale", "small", "--duration", "1",
                "--warmup", "0.5", "--connections", "4", "--skip-postgraphile",
