@@ -131,6 +131,7 @@ def test_round_trips_do_not_grow_with_rows(route: tuple[str, Client]) -> None:
     rows_1, trips_1 = round_trips(client, 1)
     rows_100, trips_100 = round_trips(client, 100)
     assert (rows_1, rows_100) == (1, 100)
+    print(f"\n{name}: {trips_1} round trips for 1 row, {trips_100} for 100")
     # (No two levels of this query use the same loader: loads of two levels may share a
     # batch or not depending on timing, which would blur the comparison by one.)
     assert trips_1 == trips_100, f"{name}: {trips_1} round trips for 1 row, {trips_100} for 100"
