@@ -1,6 +1,6 @@
 """Subscriptions fan-out: what one write costs as the number of subscriptions grows.
 
-python bench/fanout.py [--subscribers 20,200,1000] [--writes 30] [--json FILE]
+python bench/fanout.py [--subscribers 20,200,1000] [--writes 30] [--save PATH]
 
 Our service in production settings (one worker) on a throwaway embedded PostgreSQL with
 pg_stat_statements. For each count N, N `recordChanged(kinds: [ACTOR])` subscriptions
@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -173,16 +174,27 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--subscribers", default="20,200,1000")
     parser.add_argument("--writes", type=int, default=30)
-    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument(
+        "--save",
+        "--json",
+        dest="save",
+        type=Path,
+        metavar="PATH",
+        help="also save the rows as JSON, with the machine, versions, commit and time",
+    )
     args = parser.parse_args(argv)
+    started_at = datetime.now(UTC)
     counts = [int(c) for c in args.subscribers.split(",")]
 
+    from bench import procstat
     from bench.database import bench_database, free_port, migrate
     from bench.servers import create_token, start_ours, stop
+    from bench.setup import versions
 
     rows: list[Row] = []
     with bench_database() as database, tempfile.TemporaryDirectory() as workdir:
         asyncio.run(migrate(database.dsn))
+        found = versions(database.dsn)
         token = create_token(database.dsn, "bench-fanout")
         extra = {"RATE_LIMIT": "0", "MAX_WEBSOCKETS_PER_ADDRESS": "0"}
         server = start_ours(
@@ -202,8 +214,15 @@ def main(argv: list[str]) -> int:
         finally:
             stop(server)
     print(report(rows))
-    if args.json is not None:
-        args.json.write_text(json.dumps([dataclasses.asdict(row) for row in rows], indent=2))
+    if args.save is not None:
+        document = {
+            "run": procstat.run_description(argv, started_at),
+            "machine": procstat.machine(),
+            "versions": found,
+            "args": {"subscribers": counts, "writes": args.writes},
+            "rows": [dataclasses.asdict(row) for row in rows],
+        }
+        args.save.write_text(json.dumps(document, indent=2, default=str))
     return 0
 
 

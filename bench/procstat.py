@@ -8,8 +8,13 @@ children's time gives the whole server's CPU.
 from __future__ import annotations
 
 import os
+import platform
+import subprocess
+import sys
 from contextlib import suppress
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -56,6 +61,30 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def run_description(argv: list[str], started_at: datetime) -> dict[str, Any]:
+    """What a saved result needs to be compared later: when, which code, which command."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD")
+    return {
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": commit or "unknown (not a git checkout)",
+        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")) if commit else None,
+        "command": [Path(sys.argv[0]).name, *argv],
+        "python": platform.python_version(),
+    }
 
 
 def machine() -> dict[str, str]:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from bench import profile
 from bench.measure import Measurement
@@ -153,10 +154,12 @@ def write_json(
     notes: dict[str, str],
     ours: list[Measurement],
     theirs: list[Measurement],
+    run: dict[str, Any],
 ) -> None:
-    """The run's results as JSON (for comparing runs by script)."""
+    """The run's raw results as JSON, with what they were measured on (to compare runs)."""
     settings = {k: getattr(args, k) for k in ("scale", "duration", "warmup", "connections")}
     document = {
+        "run": run,
         "machine": machine,
         "versions": found,
         "notes": notes,

@@ -1,7 +1,7 @@
 """Benchmark our service against PostGraphile v5 (see bench/README.md).
 
 python bench/run.py [--scale small|default] [--duration 10] [--connections 20]
-                    [--skip-postgraphile] [--profile DIR] [--json FILE] [--markdown]
+                    [--skip-postgraphile] [--profile DIR] [--save PATH] [--markdown]
 """
 
 from __future__ import annotations

@@ -14,10 +14,12 @@ from __future__ import annotations
 import argparse
 import secrets
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import procstat, profile, report
@@ -50,7 +52,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="send reads without a token (ALLOW_ANONYMOUS_READS=true): isolates auth's cost",
     )
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
+    parser.add_argument(
+        "--save",
+        "--json",
+        dest="save",
+        type=Path,
+        metavar="PATH",
+        help="also save the raw results as JSON, with the machine, versions, commit and time",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print Markdown tables")
     return parser.parse_args(argv)
 
@@ -148,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the whole benchmark; prints the machine, versions and result tables."""
     args = parse_args(argv)
     started = time.monotonic()
+    started_at = datetime.now(UTC)
     run_id = secrets.token_hex(3)
     workdir = Path(tempfile.mkdtemp(prefix="bench-run-"))
     ensure_wrk()
@@ -168,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     if install is not None:
         shutil.rmtree(install.folder, ignore_errors=True)
     report.print_run(args, machine, found, notes, ours, theirs)
-    if args.json:
-        report.write_json(args, args.json, machine, found, notes, ours, theirs)
+    if args.save:
+        run = procstat.run_description(list(argv if argv is not None else sys.argv[1:]), started_at)
+        report.write_json(args, args.save, machine, found, notes, ours, theirs, run)
+        say(f"raw results saved to {args.save}")
     say(f"done in {time.monotonic() - started:.0f} s")
     return 0

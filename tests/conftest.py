@@ -14,6 +14,7 @@ import pytest
 from service.db import init_connection
 from service.migrate import migrate
 from tests.pg import postgres_server, with_database
+from tests.tools import check_required_tools, in_ci, tool_named_in
 
 _RUN = uuid.uuid4().hex[:8]
 
@@ -102,3 +103,49 @@ async def pool(db_url: str) -> AsyncIterator[asyncpg.Pool]:
     assert pool is not None
     yield pool
     await pool.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite's own marker of tests needing a tool (see tests/tools.py)."""
+    config.addinivalue_line(
+        "markers", "requires_tool(tool, available): needs a tool .ci/run installs"
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m db` deselects anything
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test on the session's database is marked `db`.
+
+    CI runs `-m db` again on PostgreSQL 15: a test using the database without the marker
+    would silently not run there. Refused at collection, so it cannot be forgotten.
+    """
+    unmarked = [
+        item.nodeid
+        for item in items
+        if "pg_dsn" in getattr(item, "fixturenames", ()) and item.get_closest_marker("db") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests using the database (the pg_dsn fixture) without the `db` marker:\n  "
+            + "\n  ".join(unmarked)
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tools a test needs: a skip without them, a failure under CI."""
+    check_required_tools(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under CI, a skip naming a tool .ci/run installs is a failure, however it was made."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()  # type: ignore[attr-defined]
+    if not (report.skipped and in_ci()) or hasattr(report, "wasxfail"):
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    tool = tool_named_in(reason)
+    if tool is not None:
+        report.outcome = "failed"
+        report.longrepr = f"{reason}: CI installs {tool}, so this skip is a failure"

@@ -8,7 +8,7 @@ to files there and /metrics sums every worker's.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from litestar import Response, get
@@ -22,6 +22,9 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+
+if TYPE_CHECKING:
+    from service.live.feed import SharedFeed
 
 PREFIX = "position_record"
 OTHER = "other"
@@ -81,6 +84,13 @@ class Metrics:
         self.websockets_open = Gauge(
             f"{PREFIX}_websockets_open",
             "Websockets open (subscriptions and operations over graphql-transport-ws).",
+            registry=r,
+            multiprocess_mode="livesum",
+        )
+        self.live_subscriptions = Gauge(
+            f"{PREFIX}_live_subscriptions",
+            "Subscriptions following the change feed (recordChanged, timelineAdded): each "
+            "gets every change committed after it was counted here.",
             registry=r,
             multiprocess_mode="livesum",
         )
@@ -145,6 +155,11 @@ class Metrics:
         self.pool["in_use"].set(size - idle)
         self.pool["max"].set(pool.get_max_size())
 
+    def observe_feed(self, feed: SharedFeed | None) -> None:
+        """Read how many subscriptions follow the change feed (when it runs)."""
+        if feed is not None:
+            self.live_subscriptions.set(feed.following)
+
     def exposition(self) -> bytes:
         """The metrics in Prometheus' text format (every worker's in multiprocess mode)."""
         registry = self.registry
@@ -160,4 +175,5 @@ def metrics_endpoint(state: State) -> Response[bytes]:
     metrics: Metrics = state.metrics
     pool: Any = state.get("pool")
     metrics.observe_pool(pool)
+    metrics.observe_feed(state.get("feed"))
     return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)

@@ -127,6 +127,7 @@ class ObservabilityMiddleware:
         )
         if self.metrics.multiprocess_dir:  # each worker reports its own pool as it goes
             self.metrics.observe_pool(self.state.get("pool"))
+            self.metrics.observe_feed(self.state.get("feed"))
         if status >= 500:
             level = logging.WARNING
         elif info.path.startswith(_QUIET_PREFIXES):

@@ -37,7 +37,7 @@ def _literal(type_: GraphQLInputType) -> str:
     if isinstance(nullable, GraphQLList):
         return "[]"
     if isinstance(nullable, GraphQLEnumType):
-        return next(iter(nullable.values))
+        return str(next(iter(nullable.values)))
     if isinstance(nullable, GraphQLInputObjectType):
         fields = [
             f"{name}: {_literal(field.type)}"

@@ -19,7 +19,7 @@ from service.migrate import migrate
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.tokens import create_token
-from tests.api.ws import connect
+from tests.api.ws import connect, following
 from tests.pg import free_port
 from tests.server import RunningService, run_service
 
@@ -86,7 +86,7 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
 
     async with connect(restartable.url) as socket:
         op = await socket.subscribe(SUBSCRIPTION)
-        await asyncio.sleep(0.2)
+        await following(restartable.url, 1)
         before = await asyncio.to_thread(create, "before-restart")
         first = (await socket.next_data(op))["recordChanged"]
 
@@ -112,7 +112,7 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
 
         # The first write after the restart succeeds: broken pool connections are replaced.
         after = await asyncio.to_thread(create, "after-restart")
-        second = (await socket.next_data(op, timeout=15))["recordChanged"]
+        second = (await socket.next_data(op, timeout=30))["recordChanged"]
     assert first["id"] == before
     assert second["id"] == after
     assert second["record"] == {"name": "after-restart"}

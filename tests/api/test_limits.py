@@ -169,6 +169,9 @@ async def test_a_costly_mutation_writes_nothing(
 # Every bulk actor matches all five words, many times: ranking them (ts_rank of an AND of
 # five terms, over every hit) takes about a second. Excerpts are made for the page only,
 # so one word would be ranked too fast for these timeouts.
+# What the timeouts' answers may take on a busy machine: the code and status prove the
+# timeout fired; this bound only catches a request that waited for the whole query.
+ANSWERED_WITHIN_S = 10.0
 SLOW_SEARCH = (
     '{ search(text: "security guarantee ceasefire monitoring force", first: 5) '
     "{ nodes { excerpt } } }"
@@ -230,7 +233,7 @@ def test_statement_timeout_gives_a_clean_error(short_statements: RunningService)
     for _ in ("compiled for this request", "kept statement"):
         started = time.monotonic()
         response = query(short_statements, SLOW_SEARCH)
-        assert time.monotonic() - started < 3
+        assert time.monotonic() - started < ANSWERED_WITHIN_S
         assert response.status_code == 200
         error = response.json()["errors"][0]
         assert error["extensions"]["code"] == "TIMEOUT"
@@ -247,7 +250,7 @@ async def test_request_timeout_answers_504_and_stops_the_query(
 ) -> None:
     started = time.monotonic()
     response = query(short_requests, SLOW_SEARCH)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < ANSWERED_WITHIN_S
     assert response.status_code == 504
     assert response.json() == {
         "errors": [
@@ -260,15 +263,16 @@ async def test_request_timeout_answers_504_and_stops_the_query(
     # The cancelled search does not keep running in PostgreSQL.
     conn = await asyncpg.connect(bulk_db_url)
     try:
-        for _ in range(50):
+        deadline = time.monotonic() + 30  # generous: the cancel is sent at once
+        while True:
             running = await conn.fetchval(
                 "select count(*) from pg_stat_activity where application_name = "
                 "'position-record' and state = 'active' and query like '%ts_headline%'"
             )
-            if running == 0:
+            if running == 0 or time.monotonic() > deadline:
                 break
-            await asyncio.sleep(0.1)
-        assert running == 0
+            await asyncio.sleep(0.1)  # poll
+        assert running == 0, "the cancelled search still runs in PostgreSQL"
     finally:
         await conn.close()
     total = query(short_requests, "{ actors(first: 1) { totalCount } }").json()

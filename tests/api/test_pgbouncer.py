@@ -13,13 +13,14 @@ from tests import pgbouncer
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.tokens import create_token
-from tests.api.ws import connect
+from tests.api.ws import connect, following
 from tests.server import RunningService, run_service
+from tests.tools import requires_tool
 
 pytestmark = [
     pytest.mark.db,
     pytest.mark.slow,
-    pytest.mark.skipif(not pgbouncer.available(), reason="Debian's pgbouncer is not installed"),
+    requires_tool("pgbouncer", pgbouncer.available()),
 ]
 
 WRITES_PER_INSTANCE = 25
@@ -75,14 +76,14 @@ async def test_concurrent_writes_and_reads_through_pgbouncer_lose_nothing(
 
     async with connect(instances[1].url) as socket:
         op = await socket.subscribe("subscription { recordChanged(kinds: [ACTOR]) { id } }")
-        await asyncio.sleep(0.2)
+        await following(instances[1].url, 1)
         batches = await asyncio.gather(
             *(
                 asyncio.to_thread(write, client, index, WRITES_PER_INSTANCE)
                 for index, client in enumerate(clients)
             )
         )
-        events = await socket.collect(op, 4 * WRITES_PER_INSTANCE, timeout=15)
+        events = await socket.collect(op, 4 * WRITES_PER_INSTANCE, timeout=30)
     created = {i for batch in batches for i in batch}
     assert len(created) == 2 * WRITES_PER_INSTANCE
     # Every create and every update reached the subscriber on the other instance.

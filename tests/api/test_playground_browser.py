@@ -28,6 +28,7 @@ from service.settings import load_settings
 from tests.browser import Page, chromium, find_chromium
 from tests.pg import free_port
 from tests.server import ROOT, RunningService, run_service
+from tests.tools import requires_tool
 
 # The query typed into the playground and run; the page must show the same data as this
 # query answered over plain HTTP. It reads the seed record, which `serve` loads on first start.
@@ -37,14 +38,8 @@ SCREENSHOT = ROOT / "artifacts" / "playground.png"
 # A header typed into the Headers tab, to show the editor's headers reach the server.
 TYPED_HEADER = ("X-Playground-Test", "typed-in-the-headers-tab")
 
-requires_chromium = pytest.mark.skipif(
-    find_chromium() is None,
-    reason="chromium is not installed (bash scripts/install-system-packages chromium)",
-)
-requires_assets = pytest.mark.skipif(
-    not has_local_assets(DEFAULT_DIR),
-    reason="no playground assets in service/static/vendor (bash scripts/fetch-playground-assets)",
-)
+requires_chromium = requires_tool("chromium", find_chromium() is not None)
+requires_assets = requires_tool("playground assets", has_local_assets(DEFAULT_DIR))
 
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
 HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"

@@ -11,7 +11,11 @@ import asyncpg
 import httpx
 import pytest
 
+from service.db import init_connection
+from service.history import write_transaction
+from service.records import tables, writer
 from tests.api.tokens import auth, create_token
+from tests.api.ws import connect
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
 from tests.server import RunningService, run_service
@@ -138,3 +142,56 @@ def test_introspection_and_suggestions_can_be_turned_on(introspective: RunningSe
     assert schema["data"]["__schema"]["queryType"]["name"] == "Query"
     typo = query(introspective, "{ actrs { totalCount } }", {})
     assert "Did you mean" in first_error(typo)["message"]
+
+
+RECORD_CHANGED = """subscription {
+  recordChanged(afterChangeId: "0") { changeId record { ... on Actor { name } } } }"""
+
+
+async def _first_message(service: RunningService, token: str, document: str) -> dict[str, Any]:
+    """Over a real websocket: init with `token`, run `document`, its first message."""
+    async with connect(service.url, {"token": token}) as socket:
+        op = await socket.subscribe(document)
+        message = await socket.receive(timeout=30)
+        assert message.get("id") == op, message
+        return message
+
+
+@pytest.mark.parametrize(
+    ("moved", "document"),
+    [("actor", RECORD_CHANGED), ("track", "{ tracks { totalCount } }")],
+    ids=["subscription", "query"],
+)
+async def test_unexpected_errors_over_websockets_are_masked(
+    production: RunningService, prod_db_url: str, moved: str, document: str
+) -> None:
+    token = create_token(prod_db_url, f"prod-ws-{moved}", "reader")
+    conn = await asyncpg.connect(prod_db_url)
+    try:
+        await init_connection(conn)
+        # A change to resume from, whose record the subscription then fails to read.
+        async with write_transaction(conn):
+            await writer.insert(
+                conn, tables.ACTOR, {"slug": f"ws-{moved}", "kind": "state", "name": "W"},
+                actor_name="test",
+            )  # fmt: skip
+        await conn.execute(f"alter table {moved} rename to {moved}_moved_away")
+        try:
+            message = await _first_message(production, token, document)
+        finally:
+            await conn.execute(f"alter table {moved}_moved_away rename to {moved}")
+    finally:
+        await conn.close()
+
+    assert message["type"] == "next", message
+    (error,) = message["payload"]["errors"]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    error_id = error["extensions"]["errorId"]
+    assert re.fullmatch(r"[0-9a-f]{32}", error_id)
+    text = json.dumps(message)
+    for internal in ("does not exist", "relation", "Traceback", "asyncpg", "Undefined"):
+        assert internal not in text, text
+    lines = [json.loads(line) for line in production.log().splitlines() if error_id in line]
+    assert len(lines) == 1
+    assert f'relation "{moved}" does not exist' in lines[0]["event"]

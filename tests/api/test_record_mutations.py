@@ -249,7 +249,7 @@ async def test_failures_write_nothing(
         )
     )
     before = await counts()
-    cases = [
+    cases: list[tuple[str, dict[str, Any], list[tuple[str, str]] | None]] = [
         # over-long and badly formed values
         ("createActor", {"slug": "x", "kind": "STATE", "name": "n" * 301}, [("name", "INVALID")]),
         (

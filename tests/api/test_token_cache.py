@@ -3,7 +3,10 @@
 The proof that a verified token costs no lookup: revoked behind the service's back (in a
 transaction whose triggers are off, so nothing is announced), it still works. Announced
 (as the trigger of migration 0006 announces every revoke), it is refused. A revoke by
-the CLI, another process, is refused within a second; a revoke over the API at once.
+the CLI, another process, is refused as soon as its announcement is heard: within
+REFUSED_WITHIN_S, a bound for a busy machine (typically a few milliseconds), and well
+below TOKEN_CACHE_S (60 s), after which the token would be looked up anyway; a revoke over
+the API at once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from tests.server import RunningService
 pytestmark = [pytest.mark.db]
 
 VIEWER = "{ viewer { name } }"
+REFUSED_WITHIN_S = 15.0
 REVOKE_THREE = 'mutation { revokeToken(input: {name: "cached-three"}) { errors { code } } }'
 
 
@@ -37,7 +41,7 @@ async def refused_within(service: RunningService, token: str, seconds: float) ->
     while time.monotonic() - started < seconds:
         if await asyncio.to_thread(status, service, token) == 401:
             return time.monotonic() - started
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(0.02)  # poll
     pytest.fail(f"the revoked token still worked after {seconds} s")
 
 
@@ -59,7 +63,7 @@ async def test_a_verified_token_is_trusted_until_a_change_is_announced(
         )
     finally:
         await conn.close()
-    await refused_within(service, token, 1.0)
+    await refused_within(service, token, REFUSED_WITHIN_S)
 
 
 async def test_a_revoke_by_another_process_is_heard(
@@ -68,7 +72,7 @@ async def test_a_revoke_by_another_process_is_heard(
     token = create_token(module_db_url, "cached-two", "reader")
     assert status(service, token) == 200
     await asyncio.to_thread(revoke_token, module_db_url, "cached-two")
-    await refused_within(service, token, 1.0)
+    await refused_within(service, token, REFUSED_WITHIN_S)
 
 
 def test_a_revoke_over_the_api_is_refused_at_once(

@@ -9,10 +9,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
 import websockets
 from websockets.asyncio.client import ClientConnection
 
 PROTOCOL = "graphql-transport-ws"
+# How long to wait for a message that must come: generous for a busy machine (a passing
+# test never waits it out); `silent` is the short wait for one that must not.
+EXPECTED_WITHIN_S = 20.0
 _ids = itertools.count(1)
 
 
@@ -26,7 +30,7 @@ class Socket:
         """Send one protocol message."""
         await self.connection.send(json.dumps(message))
 
-    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
+    async def receive(self, timeout: float = EXPECTED_WITHIN_S) -> dict[str, Any]:
         """The next message that is not a ping or pong (pings are answered).
 
         The timeout covers the whole wait: server pings do not extend it.
@@ -51,7 +55,7 @@ class Socket:
         )
         return op_id
 
-    async def next_data(self, op_id: str, timeout: float = 5.0) -> dict[str, Any]:
+    async def next_data(self, op_id: str, timeout: float = EXPECTED_WITHIN_S) -> dict[str, Any]:
         """The next `next` payload's data of subscription `op_id` (errors fail the test)."""
         async with asyncio.timeout(timeout):
             while True:
@@ -64,7 +68,9 @@ class Socket:
                 data: dict[str, Any] = payload["data"]
                 return data
 
-    async def collect(self, op_id: str, count: int, timeout: float = 5.0) -> list[dict[str, Any]]:
+    async def collect(
+        self, op_id: str, count: int, timeout: float = EXPECTED_WITHIN_S
+    ) -> list[dict[str, Any]]:
         """The next `count` events of a subscription."""
         return [await self.next_data(op_id, timeout) for _ in range(count)]
 
@@ -87,3 +93,27 @@ async def connect(base_url: str, payload: dict[str, Any] | None = None) -> Async
         ack = await socket.receive()
         assert ack["type"] == "connection_ack", ack
         yield socket
+
+
+async def following(base_url: str, count: int, timeout: float = 30.0) -> None:
+    """Wait until exactly `count` subscriptions follow the service's change feed.
+
+    From then on each of them gets every change committed: the signal to write, where a
+    sleep would only guess. Exactly, not at least: a socket a previous test closed may
+    still be counted for a moment. The bound is generous (a busy machine); it fails loudly.
+    """
+    value = None
+    try:
+        async with httpx.AsyncClient(timeout=5) as http, asyncio.timeout(timeout):
+            while True:
+                text = (await http.get(f"{base_url}/metrics")).text
+                for line in text.splitlines():
+                    if line.startswith("position_record_live_subscriptions "):
+                        value = float(line.split()[1])
+                if value == count:
+                    return
+                await asyncio.sleep(0.02)
+    except TimeoutError:
+        raise AssertionError(
+            f"{value} subscriptions follow the feed after {timeout} s, not {count}"
+        ) from None

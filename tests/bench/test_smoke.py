@@ -4,25 +4,42 @@ scale, our service only. No timing is asserted: figures belong to bench/README.m
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bench.load import wrk
 from tests.server import ROOT
+from tests.tools import expect_tool_in_ci
 
 pytestmark = [pytest.mark.slow]
 
 
+def assert_described(saved: dict[str, Any]) -> None:
+    """Saved results say what they were measured on, with which code, when."""
+    assert set(saved["machine"]) >= {"cpu", "cores", "memory", "kernel"}
+    assert {"python", "postgresql"} <= set(saved["versions"])
+    assert re.fullmatch(r"[0-9a-f]{40}", saved["run"]["git_commit"])
+    assert saved["run"]["started_at"] <= saved["run"]["finished_at"]
+    assert "--save" in saved["run"]["command"]
+
+
 def test_the_benchmark_measures_every_operation(tmp_path: Path) -> None:
+    # Without wrk the bench falls back to its Python load process; CI installs wrk.
+    expect_tool_in_ci("wrk", wrk.available())
     results = tmp_path / "results.json"
     command = [sys.executable, "bench/run.py", "--scale", "small", "--duration", "1",
                "--warmup", "0.5", "--connections", "4", "--skip-postgraphile",
-               "--json", str(results)]  # fmt: skip
+               "--save", str(results)]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    measured = json.loads(results.read_text())["ours"]
+    saved = json.loads(results.read_text())
+    assert_described(saved)
+    measured = saved["ours"]
     assert [m["operation"] for m in measured] == [
         "warnings-page",
         "declaration-details",
@@ -47,10 +64,12 @@ def test_the_fanout_benchmark_runs_and_a_write_costs_the_same_whatever_the_subsc
 ) -> None:
     results = tmp_path / "fanout.json"
     command = [sys.executable, "bench/fanout.py", "--subscribers", "5,45", "--writes", "3",
-               "--json", str(results)]  # fmt: skip
+               "--save", str(results)]  # fmt: skip
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
-    few, many = json.loads(results.read_text())
+    saved = json.loads(results.read_text())
+    assert_described(saved)
+    few, many = saved["rows"]
     assert (few["subscribers"], many["subscribers"]) == (5, 45)
     # One read of the feed and one of the changed row per write, for 5 or 45 subscriptions
     # (the listener's health check may wake the feed's reader once more meanwhile).

@@ -19,6 +19,7 @@ import asyncpg
 import msgspec
 import pytest
 from graphql import (
+    GraphQLField,
     GraphQLObjectType,
     OperationDefinitionNode,
     OperationType,
@@ -188,7 +189,7 @@ def selection(
         named = get_named_type(field.type)
         if is_abstract_type(named):
             if depth > 0:
-                possible = COMPILED._schema.get_possible_types(named)  # type: ignore[arg-type]
+                possible = COMPILED._schema.get_possible_types(named)
                 inline = " ".join(
                     f"... on {t.name} {{ {selection(t, depth - 1, page, aliased=True)} }}"
                     for t in sorted(possible, key=lambda t: t.name)
@@ -219,10 +220,17 @@ def _object(name: str) -> GraphQLObjectType:
     return type_
 
 
+def _root_field(name: str) -> GraphQLField:
+    query_type = COMPILED._schema.query_type
+    assert query_type is not None
+    field: GraphQLField = query_type.fields[name]
+    return field
+
+
 SLUG_ROOTS = {
-    name: get_named_type(COMPILED._schema.query_type.fields[name].type).name  # type: ignore[union-attr]
+    name: get_named_type(_root_field(name).type).name
     for name in ROOTS
-    if "slug" in COMPILED._schema.query_type.fields[name].args  # type: ignore[union-attr]
+    if "slug" in _root_field(name).args
 }
 LIST_ROOTS = sorted(set(ROOTS) - set(SLUG_ROOTS))
 REQUIRED = {"search": 'text: "security guarantees", '}  # the arguments lists must have
@@ -245,7 +253,7 @@ def test_every_object_type_of_the_catalog_is_reached() -> None:
         reached.add(name)
         named = COMPILED._schema.type_map[name]
         if is_abstract_type(named):
-            todo += [t.name for t in COMPILED._schema.get_possible_types(named)]  # type: ignore[arg-type]
+            todo += [t.name for t in COMPILED._schema.get_possible_types(named)]
         elif isinstance(named, GraphQLObjectType):
             todo += [get_named_type(f.type).name for f in named.fields.values()]
     assert set(OBJECTS) <= reached
@@ -271,7 +279,7 @@ async def test_every_field_below_a_lookup(pool: asyncpg.Pool, root: str) -> None
 
 @pytest.mark.parametrize("root", LIST_ROOTS)
 async def test_every_field_of_a_list_paged_both_ways(pool: asyncpg.Pool, root: str) -> None:
-    connection = get_named_type(COMPILED._schema.query_type.fields[root].type)  # type: ignore[union-attr]
+    connection = get_named_type(_root_field(root).type)
     assert isinstance(connection, GraphQLObjectType)
     node = get_named_type(connection.fields["nodes"].type)
     assert isinstance(node, GraphQLObjectType)

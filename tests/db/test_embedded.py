@@ -168,7 +168,10 @@ def test_start_connect_stop_then_reuse(launchers: Launcher) -> None:
         second = time.monotonic() - began
         assert select_one(again.dsn) == 1
     assert (pg.pgdata / "PG_VERSION").stat().st_mtime_ns == created  # no second initdb
-    assert second < 2.0, f"restart took {second:.2f} s (first start {first:.2f} s)"
+    # The file's age proves the reuse; the time is reported (typically ~0.2 s) and bound
+    # only against a hang, generously for a busy machine.
+    print(f"\nfirst start {first:.2f} s, restart on the same folder {second:.2f} s")
+    assert second < 30.0, f"restart took {second:.2f} s (first start {first:.2f} s)"
 
 
 CHILD = textwrap.dedent("""

@@ -245,10 +245,15 @@ async def test_the_newest_warnings_are_read_without_probing_statements(
     nodes = _nodes(explained[0]["Plan"])
 
     def rows_read(table: str) -> float:
-        return sum(
-            n["Actual Rows"] * n["Actual Loops"] for n in nodes if n.get("Relation Name") == table
+        return float(
+            sum(
+                n["Actual Rows"] * n["Actual Loops"]
+                for n in nodes
+                if n.get("Relation Name") == table
+            )
         )
 
+    assert PAGE.first is not None
     assert any(n.get("Index Name") == "warning_said_newest" for n in nodes)
     assert rows_read("warning_said") <= PAGE.first + 1
     assert rows_read("statement") <= PAGE.first + 1

@@ -12,7 +12,7 @@ import pytest
 
 from service.live.feed import SharedFeed
 from service.live.rows import SharedRows
-from tests.db.test_shared_feed import commit_changes, started
+from tests.db.test_shared_feed import commit_changes, started, until
 
 pytestmark = pytest.mark.db
 
@@ -89,7 +89,7 @@ async def test_a_subscription_leaving_mid_read_does_not_cancel_it_for_the_others
     loads = CountedLoads(pool, delay_s=0.3)
     leaving = asyncio.ensure_future(rows.get("actor", 1, loads.of(1)))
     staying = asyncio.ensure_future(rows.get("actor", 1, loads.of(1)))
-    await asyncio.sleep(0.1)
+    await until(lambda: loads.count == 1)  # the shared read has started
     leaving.cancel()
     assert (await staying)["name"] == "first"
     assert loads.count == 1
@@ -123,7 +123,7 @@ async def test_rows_kept_while_nobody_followed_are_read_anew(
 async def _first_change_after_one(feed: SharedFeed, pool: asyncpg.Pool) -> list[int]:
     stream = feed.follow(after=None)
     waiting = asyncio.ensure_future(anext(stream))
-    await asyncio.sleep(0.2)
+    await until(lambda: feed.following == 1)  # joined: it gets every later change
     await commit_changes(pool, ["statement"], record_id=2)
     change = await waiting
     await stream.aclose()

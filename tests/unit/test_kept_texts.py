@@ -59,7 +59,9 @@ def test_parsing_keeps_short_texts_only() -> None:
         extension.execution_context = _context(text)
         steps = extension.on_parse()
         next(steps)
-        assert extension.execution_context.graphql_document.definitions
+        document = extension.execution_context.graphql_document
+        assert document is not None
+        assert document.definitions
     assert len(documents) == 1
     assert documents.get(SHORT) is not None
 
