@@ -133,9 +133,15 @@ def test_admin_commands_at_once_share_one_server_and_leave_nothing(data: Path) -
     env = {**os.environ, "DATA_DIR": str(data), "EMBEDDED_PG_PORT": str(free_port())}
     env.pop("DATABASE_URL", None)
     commands = [("db", "migrate"), ("db", "status"), ("db", "migrate"), ("db", "status")]
-    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
     running = [
-        subprocess.Popen([sys.executable, "-m", "service", *args], cwd=ROOT, env=env, **pipes)
+        subprocess.Popen(
+            [sys.executable, "-m", "service", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for args in commands
     ]
     outputs = [process.communicate(timeout=120) for process in running]
