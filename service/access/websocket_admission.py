@@ -20,7 +20,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-import msgspec
 from litestar.enums import ScopeType
 from litestar.types import (
     ASGIApp,
@@ -32,6 +31,7 @@ from litestar.types import (
 )
 
 from service.access.rate_limit import address_of
+from service.api.refusals import refusal_body
 from service.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -114,15 +114,8 @@ async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> No
     if "websocket.http.response" not in (scope.get("extensions") or {}):
         await send({"type": "websocket.close", "code": TRY_AGAIN_LATER, "reason": reason})
         return
-    body = msgspec.json.encode(
-        {
-            "errors": [
-                {
-                    "message": f"{reason}: retry in {RETRY_AFTER_S} s",
-                    "extensions": {"code": TOO_MANY_WEBSOCKETS, "retryAfter": RETRY_AFTER_S},
-                }
-            ]
-        }
+    body = refusal_body(
+        f"{reason}: retry in {RETRY_AFTER_S} s", TOO_MANY_WEBSOCKETS, retryAfter=RETRY_AFTER_S
     )
     start: WebSocketResponseStartEvent = {
         "type": "websocket.http.response.start",
