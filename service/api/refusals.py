@@ -155,17 +155,14 @@ def refusal_of(exc: Exception) -> Refusal:
     if isinstance(exc, HTTPException):  # Strawberry's own: status and reason
         headers = {"Allow": "POST"} if exc.status_code == 405 else {}
         return Refusal(exc.status_code, exc.reason, _code_of(exc.status_code), headers=headers)
-    if isinstance(exc, LitestarHTTPException):  # the body limit, the rate limiter
-        headers = dict(exc.headers or {})
-        extensions: dict[str, Any] = {}
-        if exc.status_code == 429 and "Retry-After" in headers:
-            extensions["retryAfter"] = int(headers["Retry-After"])
+    if isinstance(exc, LitestarHTTPException):  # Litestar's own: the body limit...
+        message = (
+            "the request body is larger than this server accepts (MAX_REQUEST_BODY_BYTES)"
+            if exc.status_code == 413
+            else str(exc.detail)
+        )
         return Refusal(
-            exc.status_code,
-            _litestar_message(exc),
-            _code_of(exc.status_code),
-            headers=headers,
-            extensions=extensions,
+            exc.status_code, message, _code_of(exc.status_code), headers=dict(exc.headers or {})
         )
     if database_unavailable(exc):
         return database_unavailable_refusal(exc)
@@ -181,13 +178,3 @@ def answer_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
 
 def _code_of(status: int) -> str:
     return _CODES_BY_STATUS.get(status, BAD_REQUEST if status < 500 else INTERNAL)
-
-
-def _litestar_message(exc: LitestarHTTPException) -> str:
-    if exc.status_code == 413:
-        return "the request body is larger than this server accepts (MAX_REQUEST_BODY_BYTES)"
-    if exc.status_code == 429:
-        retry = (exc.headers or {}).get("Retry-After")
-        limit = (exc.headers or {}).get("RateLimit-Limit")
-        return f"rate limit exceeded ({limit} operations a minute): retry in {retry} s"
-    return str(exc.detail)
