@@ -24,6 +24,7 @@ import msgspec
 from cross_web import HTTPException
 from litestar import Request, Response
 from litestar.exceptions import HTTPException as LitestarHTTPException
+from litestar.exceptions.responses import create_exception_response
 
 log = logging.getLogger("service.api")
 
@@ -174,6 +175,19 @@ def refusal_of(exc: Exception) -> Refusal:
 def answer_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     """Litestar exception handler of the GraphQL routes: every exception, one shape."""
     return refusal_response(request, refusal_of(exc))
+
+
+def endpoint_method_handler(path: str) -> Any:
+    """Litestar's app-level handler of 405s: on the GraphQL endpoint (a PUT, a DELETE...,
+    refused by the router before any route's handlers), the GraphQL refusal; elsewhere
+    Litestar's own answer."""
+
+    def answer(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        if request.url.path == path:
+            return answer_exception(request, exc)
+        return create_exception_response(request, exc)
+
+    return answer
 
 
 def _code_of(status: int) -> str:

@@ -101,6 +101,16 @@ def test_every_refusal_is_a_graphql_error_in_the_media_type_asked(
     assert_refusal(response, status, code, accept)
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_refused_as_graphql_errors(service: RunningService, method: str) -> None:
+    response = httpx.request(method, f"{service.url}/graphql", json={"query": "{ __typename }"})
+    assert_refusal(response, 405, "METHOD_NOT_ALLOWED")
+    # Elsewhere Litestar answers as it does.
+    health = httpx.request(method, f"{service.url}/health/live")
+    assert health.status_code == 405
+    assert health.json()["status_code"] == 405
+
+
 @pytest.mark.parametrize("accept", [JSON, GRJ])
 def test_a_mutation_over_get_is_refused_in_the_media_type_asked(
     service: RunningService, accept: str
