@@ -111,6 +111,7 @@ def build_controller(
     response_cache: ResponseCache | None = None,
     trusted_documents: DocumentRegistry | None = None,
     trusted_only: bool = False,
+    max_query_tokens: int = 2000,
     report_round_trips: bool = False,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
@@ -127,6 +128,7 @@ def build_controller(
         response_cache: serve repeated queries from this cache (None: no cache).
         trusted_documents: documents clients may name by id instead of sending them.
         trusted_only: refuse any document that is not registered.
+        max_query_tokens: the most tokens of a document parsed to check it is registered.
         report_round_trips: answers carry `extensions.sqlRoundTrips` (not in production).
     """
     base = make_graphql_controller(
@@ -234,6 +236,7 @@ def build_controller(
     Controller.response_cache = response_cache
     Controller.trusted_documents = trusted_documents or DocumentRegistry({})
     Controller.trusted_only = trusted_only
+    Controller.max_tokens = max_query_tokens
     Controller.query_compiler = getattr(schema, "query_compiler", None)
     Controller.report_round_trips = report_round_trips
     return Controller

@@ -19,9 +19,10 @@ The protocol of automatic persisted queries:
   PERSISTED_QUERY_HASH_MISMATCH), and the pair is kept (a bounded LRU per process), so
   the next request with the hash alone runs it.
 
-With TRUSTED_DOCUMENTS_ONLY, a text that is not one of the registered documents (in one
-of the printings above) is refused with DOCUMENT_NOT_TRUSTED, whether sent alone or with
-a hash: production can run exactly the operations it was shipped with.
+With TRUSTED_DOCUMENTS_ONLY, a text that is not one of the registered documents (however
+laid out: as graphql-js prints it, it must be one of the printings above) is refused with
+DOCUMENT_NOT_TRUSTED, whether sent alone or with a hash: production can run exactly the
+operations it was shipped with.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -144,6 +146,21 @@ class DocumentRegistry:
         """`text` is one of the registered documents (in one of its printings)."""
         return isinstance(text, str) and document_hash(text) in self.documents
 
+    def trusts(self, text: str, max_tokens: int) -> bool:
+        """`text` is a registered document, however laid out (comments, spaces, another
+        printer): as graphql-js prints it, it is one of the registered printings. Parsed
+        only when the text is not registered as it is, and at most `max_tokens` tokens."""
+        return text in self or _printed_hash(text, max_tokens) in self.documents
+
+
+@lru_cache(maxsize=256)
+def _printed_hash(text: str, max_tokens: int) -> str | None:
+    try:
+        document = parse(text, no_location=True, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+    return document_hash(print_like_graphql_js(document))
+
 
 def default_folders(extra: str | None) -> list[Path]:
     """The shipped operations, and the deployment's own folder when configured."""
@@ -188,6 +205,8 @@ class TrustedDocumentsView:
 
     trusted_documents: ClassVar[DocumentRegistry] = DocumentRegistry({})
     trusted_only: ClassVar[bool] = False
+    max_tokens: ClassVar[int] = 2000
+    """The most tokens a document may have (MAX_QUERY_TOKENS), when one is parsed here."""
 
     def _with_document(self, data: Any) -> Any:
         if not isinstance(data, dict):
@@ -227,7 +246,9 @@ class TrustedDocumentsView:
 
     def _untrusted(self, query: object) -> bool:
         """A document text this server refuses (TRUSTED_DOCUMENTS_ONLY, not registered)."""
-        return self.trusted_only and query is not None and query not in self.trusted_documents
+        if not self.trusted_only or not isinstance(query, str):
+            return False
+        return not self.trusted_documents.trusts(query, self.max_tokens)
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = checked_body(super().parse_json(data))  # type: ignore[misc]

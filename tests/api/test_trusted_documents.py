@@ -131,6 +131,11 @@ def test_trusted_only_refuses_any_other_document(strict: RunningService) -> None
     spec = httpx.post(f"{strict.url}/graphql", json={"query": text}, headers={"accept": GRJ})
     assert_refusal(spec, 400, "DOCUMENT_NOT_TRUSTED", GRJ)
     assert post(strict, {"documentId": HASH}).status_code == 200
+    # The registered document is trusted however laid out, but not one field more.
+    relaid = " ".join(line for line in REGISTERED.splitlines() if not line.startswith("#"))
+    assert post(strict, {"query": relaid}).status_code == 200
+    more = REGISTERED.replace("totalCount", "totalCount __typename", 1)
+    assert_refusal(post(strict, {"query": more}), 400, "DOCUMENT_NOT_TRUSTED")
     # The registered text itself is trusted too.
     assert post(strict, {"query": REGISTERED}).status_code == 200
 
