@@ -21,7 +21,7 @@ REQUIRED_TOOLS = {
     "wrk": "bash scripts/install-system-packages wrk",
     "hadolint": "pip install -e '.[test]'",
     "playground assets": "bash scripts/fetch-playground-assets",
-    "client node_modules": "npm ci in the client's folder",
+    "client node_modules": "bash scripts/install-client-tests",
 }
 # Words that name a tool in a skip's reason, however the skip was written.
 _NAMED = re.compile(

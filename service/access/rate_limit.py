@@ -23,12 +23,12 @@ from typing import Any, Protocol
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
-from litestar.exceptions import TooManyRequestsException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.access.middleware import authentication_of
 from service.access.roles import Caller
+from service.api.refusals import RATE_LIMITED, Refusal
 
 WINDOW_S = 60
 # Past this many keys, windows that have ended are dropped (a crowd of one-off addresses
@@ -66,6 +66,16 @@ class Spend:
         if self.remaining == 0:
             headers["Retry-After"] = str(self.reset_s)
         return headers
+
+    def refusal(self) -> Refusal:
+        """The refusal of an operation past the budget (HTTP 429, or a websocket `error`)."""
+        return Refusal(
+            429,
+            f"rate limit exceeded ({self.limit} operations a minute): retry in {self.reset_s} s",
+            RATE_LIMITED,
+            headers=self.headers(),
+            extensions={"retryAfter": self.reset_s},
+        )
 
 
 class Budget(Protocol):
@@ -137,7 +147,7 @@ class RateLimitMiddleware(ASGIMiddleware):
         spent = self.budget.spend(key)
         headers = spent.headers()
         if not spent.allowed:
-            raise TooManyRequestsException(headers=headers)
+            raise spent.refusal()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -10,6 +10,12 @@ body where the server offers the ASGI websocket denial response (uvicorn does), 
 close with 1013 (try again later). Sockets already open are never touched, and a freed
 place is given to the next handshake.
 
+Before counting, the handshake must offer `graphql-transport-ws`, the one subprotocol
+served (the protocol of the `graphql-ws` library). A client offering only the legacy
+`graphql-ws` subprotocol (subscriptions-transport-ws, unmaintained since 2018) or none
+is refused at the handshake with 400 and UNSUPPORTED_SUBPROTOCOL naming what to use,
+where it was accepted and then closed with 4406 without a word.
+
 Plain HTTP requests do not count: they are short and already bounded by the rate limit,
 the body size and the request timeout.
 """
@@ -20,7 +26,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 
-import msgspec
 from litestar.enums import ScopeType
 from litestar.types import (
     ASGIApp,
@@ -32,11 +37,20 @@ from litestar.types import (
 )
 
 from service.access.rate_limit import address_of
+from service.api.refusals import refusal_body
 from service.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 TOO_MANY_WEBSOCKETS = "TOO_MANY_WEBSOCKETS"
+UNSUPPORTED_SUBPROTOCOL = "UNSUPPORTED_SUBPROTOCOL"
+SERVED_SUBPROTOCOL = "graphql-transport-ws"
+SUBPROTOCOL_MESSAGE = (
+    "this server speaks the graphql-transport-ws subprotocol (the graphql-ws library's); "
+    "the legacy graphql-ws subprotocol (subscriptions-transport-ws) is not served"
+)
+# RFC 6455's "Policy Violation", for servers without the denial response.
+POLICY_VIOLATION = 1008
 RETRY_AFTER_S = 5
 # RFC 6455's "Try Again Later", for servers without the denial response.
 TRY_AGAIN_LATER = 1013
@@ -86,11 +100,14 @@ class WebSocketAdmission:
         if scope["type"] != ScopeType.WEBSOCKET:
             await self.app(scope, receive, send)
             return
+        if SERVED_SUBPROTOCOL not in (scope.get("subprotocols") or ()):
+            await _refuse(scope, receive, send, _wrong_subprotocol())
+            return
         address = address_of(scope)
         reason = self.sockets.admit(address)
         if reason is not None:
             self._note_refusal(reason)
-            await _refuse(scope, receive, send, reason)
+            await _refuse(scope, receive, send, _too_many(reason))
             return
         self._refusing = False
         self.metrics.websockets_open.inc()
@@ -109,33 +126,50 @@ class WebSocketAdmission:
             log.warning("websocket refused: %s", reason)
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, reason: str) -> None:
+@dataclass(frozen=True)
+class _Denial:
+    """How a handshake is refused: an HTTP answer, else a close code."""
+
+    status: int
+    body: bytes
+    close_code: int
+    close_reason: str
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+
+
+def _wrong_subprotocol() -> _Denial:
+    body = refusal_body(SUBPROTOCOL_MESSAGE, UNSUPPORTED_SUBPROTOCOL)
+    reason = f"{UNSUPPORTED_SUBPROTOCOL}: offer {SERVED_SUBPROTOCOL}"
+    return _Denial(400, body, POLICY_VIOLATION, reason)
+
+
+def _too_many(reason: str) -> _Denial:
+    body = refusal_body(
+        f"{reason}: retry in {RETRY_AFTER_S} s", TOO_MANY_WEBSOCKETS, retryAfter=RETRY_AFTER_S
+    )
+    retry_after = ((b"retry-after", str(RETRY_AFTER_S).encode()),)
+    return _Denial(503, body, TRY_AGAIN_LATER, reason, retry_after)
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, denial: _Denial) -> None:
     await receive()  # websocket.connect: ASGI wants it read before the answer
     if "websocket.http.response" not in (scope.get("extensions") or {}):
-        await send({"type": "websocket.close", "code": TRY_AGAIN_LATER, "reason": reason})
+        await send(
+            {"type": "websocket.close", "code": denial.close_code, "reason": denial.close_reason}
+        )
         return
-    body = msgspec.json.encode(
-        {
-            "errors": [
-                {
-                    "message": f"{reason}: retry in {RETRY_AFTER_S} s",
-                    "extensions": {"code": TOO_MANY_WEBSOCKETS, "retryAfter": RETRY_AFTER_S},
-                }
-            ]
-        }
-    )
     start: WebSocketResponseStartEvent = {
         "type": "websocket.http.response.start",
-        "status": 503,
+        "status": denial.status,
         "headers": [
             (b"content-type", b"application/json"),
-            (b"retry-after", str(RETRY_AFTER_S).encode()),
-            (b"content-length", str(len(body)).encode()),
+            *denial.headers,
+            (b"content-length", str(len(denial.body)).encode()),
         ],
     }
     end: WebSocketResponseBodyEvent = {
         "type": "websocket.http.response.body",
-        "body": body,
+        "body": denial.body,
         "more_body": False,
     }
     await send(start)

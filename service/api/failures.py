@@ -22,11 +22,18 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.utils.logging import StrawberryLogger
 
+from service.api.refusals import (
+    DATABASE_RETRY_AFTER_S,
+    DATABASE_UNAVAILABLE,
+    DATABASE_UNAVAILABLE_MESSAGE,
+    INTERNAL,
+    INTERNAL_MESSAGE,
+    TIMEOUT,
+    database_unavailable,
+)
 from service.errors import DomainError
 
-INTERNAL = "INTERNAL_SERVER_ERROR"
-INTERNAL_MESSAGE = "Internal server error"
-TIMEOUT = "TIMEOUT"
+__all__ = ["INTERNAL", "INTERNAL_MESSAGE", "TIMEOUT", "ErrorPolicy", "ProtectedSchema"]
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # Messages of the limits graphql-core and Strawberry enforce, and the codes we give them.
@@ -79,6 +86,8 @@ class ProtectedSchema(strawberry.Schema):
                 StrawberryLogger.error(error, execution_context)
             elif isinstance(original, asyncpg.QueryCanceledError):
                 self._statement_timeout(error, execution_context)
+            elif database_unavailable(original):
+                self._database_unavailable(error, execution_context)
             else:
                 self._unexpected(error, execution_context)
 
@@ -92,6 +101,21 @@ class ProtectedSchema(strawberry.Schema):
         )
         error.original_error = None
         _add_extensions(error, code=TIMEOUT, errorId=error_id)
+
+    def _database_unavailable(self, error: GraphQLError, execution_context: Any) -> None:
+        """The database could not be reached: the same answer as a refusal (503, its
+        code, Retry-After), never the driver's words; the log has them under the id."""
+        error_id = uuid.uuid4().hex
+        StrawberryLogger.error(error, execution_context, extra={"error_id": error_id})
+        error.message = DATABASE_UNAVAILABLE_MESSAGE
+        error.original_error = None
+        _add_extensions(
+            error, code=DATABASE_UNAVAILABLE, errorId=error_id, retryAfter=DATABASE_RETRY_AFTER_S
+        )
+        response = getattr(getattr(execution_context, "context", None), "response", None)
+        if response is not None:  # over HTTP (a websocket gets the error alone)
+            response.status_code = 503
+            response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER_S)
 
     def _unexpected(self, error: GraphQLError, execution_context: Any) -> None:
         error_id = uuid.uuid4().hex

@@ -24,6 +24,12 @@ from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
+from service.api.refusals import (
+    GRAPHQL_RESPONSE_JSON,
+    answer_exception,
+    refusal_of,
+    refusal_response,
+)
 from service.api.response_cache import ResponseCache
 from service.api.trusted_documents import (
     DocumentRegistry,
@@ -32,9 +38,7 @@ from service.api.trusted_documents import (
 )
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 from service.api.ws_rate_limit import RateLimitedSubscribeMessages
-from service.api.ws_subscribe import WellFormedMessages
-
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+from service.api.ws_subscribe import OutageClosesSocket, WellFormedMessages
 
 _encoder = msgspec.json.Encoder()
 
@@ -47,6 +51,7 @@ _SUB_RESPONSE = "graphql_sub_response"
 
 class _WebSocketHandler(
     WellFormedMessages,
+    OutageClosesSocket,
     RateLimitedSubscribeMessages,
     TrustedSubscribeMessages,
     KeepAliveTransportWSHandler,
@@ -106,6 +111,7 @@ def build_controller(
     response_cache: ResponseCache | None = None,
     trusted_documents: DocumentRegistry | None = None,
     trusted_only: bool = False,
+    max_query_tokens: int = 2000,
     report_round_trips: bool = False,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
@@ -122,6 +128,7 @@ def build_controller(
         response_cache: serve repeated queries from this cache (None: no cache).
         trusted_documents: documents clients may name by id instead of sending them.
         trusted_only: refuse any document that is not registered.
+        max_query_tokens: the most tokens of a document parsed to check it is registered.
         report_round_trips: answers carry `extensions.sqlRoundTrips` (not in production).
     """
     base = make_graphql_controller(
@@ -197,15 +204,8 @@ def build_controller(
                     request, context=context, root_value=root_value
                 )
                 return response
-            except HTTPException as exc:
-                # GraphQL over HTTP: a mutation over GET is refused, allowed method POST.
-                headers = {"Allow": "POST"} if exc.status_code == 405 else {}
-                return Response(
-                    exc.reason,
-                    status_code=exc.status_code,
-                    media_type="text/plain",
-                    headers=headers,
-                )
+            except HTTPException as exc:  # a Refusal, or one of Strawberry's
+                return refusal_response(request, refusal_of(exc))
 
         async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:
             payload: GraphQLHTTPResponse = await super().process_result(request, result)
@@ -226,6 +226,9 @@ def build_controller(
             return response
 
     Controller.middleware = list(middleware)
+    # Whatever the route's middleware or the view raise (the body limit, the rate
+    # limit, a lost database, a bug) is answered as a GraphQL error too.
+    Controller.exception_handlers = {Exception: answer_exception}
     Controller.rate_budget = rate_budget
     if request_max_body_size is not None:
         Controller.request_max_body_size = request_max_body_size
@@ -233,6 +236,7 @@ def build_controller(
     Controller.response_cache = response_cache
     Controller.trusted_documents = trusted_documents or DocumentRegistry({})
     Controller.trusted_only = trusted_only
+    Controller.max_tokens = max_query_tokens
     Controller.query_compiler = getattr(schema, "query_compiler", None)
     Controller.report_round_trips = report_round_trips
     return Controller

@@ -16,10 +16,8 @@ import asyncio
 import logging
 from typing import Any, ClassVar
 
-import msgspec
-from cross_web import HTTPException
 from graphql import GraphQLError
-from litestar import Request, Response
+from litestar import Request
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
@@ -33,16 +31,10 @@ from service.access.gate import context_refusal
 from service.access.permissions import UNAUTHENTICATED, set_http_status
 from service.access.roles import Authentication
 from service.api.failures import TIMEOUT
+from service.api.refusals import JSON, TOO_MANY_OPERATIONS, UNSUPPORTED_MEDIA_TYPE, Refusal
 from service.errors import Unauthenticated
 
 log = logging.getLogger("service.api")
-
-_JSON = "application/json"
-_encoder = msgspec.json.Encoder()
-
-
-def _error_body(message: str, code: str) -> bytes:
-    return _encoder.encode({"errors": [{"message": message, "extensions": {"code": code}}]})
 
 
 class GuardedView:
@@ -55,12 +47,12 @@ class GuardedView:
         run = super().run  # type: ignore[misc]
         if not isinstance(request, Request):
             return await run(request, context=context, root_value=root_value)
-        if request.method == "POST" and request.content_type[0] != _JSON:
-            return Response(
+        if request.method == "POST" and request.content_type[0] != JSON:
+            raise Refusal(
+                415,
                 "send the operation as application/json",
-                status_code=415,
-                media_type="text/plain",
-                headers={"Accept-Post": _JSON},
+                UNSUPPORTED_MEDIA_TYPE,
+                headers={"Accept-Post": JSON},
             )
         timeout = asyncio.timeout(self.request_timeout_s)
         try:
@@ -72,16 +64,17 @@ class GuardedView:
             limit_ms = round(self.request_timeout_s * 1000)
             log.warning("request cancelled after %d ms (REQUEST_TIMEOUT_MS)", limit_ms)
             message = f"the request took longer than {limit_ms} ms and was cancelled"
-            return Response(_error_body(message, TIMEOUT), status_code=504, media_type=_JSON)
+            raise Refusal(504, message, TIMEOUT) from None
 
     def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
         """Strawberry's batch checks, with a message that says what the limit is."""
         config = self.schema.config.batching_config  # type: ignore[attr-defined]
         if config is not None and len(request_data) > config["max_operations"]:
-            raise HTTPException(
+            raise Refusal(
                 400,
                 f"a batch may hold at most {config['max_operations']} operations "
                 f"(this one holds {len(request_data)})",
+                TOO_MANY_OPERATIONS,
             )
         super()._validate_batch_request(request_data, protocol)  # type: ignore[misc]
 

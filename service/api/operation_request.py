@@ -43,23 +43,41 @@ async def operation_request(request: Request[Any, Any, Any]) -> OperationRequest
 async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
     if request.method == "GET":
         params = request.query_params
-        variables = params.get("variables")
         try:
-            decoded = msgspec.json.decode(variables) if variables else None
-        except msgspec.DecodeError:
-            return None
-        if decoded is not None and not isinstance(decoded, dict):
+            variables, extensions = (_json_object(params.get(name)) for name in _GET_JSON)
+        except ValueError:
             return None
         return OperationRequest(
             query=params.get("query"),
             operation_name=params.get("operationName"),
-            variables=decoded,
+            variables=variables,
             document_id=params.get("documentId"),
+            extensions=extensions,
         )
     try:
         return _decode(await request.body())
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return None
+
+
+_GET_JSON = ("variables", "extensions")
+
+
+def _json_object(text: str | None) -> dict[str, Any] | None:
+    """A query parameter holding a JSON object (None when absent).
+
+    Raises:
+        ValueError: the parameter is not a JSON object.
+    """
+    if not text:
+        return None
+    try:
+        decoded = msgspec.json.decode(text)
+    except msgspec.DecodeError:
+        raise ValueError(text) from None
+    if not isinstance(decoded, dict):
+        raise ValueError(text)
+    return decoded
 
 
 def checked_body(parsed: Any) -> Any:

@@ -14,8 +14,6 @@ from typing import Any
 from service.access.rate_limit import Budget, address_of, caller_key
 from service.api.ws_subscribe import is_new_operation
 
-RATE_LIMITED = "RATE_LIMITED"
-
 
 class RateLimitedSubscribeMessages:
     """Mixin for the graphql-transport-ws handler (before Strawberry's in the MRO)."""
@@ -30,13 +28,8 @@ class RateLimitedSubscribeMessages:
             address = None if websocket is None else address_of(websocket.scope)
             spent = budget.spend(caller_key(context.caller, address))
             if not spent.allowed:
-                error = {
-                    "message": f"rate limit exceeded ({spent.limit} operations a minute): "
-                    f"retry in {spent.reset_s} s",
-                    "extensions": {"code": RATE_LIMITED, "retryAfter": spent.reset_s},
-                }
                 await self.send_message(  # type: ignore[attr-defined]
-                    {"id": message.get("id"), "type": "error", "payload": [error]}
+                    {"id": message.get("id"), "type": "error", "payload": [spent.refusal().error()]}
                 )
                 return
         await super().handle_subscribe(message)  # type: ignore[misc]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.api.refusals import database_unavailable, database_unavailable_refusal
+
 
 def is_new_operation(handler: Any, message: Any) -> bool:
     """A `subscribe` message the graphql-transport-ws handler would run: the connection is
@@ -60,3 +62,24 @@ def _malformed(message: Any) -> str | None:
 
 
 _NAMES = {str: "string", dict: "JSON object"}
+
+
+# RFC 6455's "Try Again Later": the close code of a socket whose `connection_init` could
+# not be checked because the database cannot be reached (a token is looked up there).
+TRY_AGAIN_LATER = 1013
+
+
+class OutageClosesSocket:
+    """Mixin for the graphql-transport-ws handler: a `connection_init` whose token cannot
+    be looked up (the database is unreachable) closes the socket with 1013 and a reason
+    naming DATABASE_UNAVAILABLE, instead of an internal error."""
+
+    async def handle_connection_init(self, message: Any) -> None:
+        try:
+            await super().handle_connection_init(message)  # type: ignore[misc]
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            refusal = database_unavailable_refusal(exc)  # logged under its errorId
+            reason = f"{refusal.code}: {refusal.reason}"
+            await self.websocket.close(code=TRY_AGAIN_LATER, reason=reason)  # type: ignore[attr-defined]

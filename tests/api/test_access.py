@@ -12,6 +12,7 @@ import pytest
 import websockets
 
 from tests.api.mutation_documents import TOKEN_MUTATIONS, mutation_documents
+from tests.api.refusals import assert_refusal
 from tests.api.tokens import auth, create_token, revoke_token
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
@@ -244,7 +245,7 @@ async def test_posts_a_browser_form_could_send_are_refused(
         content=body.encode(),
         headers={"content-type": content_type, **auth(editor_token)},
     )
-    assert response.status_code == 415
+    assert_refusal(response, 415, "UNSUPPORTED_MEDIA_TYPE")
     assert response.headers["accept-post"] == "application/json"
     assert await written(module_db_url) == before
 
@@ -258,7 +259,7 @@ def test_mutations_are_never_run_over_get(service: RunningService, editor_token:
         },
         headers={"accept": "application/json", **auth(editor_token)},
     )
-    assert response.status_code == 405
+    assert_refusal(response, 405, "METHOD_NOT_ALLOWED")
 
 
 async def _ws_exchange(

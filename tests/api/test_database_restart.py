@@ -13,11 +13,13 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+import websockets
 
 from service.embedded import EmbeddedPostgres
 from service.migrate import migrate
 from tests.api.client import Client
 from tests.api.dataset import ok
+from tests.api.refusals import GRJ
 from tests.api.tokens import create_token
 from tests.api.ws import connect, following
 from tests.pg import free_port
@@ -62,6 +64,25 @@ def restartable(
         yield running
 
 
+def assert_outage(response: httpx.Response) -> None:
+    """The documented answer while the database cannot be reached (README, Errors)."""
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["content-type"].split(";")[0] == "application/json"
+    body = response.json()
+    items = body if isinstance(body, list) else [body]  # a batch: one answer an operation
+    for item in items:
+        assert item["errors"], item
+        for error in item["errors"]:
+            assert error["extensions"]["code"] == "DATABASE_UNAVAILABLE", error
+            assert len(error["extensions"]["errorId"]) == 32, error
+            assert error["extensions"]["retryAfter"] == 5, error
+            assert error["message"] == "the database cannot be reached: retry in 5 s"
+    # Never the driver's words, nor a traceback.
+    for leak in ("Errno", "refused", "asyncpg", "Traceback", "connection"):
+        assert leak not in response.text, response.text
+
+
 def wait_ready(url: str, status: int, timeout: float = 20.0) -> float:
     """Poll /health/ready until it answers `status`; return how long that took."""
     started = time.monotonic()
@@ -100,10 +121,11 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
         database.stop()
         await asyncio.to_thread(wait_ready, restartable.url, 503)
         # A compiled read meanwhile: its statement fails, the executor tries and reports
-        # the outage as an error, not a crash.
-        down = await asyncio.to_thread(Client(restartable.url).post, COMPILED_READ)
-        assert down.get("data") is None
-        assert [e["extensions"]["code"] for e in down["errors"]] == ["INTERNAL_SERVER_ERROR"]
+        # the outage as the documented 503, not a crash.
+        down = await asyncio.to_thread(
+            httpx.post, f"{restartable.url}/graphql", json={"query": COMPILED_READ}
+        )
+        assert_outage(down)
         database.start()
         await asyncio.to_thread(wait_ready, restartable.url, 200)
         up = await asyncio.to_thread(Client(restartable.url).post, COMPILED_READ)
@@ -117,3 +139,97 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
     assert second["id"] == after
     assert second["record"] == {"name": "after-restart"}
     assert int(second["changeId"]) == int(first["changeId"]) + 1
+
+
+ACTOR_BY_SLUG = "query($slug: String!) { actor(slug: $slug) { name } }"
+CREATE_ACTOR = """mutation($slug: String!) { createActor(input: {slug: $slug, kind: STATE,
+    name: $slug}) { record { id } errors { code } } }"""
+
+
+async def test_an_outage_is_a_503_to_every_request_then_everything_resumes(
+    database: EmbeddedPostgres, restartable: RunningService
+) -> None:
+    url = f"{restartable.url}/graphql"
+    editor = create_token(database.dsn, "outage-editor", "editor")
+    unused = create_token(database.dsn, "outage-unused", "reader")  # never looked up yet
+    async with connect(restartable.url) as socket:
+        op = await socket.subscribe(SUBSCRIPTION)
+        await asyncio.sleep(0.2)
+        before = await asyncio.to_thread(
+            httpx.post, url, json={"query": CREATE_ACTOR, "variables": {"slug": "pre-outage"}},
+            headers={"authorization": f"Bearer {editor}"},
+        )  # fmt: skip
+        assert before.json()["data"]["createActor"]["errors"] == []
+        seen = (await socket.next_data(op))["recordChanged"]["changeId"]
+
+    database.stop()
+    try:
+        await asyncio.to_thread(wait_ready, restartable.url, 503)
+        bearer = {"authorization": f"Bearer {editor}"}
+        write = {"query": CREATE_ACTOR, "variables": {"slug": "during-outage"}}
+        read = {"query": ACTOR_BY_SLUG, "variables": {"slug": "pre-outage"}}
+        cases = [
+            ("anonymous query", {"json": read}),
+            ("query, token never looked up", {"json": read, "headers": _bearer(unused)}),
+            ("query with a token", {"json": read, "headers": bearer}),
+            ("mutation with a token", {"json": write, "headers": bearer}),
+            ("batch", {"json": [read, {"query": COMPILED_READ}]}),
+            ("batch with a token", {"json": [read, write], "headers": bearer}),
+            ("GET", {"method": "GET", "params": {"query": COMPILED_READ}}),
+        ]
+        for name, args in cases:
+            method = str(args.pop("method", "POST"))
+            response = await asyncio.to_thread(httpx.request, method, url, **args)  # type: ignore[arg-type]
+            try:
+                assert_outage(response)
+            except AssertionError as failure:
+                raise AssertionError(f"{name}: {failure}") from failure
+        spec = await asyncio.to_thread(httpx.post, url, json=read, headers={"accept": GRJ})
+        assert spec.status_code == 503
+        assert spec.headers["content-type"].startswith(GRJ)
+
+        # A websocket whose token must be looked up is closed with 1013 and the code.
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            async with connect(restartable.url, {"token": unused}) as refused:
+                await refused.receive()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 1013
+        assert closed.value.rcvd.reason.startswith("DATABASE_UNAVAILABLE")
+        # A subscription started meanwhile is told with the same code.
+        async with connect(restartable.url) as socket:
+            await socket.send({"id": "resume", "type": "subscribe", "payload": {
+                "query": RESUME, "variables": {"after": seen}}})  # fmt: skip
+            told = await socket.receive(timeout=15)
+            assert told["id"] == "resume", told
+            errors = told["payload"] if told["type"] == "error" else told["payload"]["errors"]
+            assert [e["extensions"]["code"] for e in errors] == ["DATABASE_UNAVAILABLE"], told
+    finally:
+        database.start()
+    await asyncio.to_thread(wait_ready, restartable.url, 200)
+
+    # Nothing half-written: the refused mutation wrote nothing.
+    during = await asyncio.to_thread(
+        httpx.post, url, json={"query": ACTOR_BY_SLUG, "variables": {"slug": "during-outage"}}
+    )
+    assert during.status_code == 200
+    assert during.json()["data"] == {"actor": None}
+    # The token refused meanwhile works now; a subscription resumes where it stopped.
+    after = await asyncio.to_thread(
+        httpx.post, url, json={"query": CREATE_ACTOR, "variables": {"slug": "post-outage"}},
+        headers={"authorization": f"Bearer {editor}"},
+    )  # fmt: skip
+    assert after.json()["data"]["createActor"]["errors"] == []
+    async with connect(restartable.url, {"token": unused}) as socket:
+        await socket.send({"id": "resume", "type": "subscribe", "payload": {
+            "query": RESUME, "variables": {"after": seen}}})  # fmt: skip
+        resumed = (await socket.next_data("resume", timeout=15))["recordChanged"]
+    assert resumed["record"] == {"name": "post-outage"}
+    assert int(resumed["changeId"]) == int(seen) + 1
+
+
+RESUME = """subscription($after: String) { recordChanged(kinds: [ACTOR], afterChangeId: $after) {
+    changeId record { ... on Actor { name } } } }"""
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {token}"}

@@ -3,11 +3,10 @@
 import httpx
 import pytest
 
+from tests.api.refusals import GRJ, JSON, assert_refusal
 from tests.server import RunningService
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
-
-GRJ = "application/graphql-response+json"
 
 
 def post(service: RunningService, body: object, **headers: str) -> httpx.Response:
@@ -60,8 +59,7 @@ def test_malformed_json_body_is_400(service: RunningService) -> None:
         content=b'{"query": ',
         headers={"content-type": "application/json"},
     )
-    assert response.status_code == 400
-    assert "JSON" in response.text
+    assert "JSON" in assert_refusal(response, 400, "BAD_REQUEST")["message"]
 
 
 def test_query_over_get(service: RunningService) -> None:
@@ -76,8 +74,53 @@ def test_mutation_over_get_is_refused_with_405(service: RunningService) -> None:
         params={"query": "mutation { __typename }"},
         headers={"accept": "application/json"},
     )
-    assert response.status_code == 405
+    assert_refusal(response, 405, "METHOD_NOT_ALLOWED")
     assert response.headers["allow"] == "POST"
+
+
+@pytest.mark.parametrize("accept", [JSON, GRJ])
+@pytest.mark.parametrize(
+    ("request_args", "status", "code"),
+    [
+        ({"content": b'{"query": ', "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
+        ({"content": b"[]", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
+        ({"content": b"42", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
+        ({"content": b"{}", "headers": {"content-type": "text/plain"}},
+         415, "UNSUPPORTED_MEDIA_TYPE"),
+        ({"json": {"query": "subscription { recordChanged { id } }"}}, 400, "BAD_REQUEST"),
+        ({"json": {"query": "{ __typename }", "extensions": {"persistedQuery": {"version": 2}}}},
+         400, "BAD_REQUEST"),
+    ],
+)  # fmt: skip
+def test_every_refusal_is_a_graphql_error_in_the_media_type_asked(
+    service: RunningService, request_args: dict[str, object], status: int, code: str, accept: str
+) -> None:
+    args = dict(request_args)  # shared by the cases of each media type
+    headers = {**args.pop("headers", {}), "accept": accept}  # type: ignore[dict-item]
+    response = httpx.post(f"{service.url}/graphql", headers=headers, **args)  # type: ignore[arg-type]
+    assert_refusal(response, status, code, accept)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_are_refused_as_graphql_errors(service: RunningService, method: str) -> None:
+    response = httpx.request(method, f"{service.url}/graphql", json={"query": "{ __typename }"})
+    assert_refusal(response, 405, "METHOD_NOT_ALLOWED")
+    # Elsewhere Litestar answers as it does.
+    health = httpx.request(method, f"{service.url}/health/live")
+    assert health.status_code == 405
+    assert health.json()["status_code"] == 405
+
+
+@pytest.mark.parametrize("accept", [JSON, GRJ])
+def test_a_mutation_over_get_is_refused_in_the_media_type_asked(
+    service: RunningService, accept: str
+) -> None:
+    response = httpx.get(
+        f"{service.url}/graphql",
+        params={"query": "mutation { __typename }"},
+        headers={"accept": accept},
+    )
+    assert_refusal(response, 405, "METHOD_NOT_ALLOWED", accept)
 
 
 def test_playground_on_browser_get(service: RunningService) -> None:

@@ -11,6 +11,7 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.api.refusals import GRJ, assert_refusal
 from tests.api.tokens import auth, create_token
 from tests.api.ws import connect
 from tests.conftest import clone_database, drop_database
@@ -82,8 +83,10 @@ def test_operations_per_request(service: RunningService) -> None:
     assert five.status_code == 200
     assert [r["data"] for r in five.json()] == [{"__typename": "Query"}] * 5
     six = post(service, [{"query": "{ __typename }"}] * 6)
-    assert six.status_code == 400
-    assert six.text == "a batch may hold at most 5 operations (this one holds 6)"
+    error = assert_refusal(six, 400, "TOO_MANY_OPERATIONS")
+    assert error["message"] == "a batch may hold at most 5 operations (this one holds 6)"
+    spec = post(service, [{"query": "{ __typename }"}] * 6, accept=GRJ)
+    assert_refusal(spec, 400, "TOO_MANY_OPERATIONS", GRJ)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +107,9 @@ def test_page_size(service: RunningService, one_actor: str, document: str) -> No
 def test_request_body_size(service: RunningService) -> None:
     padding = "#" * (1024 * 1024)
     response = query(service, f"{{ __typename }}\n{padding}")
-    assert response.status_code == 413
+    assert "MAX_REQUEST_BODY_BYTES" in assert_refusal(response, 413, "REQUEST_TOO_LARGE")["message"]
+    spec = query(service, f"{{ __typename }}\n{padding}", accept=GRJ)
+    assert_refusal(spec, 413, "REQUEST_TOO_LARGE", GRJ)
 
 
 # Cost -------------------------------------------------------------------------------
@@ -290,7 +295,10 @@ def test_rate_limit_per_address_and_per_token(
         remaining.append(int(response.headers["ratelimit-remaining"]))
     assert remaining == [4, 3, 2, 1, 0]
     refused = query(few_requests, "{ __typename }")
-    assert refused.status_code == 429
+    error = assert_refusal(refused, 429, "RATE_LIMITED")
+    assert error["extensions"]["retryAfter"] == int(refused.headers["retry-after"])
+    assert "5 operations a minute" in error["message"]
+    assert_refusal(query(few_requests, "{ __typename }", accept=GRJ), 429, "RATE_LIMITED", GRJ)
     assert refused.headers["ratelimit-limit"] == "5"
     assert refused.headers["ratelimit-remaining"] == "0"
     assert refused.headers["ratelimit-policy"] == "5; w=60"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 import websockets
+from graphql import parse
 
+from service.api.client_print import print_like_graphql_js
 from service.api.trusted_documents import document_hash
+from tests.api.refusals import GRJ, JSON, assert_refusal
 from tests.api.ws import connect
 from tests.server import ROOT, RunningService, run_service
 
@@ -48,17 +52,90 @@ def test_a_registered_document_runs_by_id(service: RunningService) -> None:
     assert over_get.json()["data"] == by_text.json()["data"]
 
 
-def test_an_unknown_document_id_is_a_clear_400(service: RunningService) -> None:
-    response = post(service, {"documentId": "sha256:" + "0" * 64})
-    assert response.status_code == 400
-    assert "unknown document" in response.text
+def apq(sha256_hex: str, query: str | None = None, **variables: object) -> dict[str, object]:
+    """A request as Apollo's persisted-query link sends it (the text only on a retry)."""
+    body: dict[str, object] = {
+        "variables": variables,
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256_hex}},
+    }
+    if query is not None:
+        body["query"] = query
+    return body
+
+
+def sha256_hex(text: str) -> str:
+    return document_hash(text).removeprefix("sha256:")
+
+
+@pytest.mark.parametrize("accept", [JSON, GRJ])
+def test_an_unknown_hash_is_persisted_query_not_found(
+    service: RunningService, strict: RunningService, accept: str
+) -> None:
+    # Apollo Server's answer, on which every APQ client resends with the text.
+    for server in (service, strict):
+        for body in ({"documentId": "sha256:" + "0" * 64}, apq("0" * 64), apq("not-a-hash")):
+            response = httpx.post(
+                f"{server.url}/graphql", json=body, headers={"accept": accept}, timeout=10
+            )
+            error = assert_refusal(response, 200, "PERSISTED_QUERY_NOT_FOUND", accept)
+            assert error["message"] == "PersistedQueryNotFound"
+            assert "no-cache" in response.headers["cache-control"]
+
+
+def test_a_hash_sent_with_its_text_is_verified_then_kept(service: RunningService) -> None:
+    text = 'query Kept($slug: String = "nobody") { actor(slug: $slug) { name } }'
+    digest = sha256_hex(text)
+    assert_refusal(post(service, apq(digest)), 200, "PERSISTED_QUERY_NOT_FOUND")
+    # Another text under that hash is refused, and not kept.
+    other = "{ __typename }"
+    mismatched = post(service, apq(digest, other))
+    mismatch = assert_refusal(mismatched, 400, "PERSISTED_QUERY_HASH_MISMATCH")
+    assert "does not match" in mismatch["message"]
+    assert_refusal(post(service, apq(digest)), 200, "PERSISTED_QUERY_NOT_FOUND")
+    # The text with its hash runs, and the hash alone runs it from now on, by GET too.
+    with_text = post(service, apq(digest, text))
+    assert with_text.status_code == 200
+    assert with_text.json()["data"] == {"actor": None}
+    assert post(service, apq(digest, slug="russia")).json()["data"] == {"actor": None}
+    over_get = httpx.get(
+        f"{service.url}/graphql",
+        params={"extensions": json.dumps(apq(digest)["extensions"]), "variables": "{}"},
+        headers={"accept": JSON},
+    )
+    assert over_get.json()["data"] == {"actor": None}
+
+
+def test_registered_documents_answer_to_the_hashes_clients_compute(
+    service: RunningService, strict: RunningService
+) -> None:
+    document = parse(REGISTERED)
+    printed = print_like_graphql_js(document)
+    assert printed != REGISTERED  # the file has comments or another layout
+    for server in (service, strict):
+        by_file = post(server, apq(HASH.removeprefix("sha256:")))
+        by_print = post(server, apq(sha256_hex(printed)))
+        assert by_file.status_code == by_print.status_code == 200
+        assert by_file.json() == by_print.json()
+        assert "tracks" in by_print.json()["data"]
 
 
 def test_trusted_only_refuses_any_other_document(strict: RunningService) -> None:
     refused = post(strict, {"query": "{ actors { totalCount } }"})
-    assert refused.status_code == 400
-    assert "registered documents only" in refused.text
+    error = assert_refusal(refused, 400, "DOCUMENT_NOT_TRUSTED")
+    assert "registered documents only" in error["message"]
+    # APQ's fallback: the text with its hash is refused the same way, and never kept.
+    text = "{ actors { totalCount } }"
+    assert_refusal(post(strict, apq(sha256_hex(text))), 200, "PERSISTED_QUERY_NOT_FOUND")
+    assert_refusal(post(strict, apq(sha256_hex(text), text)), 400, "DOCUMENT_NOT_TRUSTED")
+    assert_refusal(post(strict, apq(sha256_hex(text))), 200, "PERSISTED_QUERY_NOT_FOUND")
+    spec = httpx.post(f"{strict.url}/graphql", json={"query": text}, headers={"accept": GRJ})
+    assert_refusal(spec, 400, "DOCUMENT_NOT_TRUSTED", GRJ)
     assert post(strict, {"documentId": HASH}).status_code == 200
+    # The registered document is trusted however laid out, but not one field more.
+    relaid = " ".join(line for line in REGISTERED.splitlines() if not line.startswith("#"))
+    assert post(strict, {"query": relaid}).status_code == 200
+    more = REGISTERED.replace("totalCount", "totalCount __typename", 1)
+    assert_refusal(post(strict, {"query": more}), 400, "DOCUMENT_NOT_TRUSTED")
     # The registered text itself is trusted too.
     assert post(strict, {"query": REGISTERED}).status_code == 200
 
@@ -73,6 +150,7 @@ async def test_trusted_only_refuses_other_documents_over_websockets_too(
         assert message["id"] == refused
         assert message["type"] == "error"
         assert "registered documents only" in message["payload"][0]["message"]
+        assert message["payload"][0]["extensions"]["code"] == "DOCUMENT_NOT_TRUSTED"
         # A registered document runs, sent as text or by its id.
         by_text = await socket.subscribe(REGISTERED)
         assert "tracks" in await socket.next_data(by_text)
@@ -80,7 +158,7 @@ async def test_trusted_only_refuses_other_documents_over_websockets_too(
         await socket.send({"id": op_id, "type": "subscribe", "payload": {"documentId": HASH}})
         assert "tracks" in await socket.next_data(op_id)
     # What ran nowhere was never compiled: over HTTP it is still refused, not answered.
-    assert post(strict, {"query": unregistered}).status_code == 400
+    assert_refusal(post(strict, {"query": unregistered}), 400, "DOCUMENT_NOT_TRUSTED")
 
 
 async def test_an_id_already_running_closes_the_socket_before_any_check(

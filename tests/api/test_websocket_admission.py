@@ -153,3 +153,22 @@ async def test_the_address_is_the_forwarded_one_only_behind_a_trusted_proxy(
         crowded = await refusal(capped, "127.0.0.1", "203.0.113.3")
         assert "this server holds" in json.loads(crowded.body)["errors"][0]["message"]
         await still_answers(third)
+
+
+@pytest.mark.parametrize("offered", [["graphql-ws"], [], ["chat", "graphql-ws"]])
+async def test_a_handshake_without_graphql_transport_ws_is_refused_saying_what_to_offer(
+    capped: RunningService, offered: list[str]
+) -> None:
+    url = capped.url.replace("http://", "ws://") + "/graphql"
+    with pytest.raises(InvalidStatus) as refused:
+        async with websockets.connect(url, subprotocols=offered or None):  # type: ignore[arg-type]
+            pass
+    response = refused.value.response
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    [error] = json.loads(response.body)["errors"]
+    assert error["extensions"]["code"] == "UNSUPPORTED_SUBPROTOCOL"
+    assert "graphql-transport-ws" in error["message"]
+    # The refusal took no place: the caps are whole for the next clients.
+    async with opened(capped, "127.0.0.1"), opened(capped, "127.0.0.1"):
+        pass

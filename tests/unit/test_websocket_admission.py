@@ -67,7 +67,12 @@ async def test_without_the_denial_response_a_refused_handshake_is_closed_with_10
 
     admission = WebSocketAdmission(app, sockets, Metrics())
     # A server without the ASGI websocket denial response: no "extensions" in the scope.
-    scope = {"type": "websocket", "path": "/graphql", "client": ("10.0.0.1", 5000)}
+    scope = {
+        "type": "websocket",
+        "path": "/graphql",
+        "client": ("10.0.0.1", 5000),
+        "subprotocols": ["graphql-transport-ws"],
+    }
     await admission(cast("Any", scope), cast("Any", receive), cast("Any", send))
     assert sent == [
         {
@@ -79,3 +84,31 @@ async def test_without_the_denial_response_a_refused_handshake_is_closed_with_10
     assert reached == []
     await admission(cast("Any", {"type": "http"}), cast("Any", receive), cast("Any", send))
     assert reached == ["http"]  # plain requests are not counted
+
+
+async def test_without_the_denial_response_a_legacy_subprotocol_is_closed_with_1008() -> None:
+    reached: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        reached.append(scope["type"])
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    admission = WebSocketAdmission(app, OpenWebSockets(limit=1), Metrics())
+    scope = {"type": "websocket", "path": "/graphql", "subprotocols": ["graphql-ws"]}
+    await admission(cast("Any", scope), cast("Any", receive), cast("Any", send))
+    assert sent == [
+        {
+            "type": "websocket.close",
+            "code": 1008,
+            "reason": "UNSUPPORTED_SUBPROTOCOL: offer graphql-transport-ws",
+        }
+    ]
+    assert reached == []
+    assert admission.sockets.total == 0
