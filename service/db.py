@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,8 @@ import msgspec
 
 from service.resources import data_dir
 from service.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Pool = asyncpg.Pool
 Connection = asyncpg.Connection
@@ -107,11 +110,52 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 MAX_KEPT_STATEMENT_BYTES = 32 * 1024
 
 
+def database_unavailable(exc: BaseException | None) -> bool:
+    """`exc` (or what caused it) says the database cannot be reached, not that a query
+    is wrong: refused connections, connections lost or closed, a server shutting down."""
+    seen = 0
+    while exc is not None and seen < 10:  # a cause chain, bounded
+        if isinstance(
+            exc,
+            OSError
+            | asyncpg.PostgresConnectionError
+            | asyncpg.CannotConnectNowError
+            | asyncpg.AdminShutdownError
+            | asyncpg.CrashShutdownError
+            | asyncpg.ConnectionDoesNotExistError,
+        ):
+            return True
+        if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):
+            return True  # "connection is closed", "pool is closed": lost under us
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 async def create_pool(settings: Settings, dsn: str) -> asyncpg.Pool:
-    """Open the pool every request uses; statement_timeout applies to every query."""
+    """Open the pool every request uses; statement_timeout applies to every query.
+
+    A database that cannot be reached at start does not stop the process: the pool then
+    opens its connections when asked, requests answer 503 until the database is back,
+    and readiness says so. (A worker that uvicorn restarts during an outage of the
+    embedded server would otherwise fail its start-up and take the whole `serve` down.)
+    """
+    try:
+        return await _open_pool(settings, dsn, settings.db_pool_min_size)
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning(
+            "database unreachable at start (%s): serving 503 until it answers",
+            type(exc).__name__,
+        )
+        return await _open_pool(settings, dsn, 0)
+
+
+async def _open_pool(settings: Settings, dsn: str, min_size: int) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
         dsn,
-        min_size=settings.db_pool_min_size,
+        min_size=min_size,
         max_size=settings.db_pool_max_size,
         statement_cache_size=settings.db_statement_cache_size,
         # asyncpg keeps statements of up to 15 KiB by default; a compiled query may be

@@ -29,8 +29,8 @@ from service.api.refusals import (
     INTERNAL,
     INTERNAL_MESSAGE,
     TIMEOUT,
-    database_unavailable,
 )
+from service.db import database_unavailable
 from service.errors import DomainError
 
 __all__ = ["INTERNAL", "INTERNAL_MESSAGE", "TIMEOUT", "ErrorPolicy", "ProtectedSchema"]

@@ -19,12 +19,13 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import asyncpg
 import msgspec
 from cross_web import HTTPException
 from litestar import Request, Response
 from litestar.exceptions import HTTPException as LitestarHTTPException
 from litestar.exceptions.responses import create_exception_response
+
+from service.db import database_unavailable
 
 log = logging.getLogger("service.api")
 
@@ -110,28 +111,6 @@ def refusal_response(request: Request[Any, Any, Any], refusal: Refusal) -> Respo
         media_type=media_type_for(request.headers.get("accept", "")),
         headers=refusal.headers,
     )
-
-
-def database_unavailable(exc: BaseException | None) -> bool:
-    """`exc` (or what caused it) says the database cannot be reached, not that a query
-    is wrong: refused connections, connections lost or closed, a server shutting down."""
-    seen = 0
-    while exc is not None and seen < 10:  # a cause chain, bounded
-        if isinstance(
-            exc,
-            OSError
-            | asyncpg.PostgresConnectionError
-            | asyncpg.CannotConnectNowError
-            | asyncpg.AdminShutdownError
-            | asyncpg.CrashShutdownError
-            | asyncpg.ConnectionDoesNotExistError,
-        ):
-            return True
-        if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):
-            return True  # "connection is closed", "pool is closed": lost under us
-        exc = exc.__cause__ or exc.__context__
-        seen += 1
-    return False
 
 
 def database_unavailable_refusal(exc: BaseException) -> Refusal:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.api.refusals import database_unavailable, database_unavailable_refusal
+from service.api.refusals import database_unavailable_refusal
+from service.db import database_unavailable
 
 
 def is_new_operation(handler: Any, message: Any) -> bool:

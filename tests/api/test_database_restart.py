@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -168,7 +169,7 @@ async def test_an_outage_is_a_503_to_every_request_then_everything_resumes(
         bearer = {"authorization": f"Bearer {editor}"}
         write = {"query": CREATE_ACTOR, "variables": {"slug": "during-outage"}}
         read = {"query": ACTOR_BY_SLUG, "variables": {"slug": "pre-outage"}}
-        cases = [
+        cases: list[tuple[str, dict[str, Any]]] = [
             ("anonymous query", {"json": read}),
             ("query, token never looked up", {"json": read, "headers": _bearer(unused)}),
             ("query with a token", {"json": read, "headers": bearer}),
@@ -179,7 +180,7 @@ async def test_an_outage_is_a_503_to_every_request_then_everything_resumes(
         ]
         for name, args in cases:
             method = str(args.pop("method", "POST"))
-            response = await asyncio.to_thread(httpx.request, method, url, **args)  # type: ignore[arg-type]
+            response = await asyncio.to_thread(httpx.request, method, url, **args)
             try:
                 assert_outage(response)
             except AssertionError as failure:
@@ -233,3 +234,26 @@ RESUME = """subscription($after: String) { recordChanged(kinds: [ACTOR], afterCh
 
 def _bearer(token: str) -> dict[str, str]:
     return {"authorization": f"Bearer {token}"}
+
+
+def test_a_service_started_while_its_database_is_down_serves_503_then_recovers(
+    database: EmbeddedPostgres, tmp_path: Path
+) -> None:
+    # A worker that uvicorn restarts during an outage starts like this: before, its pool
+    # failed to open, its start-up failed, and `serve` went down with it.
+    database.stop()
+    try:
+        with run_service(database.dsn, tmp_path, {"RATE_LIMIT": "0"}) as service:
+            assert httpx.get(f"{service.url}/health/live").status_code == 200
+            assert httpx.get(f"{service.url}/health/ready").status_code == 503
+            assert_outage(httpx.post(f"{service.url}/graphql", json={"query": COMPILED_READ}))
+            database.start()
+            wait_ready(service.url, 200)
+            answer = httpx.post(f"{service.url}/graphql", json={"query": COMPILED_READ})
+            assert answer.status_code == 200, answer.text
+            assert "errors" not in answer.json()
+            assert service.process.poll() is None
+            assert "database unreachable at start" in service.log()
+    finally:
+        if database.pid is None:
+            database.start()

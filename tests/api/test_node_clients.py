@@ -63,7 +63,7 @@ def operations_plan(seed_ids: dict[str, str]) -> list[dict[str, Any]]:
         steps.append(
             {
                 "file": operation.path.name,
-                "variables": QUERY_VARIABLES.get(name, lambda _: {})(seed_ids),
+                "variables": QUERY_VARIABLES[name](seed_ids) if name in QUERY_VARIABLES else {},
                 "token": "admin" if name in ADMIN_ONLY else "editor",
             }
         )
