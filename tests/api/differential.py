@@ -163,6 +163,7 @@ class OperationGenerator:
             text = f"{response_name}: {name}"
         if args:
             text += "(" + ", ".join(args) + ")"
+        text += self._directive()
         named = get_named_type(definition.type)
         here = (*path, response_name)
         if named.name.endswith("Connection"):
@@ -181,6 +182,12 @@ class OperationGenerator:
             return self._abstract(possible, depth, path, own)
         assert isinstance(type_, GraphQLObjectType)
         parts = self._fields_of(type_, depth, path)
+        if rng.random() < 0.2:
+            # The same type again: its fields merge with the ones above (an object field
+            # selected twice answers the union of both selections).
+            again = " ".join(self._fields_of(type_, depth, path))
+            condition = f"on {type_.name} " if rng.random() < 0.7 else ""
+            parts.append(f"... {condition}{self._directive(0.5)}{{ {again} }}")
         if rng.random() < 0.15 and depth >= 0:
             fragment = self._fresh("F")
             self._fragments.append(f"fragment {fragment} on {type_.name} {{ {' '.join(parts)} }}")
@@ -215,6 +222,9 @@ class OperationGenerator:
         nested = [n for n in nested if n not in EXECUTOR_ONLY_FIELDS or rng.random() < 0.15]
         if nested:
             chosen += rng.sample(nested, min(len(nested), rng.randint(0, 2)))
+            with_args = [n for n in chosen if n in nested and fields[n].args]
+            if with_args and rng.random() < 0.2:
+                chosen.append(rng.choice(with_args))  # again, under another alias
         parts = ["__typename"] if rng.random() < 0.7 and not prefix else []
         for name in chosen:
             parts.append(self._field(type_, name, fields[name], depth, path, prefix=prefix))
@@ -273,6 +283,8 @@ class OperationGenerator:
             out.append("first: 1, last: 1")  # refused alike
         elif rng.random() < 0.9:
             out.append(f"{'last' if backwards else 'first'}: {size}")
+        elif rng.random() < 0.3:
+            out.append("first: null")
         cursors = self.pools.cursors.get(list_key) or []
         side = "before" if backwards else "after"
         if self._fault(0.2):
@@ -329,7 +341,23 @@ class OperationGenerator:
             return _OMIT
         return rng.choice(WORDS)
 
+    def _directive(self, chance: float = 0.08) -> str:
+        """Sometimes ` @include(if: ...)` or ` @skip(if: ...)`, literal or variable."""
+        rng = self.rng
+        if rng.random() >= chance:
+            return ""
+        name = rng.choice(["include", "skip"])
+        value = rng.random() < 0.5
+        if rng.random() < 0.5:
+            variable = self._fresh("b")
+            self._definitions.append(f"${variable}: Boolean!")
+            self._variables[variable] = value
+            return f" @{name}(if: ${variable}) "
+        return f" @{name}(if: {'true' if value else 'false'}) "
+
     def _literal_or_variable(self, value: Any, type_: GraphQLInputType) -> str:
+        if not isinstance(type_, GraphQLNonNull) and self.rng.random() < 0.05:
+            value = None  # an explicit null, as a literal or a variable
         if self.rng.random() < 0.3:
             name = self._fresh("v")
             self._definitions.append(f"${name}: {type_}")
@@ -355,6 +383,8 @@ _OMIT: Any = object()
 
 
 def _literal(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, _Enum):
         return str(value)
     if isinstance(value, bool):
