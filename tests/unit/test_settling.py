@@ -78,7 +78,7 @@ def _schema(order: list[str], shared: asyncio.Future[int]) -> GraphQLSchema:
     return GraphQLSchema(query)
 
 
-async def _answer(executor: type[Executor], order: list[str], document: str) -> Any:
+async def _answer(executor: type[Executor[Any]], order: list[str], document: str) -> Any:
     shared: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     result = execute(_schema(order, shared), parse(document), executor_class=executor)
     assert not isinstance(result, dict)
