@@ -105,6 +105,10 @@ class SettlingExecutor(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.collected_errors = SettledErrors()
+        # How many `execute_fields` are starting their fields right now (they start them
+        # all before returning): only fields run side by side settle. A mutation's root
+        # fields run one after another, and a failing one must stop the next.
+        self._starting = 0
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """Each subscription event's executor settles the same way."""
@@ -113,13 +117,18 @@ class SettlingExecutor(StrawberryGraphQLCoreExecutionContext):
         return executor
 
     def execute_field(self, *args: Any, **kwargs: Any) -> Any:
-        """The field's value, or an awaitable that settles instead of raising."""
+        """The field's value; beside siblings, an awaitable that settles instead of raising."""
         result = super().execute_field(*args, **kwargs)
-        return _settled(result) if self.is_awaitable(result) else result
+        return _settled(result) if self._starting and self.is_awaitable(result) else result
 
     def execute_fields(self, *args: Any, **kwargs: Any) -> Any:
         """The fields' values once all have settled; the first failure in field order."""
-        return self._in_order(super().execute_fields(*args, **kwargs))
+        self._starting += 1
+        try:
+            result = super().execute_fields(*args, **kwargs)
+        finally:
+            self._starting -= 1
+        return self._in_order(result)
 
     def complete_list_item_value(self, item: Any, complete_results: list[Any], *args: Any) -> bool:
         """Append the item's value, or an awaitable that settles instead of raising."""

@@ -114,3 +114,31 @@ async def test_a_failing_item_cancels_no_other_item() -> None:
     data, errors = await _answer(SettlingExecutor, ["outer"], "{ other a { items } }")
     assert data == {"other": 7, "a": {"items": None}}
     assert errors == [("outer", ["a", "items", 1])]
+
+
+async def test_a_failing_mutation_field_stops_the_next_as_before() -> None:
+    ran: list[str] = []
+
+    async def fails(*_: Any) -> int:
+        ran.append("first")
+        raise ValueError("first")
+
+    async def succeeds(*_: Any) -> int:
+        ran.append("second")
+        return 2
+
+    schema = GraphQLSchema(
+        GraphQLObjectType("Query", {"x": GraphQLField(GraphQLInt)}),
+        GraphQLObjectType(
+            "Mutation",
+            {
+                "first": GraphQLField(GraphQLNonNull(GraphQLInt), resolve=fails),
+                "second": GraphQLField(GraphQLNonNull(GraphQLInt), resolve=succeeds),
+            },
+        ),
+    )
+    result = execute(schema, parse("mutation { first second }"), executor_class=SettlingExecutor)
+    answer = await result  # type: ignore[misc]
+    assert answer.data is None
+    assert [e.message for e in answer.errors or ()] == ["first"]
+    assert ran == ["first"]
