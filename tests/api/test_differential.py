@@ -60,8 +60,12 @@ def routes(
 
 
 @pytest.fixture(scope="module")
-def stressing_records(routes: tuple[RunningService, RunningService], module_db_url: str) -> None:
-    """Records whose text and dates are hard to write the same way twice."""
+def stressing_records(
+    routes: tuple[RunningService, RunningService], module_db_url: str
+) -> list[str]:
+    """Records whose text and dates are hard to write the same way twice, ties, and a
+    deleted record; returns ids no list shows (the deleted one)."""
+    ids: list[str] = []
     editor = Client(routes[0].url, token=create_token(module_db_url, "diff-editor", "editor"))
 
     def add(mutation: str, input: dict[str, Any]) -> str:
@@ -159,10 +163,18 @@ def stressing_records(routes: tuple[RunningService, RunningService], module_db_u
         },
     )
     add("addCitation", {"subjectId": statement, "sourceId": source, "quote": ODD})
+    # Ties in every ordering (the id decides), names only case and accents tell apart.
+    for number, name in enumerate(["Same name", "Same name", "same name", "Säme name", "_same"]):
+        add("createActor", {"slug": f"same-{number}", "kind": "OTHER", "name": name})
+    # A deleted record: `node` answers null, `history` still has it.
+    gone = add("createActor", {"slug": "deleted", "kind": "PERSON", "name": "Deleted"})
+    editor.mutate("deleteActor", {"id": gone})
+    ids.append(gone)
     add(
         "createStance",
         {"actorId": actors[1], "subjectId": declaration, "position": "OPPOSES", "since": "0999"},
     )
+    return ids
 
 
 SEEDING_QUERY = """
@@ -198,7 +210,7 @@ def answer(service: RunningService, document: str, variables: dict[str, Any]) ->
 
 
 def test_the_compiled_route_answers_every_operation_as_the_executor(
-    routes: tuple[RunningService, RunningService], stressing_records: None
+    routes: tuple[RunningService, RunningService], stressing_records: list[str]
 ) -> None:
     compiled, executor = routes
     schema = build_schema((ROOT / "graphql" / "schema.graphql").read_text())
@@ -208,6 +220,7 @@ def test_the_compiled_route_answers_every_operation_as_the_executor(
     pools.harvest(
         seeded[1]["data"], {n: default_list_key(schema, "Query", n) for n in SEEDING_LISTS}
     )
+    pools.ids.extend(stressing_records)
     generator = OperationGenerator(schema, random.Random(SEED), pools)
     started = time.monotonic()
     differences: list[str] = []
