@@ -5,7 +5,18 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+)
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
@@ -13,7 +24,8 @@ from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
 from service.observability.request_info import CACHE, note_answer
 
-# Root fields whose answer depends on who asks, not only on their role.
+# Fields whose answer depends on who asks, not only on their role: root fields of Query,
+# refused wherever they appear (a fragment on Query, `... on Query`, under @include).
 CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
 
 
@@ -35,11 +47,44 @@ def is_cacheable_query(document: str, operation_name: str | None) -> bool:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
         return False
-    root_fields = {
-        getattr(selection, "name", None) and selection.name.value  # type: ignore[attr-defined]
-        for selection in operations[0].selection_set.selections
+    fragments = {
+        d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    return not (root_fields & CALLER_SPECIFIC_FIELDS)
+    return not reads_caller_specific(operations[0].selection_set, fragments)
+
+
+def reads_caller_specific(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> bool:
+    """Whether a caller-specific field is selected anywhere under `selection_set`: in
+    fields, inline fragments and named fragments, whatever their directives say.
+
+    Each named fragment is walked once however often it is spread, so a document whose
+    fragments each spread the next one many times costs as much as its text, not the
+    product of its fan-outs. A spread of an unknown fragment counts as caller-specific
+    (validation refuses the document anyway).
+    """
+    walked: set[str] = set()
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value in CALLER_SPECIFIC_FIELDS:
+                    return True
+                if selection.selection_set is not None:
+                    pending.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in walked:
+                    continue
+                walked.add(name)
+                fragment = fragments.get(name)
+                if fragment is None:
+                    return True
+                pending.append(fragment.selection_set)
+    return False
 
 
 class CachedView:

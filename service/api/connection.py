@@ -191,29 +191,41 @@ async def child(
 @cache
 def _pages_batch(
     list_query: ListQuery, sizes: tuple[int, int]
-) -> Callable[..., Awaitable[list[Page]]]:
-    async def batch(pool: Any, keys: Sequence[_ChildKey]) -> list[Page]:
+) -> Callable[..., Awaitable[list[Page | Exception]]]:
+    async def batch(pool: Any, keys: Sequence[_ChildKey]) -> list[Page | Exception]:
         groups: dict[tuple[Any, ...], list[int]] = defaultdict(list)
         for key in keys:
             groups[(key.params, key.order, key.page)].append(key.parent_id)
         found: dict[tuple[Any, ...], Page] = {}
+        failed: dict[tuple[Any, ...], Exception] = {}
         assert list_query.parent_column is not None
-        for (params, order, page), parents in groups.items():
-            limit = page.limit(*sizes)
-            pages = await fetch_pages_by_parent(
-                pool,
-                list_query.sql,
-                params,
-                list_query.parent_column,
-                parents,
-                order,
-                page,
-                limit,
-                lateral=list_query.lateral,
-            )
+        for group, parents in groups.items():
+            params, order, page = group
+            try:
+                pages = await fetch_pages_by_parent(
+                    pool,
+                    list_query.sql,
+                    params,
+                    list_query.parent_column,
+                    parents,
+                    order,
+                    page,
+                    page.limit(*sizes),
+                    lateral=list_query.lateral,
+                )
+            except Exception as error:  # the group's own keys raise it
+                # A list with a bad cursor fails alone: its siblings batched with it (the
+                # same list under other arguments, as `a: statements(before: "bad")` beside
+                # `b: statements`) read their own pages.
+                failed[group] = error
+                continue
             for parent, result in pages.items():
-                found[(parent, params, order, page)] = result
-        return [found[(k.parent_id, k.params, k.order, k.page)] for k in keys]
+                found[(parent, *group)] = result
+        return [
+            failed.get((k.params, k.order, k.page))
+            or found[(k.parent_id, k.params, k.order, k.page)]
+            for k in keys
+        ]
 
     return batch
 

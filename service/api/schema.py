@@ -33,6 +33,7 @@ from service.api.operation_caches import (
     ValidationByText,
 )
 from service.api.round_trips import SqlRoundTrips
+from service.api.settling import SettlingExecutor
 from service.api.sources import SourceMutation, SourceQuery
 from service.api.stances import StanceMutation, StanceQuery
 from service.api.statement_mutations import StatementMutation
@@ -133,6 +134,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         extensions=extensions,
         config=config,
         scalar_overrides={datetime: BOUNDED_DATETIME},
+        execution_context_class=SettlingExecutor,
     )
     if settings.compiled_queries:
         compiler = QueryCompiler(

@@ -7,57 +7,38 @@ stored at the first instant of its period, in UTC, so it exports back to the sam
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from service.dates import kept
+from service.dates import DATE_PATTERN, kept, read_date, write_date
 
 Precision = Literal["year", "month", "day", "time"]
 
-# The shape only; calendar validity (no 31 February) is checked by parse_partial_date.
-DATE_PATTERN = (
-    r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2}))?)?)?$"
-)
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+__all__ = [
+    "DATE_PATTERN",
+    "ends_before",
+    "format_instant",
+    "format_partial_date",
+    "parse_partial_date",
+]
 
 
 def parse_partial_date(text: str) -> tuple[datetime, Precision]:
-    """Read a seed date into the instant stored in the database and its precision.
+    """Read a seed date into the instant stored in the database and its precision
+    (service.dates.read_date, the API's reader).
 
     Raises:
         ValueError: not a real date, or a timestamp without a UTC offset (a naive time
             would be read in the database server's time zone, which nobody can see).
     """
-    match = _PARTIAL.match(text)
-    if match:
-        year, month, day = match.groups()
-        precision: Precision = "day" if day else "month" if month else "year"
-        try:
-            moment = datetime(int(year), int(month or 1), int(day or 1), tzinfo=UTC)
-        except ValueError as exc:
-            raise ValueError(f"invalid date {text!r}: {exc}") from None
-        return kept(moment, text), precision
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"invalid date {text!r}") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"timestamp {text!r} needs a UTC offset (Z or +hh:mm)")
-    return kept(moment, text).astimezone(UTC), "time"
+    moment, precision = read_date(text, naive_as_utc=False)
+    value: Precision = precision.value
+    return kept(moment, text).astimezone(UTC), value
 
 
 def format_partial_date(moment: datetime, precision: str) -> str:
-    """The seed text of a stored instant at its precision (timestamps in UTC, with Z)."""
-    utc = moment.astimezone(UTC)
-    if precision == "year":
-        return f"{utc.year:04d}"
-    if precision == "month":
-        return f"{utc.year:04d}-{utc.month:02d}"
-    if precision == "day":
-        return utc.date().isoformat()
-    return utc.isoformat().replace("+00:00", "Z")
+    """The seed text of a stored instant at its precision (service.dates.write_date)."""
+    return write_date(moment, precision)
 
 
 def format_instant(moment: datetime) -> str:

@@ -111,3 +111,30 @@ def test_the_cache_keys_on_role_and_skips_caller_specific_fields(
     answers = [httpx.post(url, json=viewer, headers=auth(reader)) for _ in range(2)]
     assert all("x-cache" not in a.headers for a in answers)
     assert answers[1].json()["data"]["viewer"] == {"name": "cache-reader", "role": "READER"}
+
+
+VIEWER_ELSEWHERE = [
+    "query { ...Me } fragment Me on Query { viewer { name } }",
+    "{ ... on Query { viewer { name } } }",
+    "{ ... @include(if: true) { viewer { name } } }",
+    "query { ...Outer } fragment Outer on Query { ... on Query { ...Me } }"
+    " fragment Me on Query { viewer { name } }",
+    "{ actors { totalCount } me: viewer @skip(if: false) { name } }",
+]
+
+
+@pytest.mark.parametrize("document", VIEWER_ELSEWHERE)
+def test_viewer_in_fragments_or_under_directives_is_never_shared_by_a_role(
+    pair: tuple[RunningService, RunningService], module_db_url: str, document: str
+) -> None:
+    # Two readers, one role: each must get their own name, however `viewer` is reached.
+    names = [f"reader-{n}-{VIEWER_ELSEWHERE.index(document)}" for n in ("one", "two")]
+    first, second = (create_token(module_db_url, name, "reader") for name in names)
+    url = f"{pair[0].url}/graphql"
+    seen = []
+    for token in (first, second, first, second):
+        answer = httpx.post(url, json={"query": document}, headers=auth(token), timeout=10)
+        assert "x-cache" not in answer.headers
+        data = answer.json()["data"]
+        seen.append((data.get("viewer") or data["me"])["name"])
+    assert seen == names * 2

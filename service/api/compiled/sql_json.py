@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import cache
 
+from service.dates import SQL_FORMATS
 from service.records.paging import Order
-from service.vocab import DatePrecision, RecordKind
+from service.vocab import RecordKind
 
 _PARAM = re.compile(r"\$(\d+)\b")
 _CAST_PARAM = re.compile(r"\$(\d+)::([a-z_]+(?:\[\])?)")
@@ -90,20 +91,13 @@ def enum_name(enum: type[Enum], expr: str) -> str:
     return f"(case {expr} {cases} end)"
 
 
-_DATE_FORMATS = {
-    DatePrecision.YEAR: "YYYY",
-    DatePrecision.MONTH: "YYYY-MM",
-    DatePrecision.DAY: "YYYY-MM-DD",
-}
-
-
 @cache
 def precise_date_text(at_expr: str, precision_expr: str) -> str:
-    """service.dates.PreciseDate.text(): the date written at its precision."""
+    """service.dates.write_date: the date written at its precision (SQL_FORMATS)."""
     cases = " ".join(
         f"when {quote_literal(p.value)} then to_char({at_expr} at time zone 'UTC', "
         f"{quote_literal(fmt)})"
-        for p, fmt in _DATE_FORMATS.items()
+        for p, fmt in SQL_FORMATS.items()
     )
     exact = iso_timestamp(at_expr, utc_suffix="Z")
     return f"(case {precision_expr} {cases} else {exact} end)"
