@@ -34,7 +34,7 @@ MANIFEST = _HERE / "assets.json"
 DEFAULT_DIR = _HERE / "vendor"
 VENDOR_URL = "/static/vendor"
 # The public npm registry; npm's own `npm_config_registry` setting overrides it (a mirror).
-_DEFAULT_REGISTRY = "https://registry." + "npmjs.org"
+_DEFAULT_REGISTRY = "https://registry.npmjs.org"
 # Far above the largest pinned tarball (about 3.5 MiB): a bound on what a download may send.
 _MAX_TARBALL_BYTES = 64 * 1024 * 1024
 _DOWNLOAD_TIMEOUT_S = 60

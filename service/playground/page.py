@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -86,10 +87,15 @@ def _missing_notice(missing: Sequence[str]) -> str:
         '<div id="playground-missing" role="alert">'
         f"<h1>{escape(MISSING_TITLE, quote=False)}</h1>"
         f"<ul>{items}</ul>"
-        f"<p>{escape(HOW_TO_FIX, quote=False)}</p>"
+        f"<p>{_code_spans(escape(HOW_TO_FIX, quote=False))}</p>"
         "<p>The API itself works: POST your queries to this address.</p>"
         "</div>"
     )
+
+
+def _code_spans(text: str) -> str:
+    """`command` as <code>command</code> (the text is already escaped)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", text)
 
 
 def _tag(asset: Asset) -> str:

@@ -28,7 +28,7 @@ from graphql import parse, validate
 
 from service.api.schema import build_schema
 from service.playground import build_playground
-from service.playground.assets import DEFAULT_DIR, HOW_TO_FIX, pinned_assets, problems
+from service.playground.assets import DEFAULT_DIR, pinned_assets, problems
 from service.playground.page import MISSING_TITLE, example_query, render_page
 from service.settings import load_settings
 from tests.browser import Page, chromium, find_chromium
@@ -287,30 +287,55 @@ def test_page_without_assets_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
     ]
     html = playground.page.html
     assert MISSING_TITLE in html
-    assert HOW_TO_FIX in html
+    assert "<code>.venv/bin/pip install -e .</code>" in html
+    assert "PLAYGROUND_ASSETS_DIR" in html
     assert "/static/vendor" not in html
     assert "Loading the playground" not in html
 
 
+@pytest.fixture(scope="module")
+def service_without_assets(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RunningService, Path]]:
+    """The real server with PLAYGROUND_ASSETS_DIR on an empty folder; and that folder."""
+    tmp = tmp_path_factory.mktemp("no-assets")
+    with run_service(module_db_url, tmp, {"PLAYGROUND_ASSETS_DIR": str(tmp / "vendor")}) as service:
+        yield service, tmp / "vendor"
+
+
 @pytest.mark.slow
 async def test_served_page_without_assets_explains(
-    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+    service_without_assets: tuple[RunningService, Path],
 ) -> None:
-    """The real server with an empty assets folder: a browser gets the explanation."""
-    empty = tmp_path_factory.mktemp("no-assets")
-    with run_service(
-        module_db_url, empty, {"PLAYGROUND_ASSETS_DIR": str(empty / "vendor")}
-    ) as service:
-        async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
-            reply = await client.get("/graphql", headers={"Accept": "text/html"})
-            vendor = await client.get(f"/static/vendor/{pinned_assets()[0].local_path}")
-        log = service.log()
+    service, folder = service_without_assets
+    async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        reply = await client.get("/graphql", headers={"Accept": "text/html"})
+        vendor = await client.get(f"/static/vendor/{pinned_assets()[0].local_path}")
     assert reply.status_code == 200
     assert MISSING_TITLE in reply.text
-    assert f"{empty / 'vendor'}" in reply.text
-    assert "pip install -e ." in reply.text
+    assert f"{folder / pinned_assets()[0].local_path} is missing" in reply.text
+    assert "<code>.venv/bin/pip install -e .</code>" in reply.text
     assert vendor.status_code == 404
-    assert "the playground cannot load GraphiQL" in log
+    assert "the playground cannot load GraphiQL" in service.log()
+
+
+@pytest.mark.slow
+@requires_chromium
+async def test_browser_shows_why_the_playground_is_missing(
+    service_without_assets: tuple[RunningService, Path],
+) -> None:
+    service, _ = service_without_assets
+    with tempfile.TemporaryDirectory(prefix="position-record-chromium-") as profile:
+        async with chromium(Path(profile)) as browser:
+            page = await browser.new_page()
+            await page.goto(f"{service.url}/graphql")
+            shown = await page.evaluate("document.body.innerText")
+            await page.screenshot(SCREENSHOT.with_name("playground-missing.png"))
+    assert MISSING_TITLE in shown
+    assert "pip install -e ." in shown
+    assert "Loading the playground" not in shown
+    assert [urlparse(r["url"]).path for r in page.requests] == ["/graphql"]
+    assert not page.errors, page.errors
 
 
 def test_example_query_is_safe_inside_the_page() -> None:
