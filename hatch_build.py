@@ -49,13 +49,13 @@ class PlaygroundAssetsHook(BuildHookInterface):  # type: ignore[type-arg]
         """Install the assets into the source tree; a (non-editable) wheel also packs them."""
         root = Path(self.root)
         folder = root / VENDOR
+        assets = _assets_module(root)
         if os.environ.get(SKIP) == "1":
             self.app.display_warning(
                 f"{SKIP}=1: building without the playground's assets; the playground page "
                 "will say they are missing"
             )
         else:
-            assets = _assets_module(root)
             try:
                 assets.install(
                     folder, cache_dir=assets.default_cache_dir(), say=self.app.display_info
@@ -67,6 +67,10 @@ class PlaygroundAssetsHook(BuildHookInterface):  # type: ignore[type-arg]
                     f"names a mirror). To install without them, set {SKIP}=1: the service "
                     f"works, and its playground page says how to add them later.\n"
                 ) from error
-        if version != "editable" and folder.is_dir():
-            # Gitignored, hence left out by default: included explicitly.
-            build_data["force_include"][str(folder)] = VENDOR
+        if version != "editable":
+            # Gitignored, hence left out by default: each pinned file is included by name
+            # (not the folder: files of a version no longer pinned stay out of the wheel).
+            for asset in assets.load_manifest(root / "service/playground/assets.json").files:
+                if (folder / asset.local_path).is_file():
+                    target = f"{VENDOR}/{asset.local_path}"
+                    build_data["force_include"][str(folder / asset.local_path)] = target

@@ -32,6 +32,7 @@ from service.playground.assets import DEFAULT_DIR, pinned_assets, problems
 from service.playground.page import MISSING_TITLE, example_query, render_page
 from service.settings import load_settings
 from tests.browser import Page, chromium, find_chromium
+from tests.checkout import copy_checkout
 from tests.pg import free_port
 from tests.server import ROOT, RunningService, run_service
 
@@ -66,19 +67,6 @@ def quick_start_install_command() -> str:
     return " && ".join(steps[:-1])
 
 
-def _copy_checkout(target: Path) -> None:
-    """The checkout as a clone plus uncommitted work would have it: no venv, no assets."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True,
-    ).stdout.decode()  # fmt: skip
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-
-
 @pytest.fixture(scope="module")
 def workdir() -> Iterator[Path]:
     """A folder for the fresh install and its data (readable by PostgreSQL's user)."""
@@ -100,7 +88,7 @@ def fresh_install(workdir: Path) -> Path:
     """
     checkout = workdir / "checkout"
     checkout.mkdir()
-    _copy_checkout(checkout)
+    copy_checkout(checkout)
     assert not (checkout / "service/playground/vendor").exists()
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
     done = subprocess.run(
