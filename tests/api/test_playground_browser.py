@@ -326,6 +326,28 @@ async def test_browser_shows_why_the_playground_is_missing(
     assert not page.errors, page.errors
 
 
+@pytest.mark.slow
+@requires_chromium
+async def test_browser_refusing_an_altered_file_says_so(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A file altered after startup: the browser refuses it (SRI) and the page says so."""
+    tmp = tmp_path_factory.mktemp("altered")
+    shutil.copytree(DEFAULT_DIR, tmp / "vendor")
+    with run_service(module_db_url, tmp, {"PLAYGROUND_ASSETS_DIR": str(tmp / "vendor")}) as service:
+        graphiql = next(a for a in pinned_assets() if a.local_path.endswith("graphiql.min.js"))
+        (tmp / "vendor" / graphiql.local_path).write_text("window.GraphiQL = 'tampered';")
+        with tempfile.TemporaryDirectory(prefix="position-record-chromium-") as profile:
+            async with chromium(Path(profile)) as browser:
+                page = await browser.new_page()
+                await page.goto(f"{service.url}/graphql")
+                shown = await page.wait_for(
+                    "(t => t.includes('did not load') && t)(document.body.innerText)"
+                )
+    assert "The playground's files (GraphiQL) did not load in this browser" in shown
+    assert any("integrity" in error for error in page.errors), page.errors
+
+
 def test_example_query_is_safe_inside_the_page() -> None:
     page = render_page(endpoint="/graphql")
     config = page.html.split('type="application/json">', 1)[1].split("</script>", 1)[0]
