@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Position Record: the wheel and its dependencies are built in one stage, the playground's
-# scripts fetched in another; the image holds only the installed wheel, those assets, tini.
+# Position Record: the wheel and its dependencies are built in one stage (the wheel's build
+# hook fetches the playground's pinned GraphiQL files and checks their hashes); the image
+# holds only the installed wheel and tini.
 #
 #   docker build -t position-record .
 #   docker run --rm -e DATABASE_URL=postgresql://... position-record db migrate
@@ -11,19 +12,12 @@
 FROM python:3.11-slim-bookworm AS wheels
 WORKDIR /src
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md hatch_build.py ./
 COPY service ./service
 COPY sql ./sql
 COPY seeds ./seeds
 COPY graphql ./graphql
 RUN pip wheel --wheel-dir /wheels .
-
-# --- GraphiQL and React from the npm registry, checked against their pinned hashes -----
-FROM node:20-bookworm-slim AS playground
-WORKDIR /src
-COPY scripts/fetch-playground-assets scripts/
-COPY service/playground/assets.json service/playground/
-RUN bash scripts/fetch-playground-assets /assets
 
 # --- the service -------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm AS runtime
@@ -35,9 +29,7 @@ RUN apt-get update \
 RUN useradd --no-log-init --system --create-home --uid 10001 --user-group app
 RUN --mount=type=bind,from=wheels,source=/wheels,target=/wheels \
     pip install --no-cache-dir --no-index --find-links=/wheels /wheels/position_record-*.whl
-COPY --from=playground /assets /opt/position-record/playground
-ENV PLAYGROUND_ASSETS_DIR=/opt/position-record/playground \
-    HOST=0.0.0.0 \
+ENV HOST=0.0.0.0 \
     PORT=8000 \
     ENVIRONMENT=production \
     PYTHONUNBUFFERED=1 \

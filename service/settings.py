@@ -137,10 +137,11 @@ class Settings(
     """Serve the GraphiQL playground to browsers at GET /graphql; unset: on unless production."""
 
     playground_assets_dir: str | None = None
-    """Folder of the playground's scripts and styles (see scripts/fetch-playground-assets).
+    """Folder of the playground's scripts and styles (GraphiQL): `<name>@<version>/<file>`.
 
-    Unset: `service/static/vendor` inside the package. When the files are missing there, the
-    playground page loads them from a public CDN instead.
+    Unset: `service/playground/vendor` inside the package, which the install fills
+    (hatch_build.py). The files are checked against `assets.json` at startup; when any is
+    missing or altered, the playground page says so and how to fix it (never a CDN).
     """
 
     shutdown_timeout_s: Positive = 10

@@ -33,9 +33,16 @@ class RunningService:
 
 @contextmanager
 def run_service(
-    database_url: str | None, tmp_path: Path, extra_env: dict[str, str] | None = None
+    database_url: str | None,
+    tmp_path: Path,
+    extra_env: dict[str, str] | None = None,
+    *,
+    python: str = sys.executable,
 ) -> Iterator[RunningService]:
-    """Start the service on a free port and wait until it is live; stop it afterwards."""
+    """Start the service on a free port and wait until it is live; stop it afterwards.
+
+    `python` runs it: this checkout's by default, or another install's (a fresh venv).
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -49,7 +56,7 @@ def run_service(
     log_path = tmp_path / f"service-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "service", "serve"],
+            [python, "-m", "service", "serve"],
             cwd=tmp_path,
             env=env,
             stdout=log,

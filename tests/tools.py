@@ -20,7 +20,7 @@ REQUIRED_TOOLS = {
     "pgbouncer": "bash scripts/install-system-packages pgbouncer",
     "wrk": "bash scripts/install-system-packages wrk",
     "hadolint": "pip install -e '.[test]'",
-    "playground assets": "bash scripts/fetch-playground-assets",
+    "playground assets": "pip install -e . (its build hook fetches them)",
     "client node_modules": "bash scripts/install-client-tests",
 }
 # Words that name a tool in a skip's reason, however the skip was written.

@@ -13,7 +13,7 @@ from litestar.enums import MediaType
 from litestar.static_files import create_static_files_router
 from strawberry.litestar.controller import GraphQLController
 
-from service.playground.assets import VENDOR_URL, assets_dir, has_local_assets
+from service.playground.assets import HOW_TO_FIX, VENDOR_URL, assets_dir, problems
 from service.playground.page import PlaygroundPage, render_page
 from service.settings import Settings
 
@@ -32,12 +32,12 @@ class Playground:
     Attributes:
         page: the rendered page and its Content-Security-Policy.
         routers: static file routers (our script; the vendored GraphiQL when present).
-        local_assets: whether GraphiQL is served from this service (else from the CDN).
+        missing_assets: what is wrong with GraphiQL's files (empty: all there and intact).
     """
 
     page: PlaygroundPage
     routers: list[Router]
-    local_assets: bool
+    missing_assets: list[str]
 
     def serve_from(self, controller: type[GraphQLController]) -> type[GraphQLController]:
         """Return `controller` answering browsers with this page instead of Strawberry's."""
@@ -60,11 +60,12 @@ class Playground:
 def build_playground(settings: Settings, *, endpoint: str) -> Playground:
     """Prepare the playground for the GraphQL endpoint at `endpoint`.
 
-    GraphiQL comes from PLAYGROUND_ASSETS_DIR (default: service/static/vendor) when
-    `scripts/fetch-playground-assets` filled it; else the page falls back to the CDN.
+    GraphiQL's files come from PLAYGROUND_ASSETS_DIR, by default the ones the install put in
+    the package (hatch_build.py); each is checked against its pinned hash here. When any
+    is missing or altered, the page says so and how to fix it, and loads nothing.
     """
     folder = assets_dir(settings.playground_assets_dir)
-    local = has_local_assets(folder)
+    missing = problems(folder)
     routers = [
         create_static_files_router(
             "/static/playground",
@@ -73,7 +74,7 @@ def build_playground(settings: Settings, *, endpoint: str) -> Playground:
             cache_control=CacheControlHeader(no_cache=True),
         )
     ]
-    if local:
+    if not missing:
         # Vendored paths carry the package version: a new version is a new URL.
         routers.append(
             create_static_files_router(
@@ -84,9 +85,5 @@ def build_playground(settings: Settings, *, endpoint: str) -> Playground:
             )
         )
     else:
-        log.warning(
-            "playground assets not found in %s: the playground loads GraphiQL from a CDN "
-            "(run scripts/fetch-playground-assets to serve them locally)",
-            folder,
-        )
-    return Playground(render_page(endpoint=endpoint, local_assets=local), routers, local)
+        log.warning("the playground cannot load GraphiQL: %s. %s", "; ".join(missing), HOW_TO_FIX)
+    return Playground(render_page(endpoint=endpoint, missing_assets=missing), routers, missing)

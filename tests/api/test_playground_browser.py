@@ -1,15 +1,20 @@
-"""The playground in headless Chromium: offline, pre-filled, runs a query on the seed record.
+"""The playground in headless Chromium, on a fresh install made only with the README's quick start.
 
-The service runs as users start it (`python -m service serve` on its embedded PostgreSQL,
-which it migrates and seeds), with GraphiQL served from `service/static/vendor`
-(`scripts/fetch-playground-assets`). Chromium resolves no host but loopback, and the test
-checks the page asked for nothing else. The screenshot is kept in artifacts/playground.png.
+The README's first command is run as written (up to `serve`) on a copy of this checkout
+without GraphiQL's files: a new venv, `pip install -e .`. That install must bring the
+files (hatch_build.py). Then the service runs as users start it (`python -m service
+serve` from that venv, on its embedded PostgreSQL, which it migrates and seeds).
+Chromium resolves no host but loopback, and the test checks the page asked for nothing
+else. The screenshot is kept in artifacts/playground.png.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +27,12 @@ from graphql import build_schema as parse_sdl
 from graphql import parse, validate
 
 from service.api.schema import build_schema
-from service.playground.assets import CDN_URL, DEFAULT_DIR, has_local_assets
-from service.playground.page import example_query, render_page
+from service.playground import build_playground
+from service.playground.assets import DEFAULT_DIR, pinned_assets, problems
+from service.playground.page import MISSING_TITLE, example_query, render_page
 from service.settings import load_settings
 from tests.browser import Page, chromium, find_chromium
+from tests.checkout import copy_checkout
 from tests.pg import free_port
 from tests.server import ROOT, RunningService, run_service
 from tests.tools import requires_tool
@@ -34,12 +41,12 @@ from tests.tools import requires_tool
 # query answered over plain HTTP. It reads the seed record, which `serve` loads on first start.
 PLAYGROUND_QUERY = "{ actors(first: 3) { nodes { name } } }"
 SCREENSHOT = ROOT / "artifacts" / "playground.png"
+SERVE = ".venv/bin/python -m service serve"
 
 # A header typed into the Headers tab, to show the editor's headers reach the server.
 TYPED_HEADER = ("X-Playground-Test", "typed-in-the-headers-tab")
 
 requires_chromium = requires_tool("chromium", find_chromium() is not None)
-requires_assets = requires_tool("playground assets", has_local_assets(DEFAULT_DIR))
 
 QUERY_EDITOR = ".graphiql-query-editor .CodeMirror"
 HEADERS_EDITOR = ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror"
@@ -47,18 +54,62 @@ RESULT_PANE = ".graphiql-response .CodeMirror"
 DOCS_BUTTON = '.graphiql-sidebar button[aria-label$="Documentation Explorer"]'
 
 
+def quick_start_install_command() -> str:
+    """The README's first command, up to (not including) `serve`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1]
+    command = re.search(r"```sh\n(.+?)\n```", quick_start, re.DOTALL)
+    assert command, "no sh block in the README's quick start"
+    steps = command.group(1).strip().split(" && ")
+    assert steps[-1] == SERVE, f"the quick start no longer ends with `{SERVE}`"
+    return " && ".join(steps[:-1])
+
+
 @pytest.fixture(scope="module")
-def seeded_service() -> Iterator[RunningService]:
-    """The service on its own embedded, seeded database."""
+def workdir() -> Iterator[Path]:
+    """A folder for the fresh install and its data (readable by PostgreSQL's user)."""
     # Not pytest's tmp_path: PostgreSQL runs as another user when we are root.
     tmp = Path(tempfile.mkdtemp(prefix="position-record-browser-"))
     tmp.chmod(0o755)
-    env = {"DATA_DIR": str(tmp / "data"), "EMBEDDED_PG_PORT": str(free_port())}
     try:
-        with run_service(None, tmp, env) as service:
-            yield service
+        yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def fresh_install(workdir: Path) -> Path:
+    """A copy of the checkout installed with the README's first command; its Python.
+
+    One install per test session (it takes a minute); pip's cache and the build hook's
+    cache of verified tarballs are the user's, as in a real quick start.
+    """
+    checkout = workdir / "checkout"
+    checkout.mkdir()
+    copy_checkout(checkout)
+    assert not (checkout / "service/playground/vendor").exists()
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    done = subprocess.run(
+        ["bash", "-c", quick_start_install_command()],
+        cwd=checkout, env=env, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert done.returncode == 0, f"the quick start's install failed:\n{done.stdout}{done.stderr}"
+    python = checkout / ".venv/bin/python"
+    where = subprocess.run(
+        [python, "-c", "import service; print(service.__file__)"],
+        cwd=workdir, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert where.startswith(str(checkout)), where  # the copy runs, not this checkout
+    assert problems(checkout / "service/playground/vendor") == []
+    return python
+
+
+@pytest.fixture(scope="module")
+def seeded_service(fresh_install: Path, workdir: Path) -> Iterator[RunningService]:
+    """The freshly installed service on its own embedded, seeded database."""
+    env = {"DATA_DIR": str(workdir / "data"), "EMBEDDED_PG_PORT": str(free_port())}
+    with run_service(None, workdir, env, python=str(fresh_install)) as service:
+        yield service
 
 
 def _js(value: str) -> str:
@@ -128,7 +179,6 @@ async def _introspected_descriptions(service: RunningService) -> tuple[str, str]
 
 @pytest.mark.slow
 @requires_chromium
-@requires_assets
 async def test_playground_runs_a_query_offline(seeded_service: RunningService) -> None:
     service = seeded_service
     type_description, field_description = await _introspected_descriptions(service)
@@ -137,6 +187,8 @@ async def test_playground_runs_a_query_offline(seeded_service: RunningService) -
             page = await browser.new_page()
             await page.goto(f"{service.url}/graphql")
             await page.wait_for(f"document.querySelector({_js(QUERY_EDITOR)})")
+            loaded = {urlparse(r["url"]).path for r in page.requests}
+            assert {asset.url for asset in pinned_assets()} <= loaded
 
             # Pre-filled with the example query.
             example = await _editor_value(page, QUERY_EDITOR)
@@ -191,23 +243,111 @@ def _is_local(url: str, service_url: str) -> bool:
     return parts.hostname == urlparse(service_url).hostname
 
 
-def test_page_uses_local_assets_and_forbids_other_origins() -> None:
-    page = render_page(endpoint="/graphql", local_assets=True)
-    assert CDN_URL not in page.html
+def test_page_loads_only_from_this_service() -> None:
+    page = render_page(endpoint="/graphql")
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.html)
+    assert sources
+    assert all(src.startswith("/") or src == "data:," for src in sources), sources
     assert '<script src="/static/vendor/graphiql@' in page.html
-    assert CDN_URL not in page.content_security_policy
+    assert page.html.count('integrity="sha384-') == len(pinned_assets())
     assert "script-src 'self';" in page.content_security_policy
+    assert "http" not in page.content_security_policy
 
 
-def test_page_falls_back_to_the_cdn_without_local_assets() -> None:
-    page = render_page(endpoint="/graphql", local_assets=False)
-    assert f'<script src="{CDN_URL}/graphiql@' in page.html
-    assert 'integrity="sha384-' in page.html
-    assert f"script-src 'self' {CDN_URL}" in page.content_security_policy
+def test_page_without_assets_says_so_and_how_to_fix_it(tmp_path: Path) -> None:
+    """Assets missing or altered: the page explains, names the fix, and loads nothing."""
+    for name in (a.local_path for a in pinned_assets()):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(DEFAULT_DIR / name, tmp_path / name)
+    graphiql = next(a for a in pinned_assets() if a.local_path.endswith("graphiql.min.js"))
+    (tmp_path / graphiql.local_path).write_bytes(b"alert('tampered')")
+    react = pinned_assets()[0]
+    (tmp_path / react.local_path).unlink()
+
+    playground = build_playground(
+        load_settings({"PLAYGROUND_ASSETS_DIR": str(tmp_path)}), endpoint="/graphql"
+    )
+    assert playground.missing_assets == [
+        f"{tmp_path / react.local_path} is missing",
+        f"{tmp_path / graphiql.local_path} does not match its pinned hash {graphiql.integrity}",
+    ]
+    html = playground.page.html
+    assert MISSING_TITLE in html
+    assert "<code>.venv/bin/pip install -e .</code>" in html
+    assert "PLAYGROUND_ASSETS_DIR" in html
+    assert "/static/vendor" not in html
+    assert "Loading the playground" not in html
+
+
+@pytest.fixture(scope="module")
+def service_without_assets(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RunningService, Path]]:
+    """The real server with PLAYGROUND_ASSETS_DIR on an empty folder; and that folder."""
+    tmp = tmp_path_factory.mktemp("no-assets")
+    with run_service(module_db_url, tmp, {"PLAYGROUND_ASSETS_DIR": str(tmp / "vendor")}) as service:
+        yield service, tmp / "vendor"
+
+
+@pytest.mark.slow
+async def test_served_page_without_assets_explains(
+    service_without_assets: tuple[RunningService, Path],
+) -> None:
+    service, folder = service_without_assets
+    async with httpx.AsyncClient(base_url=service.url, timeout=10) as client:
+        reply = await client.get("/graphql", headers={"Accept": "text/html"})
+        vendor = await client.get(f"/static/vendor/{pinned_assets()[0].local_path}")
+    assert reply.status_code == 200
+    assert MISSING_TITLE in reply.text
+    assert f"{folder / pinned_assets()[0].local_path} is missing" in reply.text
+    assert "<code>.venv/bin/pip install -e .</code>" in reply.text
+    assert vendor.status_code == 404
+    assert "the playground cannot load GraphiQL" in service.log()
+
+
+@pytest.mark.slow
+@requires_chromium
+async def test_browser_shows_why_the_playground_is_missing(
+    service_without_assets: tuple[RunningService, Path],
+) -> None:
+    service, _ = service_without_assets
+    with tempfile.TemporaryDirectory(prefix="position-record-chromium-") as profile:
+        async with chromium(Path(profile)) as browser:
+            page = await browser.new_page()
+            await page.goto(f"{service.url}/graphql")
+            shown = await page.evaluate("document.body.innerText")
+            await page.screenshot(SCREENSHOT.with_name("playground-missing.png"))
+    assert MISSING_TITLE in shown
+    assert "pip install -e ." in shown
+    assert "Loading the playground" not in shown
+    assert [urlparse(r["url"]).path for r in page.requests] == ["/graphql"]
+    assert not page.errors, page.errors
+
+
+@pytest.mark.slow
+@requires_chromium
+async def test_browser_refusing_an_altered_file_says_so(
+    module_db_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A file altered after startup: the browser refuses it (SRI) and the page says so."""
+    tmp = tmp_path_factory.mktemp("altered")
+    shutil.copytree(DEFAULT_DIR, tmp / "vendor")
+    with run_service(module_db_url, tmp, {"PLAYGROUND_ASSETS_DIR": str(tmp / "vendor")}) as service:
+        graphiql = next(a for a in pinned_assets() if a.local_path.endswith("graphiql.min.js"))
+        (tmp / "vendor" / graphiql.local_path).write_text("window.GraphiQL = 'tampered';")
+        with tempfile.TemporaryDirectory(prefix="position-record-chromium-") as profile:
+            async with chromium(Path(profile)) as browser:
+                page = await browser.new_page()
+                await page.goto(f"{service.url}/graphql")
+                shown = await page.wait_for(
+                    "(t => t.includes('did not load') && t)(document.body.innerText)"
+                )
+    assert "The playground's files (GraphiQL) did not load in this browser" in shown
+    assert any("integrity" in error for error in page.errors), page.errors
 
 
 def test_example_query_is_safe_inside_the_page() -> None:
-    page = render_page(endpoint="/graphql", local_assets=True)
+    page = render_page(endpoint="/graphql")
     config = page.html.split('type="application/json">', 1)[1].split("</script>", 1)[0]
     assert "</" not in config
     assert "query RecentWarnings" in json.loads(config)["exampleQuery"]

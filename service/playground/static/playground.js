@@ -4,6 +4,14 @@
 (function () {
   "use strict";
   const config = JSON.parse(document.getElementById("playground-config").textContent);
+  if (typeof GraphiQL === "undefined" || typeof ReactDOM === "undefined") {
+    // The server found the files intact, yet the browser did not run them (refused by
+    // their integrity hash, or a failed load): say so rather than "Loading..." forever.
+    document.getElementById("graphiql").textContent =
+      "The playground's files (GraphiQL) did not load in this browser: see its console. " +
+      "Reinstalling the service (`pip install -e .` in a checkout) fetches them again.";
+    return;
+  }
   const endpoint = new URL(config.endpoint, window.location.href);
   const subscriptions = new URL(endpoint);
   subscriptions.protocol = endpoint.protocol === "https:" ? "wss:" : "ws:";
