@@ -20,6 +20,7 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from service import bounded_json
 from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
@@ -168,12 +169,11 @@ def build_controller(
 
         def decode_json(self, data: str | bytes) -> object:
             try:
-                decoded = msgspec.json.decode(data)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                return bounded_json.decode(data)
+            except bounded_json.JsonRefused as exc:
                 # Strawberry turns JSONDecodeError (and only that) into a 400 over HTTP,
                 # and into a 4400 close over a websocket.
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
-            return decoded
 
         def encode_json(self, data: object) -> bytes:
             return _encoder.encode(data)

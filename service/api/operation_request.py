@@ -13,6 +13,8 @@ import msgspec
 from cross_web import HTTPException
 from litestar import Request
 
+from service import bounded_json
+
 # Where the decoded request is kept in the scope (a key no ASGI server or Litestar uses).
 _SCOPE_KEY = "position_record.operation_request"
 
@@ -45,8 +47,8 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
         params = request.query_params
         variables = params.get("variables")
         try:
-            decoded = msgspec.json.decode(variables) if variables else None
-        except msgspec.DecodeError:
+            decoded = bounded_json.decode(variables) if variables else None
+        except bounded_json.JsonRefused:
             return None
         if decoded is not None and not isinstance(decoded, dict):
             return None
@@ -57,9 +59,11 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
             document_id=params.get("documentId"),
         )
     try:
-        return _decode(await request.body())
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        decoded = _decode(await request.body())
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return None
+    # Too deep: left to Strawberry, whose decoder (bounded_json) refuses it with a 400.
+    return None if bounded_json.too_deep(decoded.variables, bounded_json.MAX_DEPTH - 1) else decoded
 
 
 def checked_body(parsed: Any) -> Any:
