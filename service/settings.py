@@ -182,6 +182,10 @@ class Settings(
     request_timeout_ms: Positive = 10000
     """Longest a GraphQL request may run before it is cancelled (504)."""
 
+    metrics_token: str | None = None
+    """Bearer token that /metrics asks for; unset: /metrics is open unless production,
+    and not served at all in production."""
+
     rate_limit: Annotated[int, msgspec.Meta(ge=0)] = 600
     """Requests a minute per token (per client address without one); 0 turns it off."""
 
