@@ -167,7 +167,7 @@ class Settings(
     max_query_tokens: Positive = 2000
     """Most lexical tokens (names, punctuation, values) in one document."""
 
-    max_query_fields: Positive = 5000
+    max_query_fields: Positive = 1000
     """Most field selections one document may make once its fragments are expanded."""
 
     max_query_nodes: Positive = 100_000

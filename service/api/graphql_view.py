@@ -175,6 +175,17 @@ def build_controller(
                 # and into a 4400 close over a websocket.
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
 
+        def parse_json(self, data: str | bytes) -> Any:
+            try:
+                return super().parse_json(data)
+            except HTTPException as exc:
+                # Strawberry's 400 says "Unable to parse request body as JSON" alone; say why
+                # (not JSON at which byte, or nested too deep).
+                cause = exc.__cause__
+                if isinstance(cause, json.JSONDecodeError):
+                    raise HTTPException(400, f"{exc.reason}: {cause.msg}") from cause
+                raise
+
         def encode_json(self, data: object) -> bytes:
             return _encoder.encode(data)
 
