@@ -59,7 +59,7 @@ class _WebSocketHandler(
 SUBSCRIPTION_OVER_HTTP = "a subscription needs a websocket: graphql-transport-ws at this /graphql"
 
 
-def _is_plain_http_subscription(request_data: Any) -> bool:
+def _is_plain_http_subscription(request_data: Any, max_tokens: int) -> bool:
     """A subscription sent over HTTP, which this service streams nowhere but over a
     websocket: Strawberry ran it as a query, whose field then failed as a server error
     (with a multipart/mixed Accept header too)."""
@@ -72,7 +72,9 @@ def _is_plain_http_subscription(request_data: Any) -> bool:
     ):
         return False
     try:
-        operation = get_operation_ast(parse(query), request_data.operation_name)
+        # At most MAX_QUERY_TOKENS: a megabyte of tokens held the event loop for seconds.
+        document = parse(query, max_tokens=max_tokens)
+        operation = get_operation_ast(document, request_data.operation_name)
     except GraphQLError:
         return False  # left to Strawberry, which reports the syntax error
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
@@ -103,6 +105,7 @@ def build_controller(
     rate_budget: Budget | None = None,
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
+    max_query_tokens: int = 2000,
     ws_ping_interval_s: float = 15.0,
     response_cache: ResponseCache | None = None,
     trusted_documents: DocumentRegistry | None = None,
@@ -119,6 +122,7 @@ def build_controller(
             over websockets spend too (None: no limit).
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
+        max_query_tokens: most tokens any parse of a document reads (MAX_QUERY_TOKENS).
         ws_ping_interval_s: seconds between server pings on subscription websockets.
         response_cache: serve repeated queries from this cache (None: no cache).
         trusted_documents: documents clients may name by id instead of sending them.
@@ -190,7 +194,8 @@ def build_controller(
             return _encoder.encode(data)
 
         async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-            if _is_plain_http_subscription(kwargs.get("request_data", args[-1] if args else None)):
+            request_data = kwargs.get("request_data", args[-1] if args else None)
+            if _is_plain_http_subscription(request_data, self.max_query_tokens):
                 raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
             try:
                 return await super().execute_single(*args, **kwargs)
@@ -241,6 +246,7 @@ def build_controller(
     if request_max_body_size is not None:
         Controller.request_max_body_size = request_max_body_size
     Controller.request_timeout_s = request_timeout_s
+    Controller.max_query_tokens = max_query_tokens
     Controller.response_cache = response_cache
     Controller.trusted_documents = trusted_documents or DocumentRegistry({})
     Controller.trusted_only = trusted_only

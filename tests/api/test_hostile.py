@@ -40,9 +40,11 @@ NORMAL = "query Normal { actors(first: 2) { totalCount nodes { slug } } }"
 def service(
     module_db_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningService]:
-    """The service with JSON log lines (their level is read below)."""
+    """The service with JSON log lines (their level is read below), and the response
+    cache on, as in production (it looks at a document before Strawberry does)."""
     tmp: Path = tmp_path_factory.mktemp("hostile")
-    with run_service(module_db_url, tmp, {"LOG_FORMAT": "json"}) as running:
+    env = {"LOG_FORMAT": "json", "RESPONSE_CACHE": "true"}
+    with run_service(module_db_url, tmp, env) as running:
         yield running
 
 
@@ -158,6 +160,11 @@ CASES: dict[str, Case] = {
         _query("{ __typename " + "@include(if: true) " * 280 + "}"), 400, [None] * 101
     ),
     "token flood": Case(_query("{ " + "__typename " * 5000 + "}"), 400, ["TOO_MANY_TOKENS"]),
+    # Before, a peek at the document (a subscription over HTTP? cacheable?) parsed it all.
+    "a megabyte of tokens": Case(_query("{ " + "a " * 500_000 + "}"), 400, ["TOO_MANY_TOKENS"]),
+    "a megabyte of tokens naming a subscription": Case(
+        _query("subscription { " + "a " * 500_000 + "}"), 400, ["TOO_MANY_TOKENS"]
+    ),
     "deep introspection": Case(
         _query(
             '{ __type(name: "Query") { ' + "fields { type { " * 6 + "name" + " } }" * 6 + " } }"
@@ -281,7 +288,8 @@ def test_a_hostile_request_is_refused_quickly_and_plainly(
 
 WORST = [
     "fan-out", "fan-out, aliases", "fan-out, inline fragments", "fan-out, directives",
-    "fan-out under a connection", "field duplication", "token flood", "JSON nested 100,000 deep",
+    "fan-out under a connection", "field duplication", "a megabyte of tokens naming a subscription",
+    "JSON nested 100,000 deep",
     "variables nested 5,000 deep", "cursor nested 5,000 deep: actors(after:)",
 ]  # fmt: skip
 
