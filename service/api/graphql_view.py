@@ -33,7 +33,7 @@ from service.api.trusted_documents import (
 )
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 from service.api.ws_rate_limit import RateLimitedSubscribeMessages
-from service.api.ws_subscribe import WellFormedMessages
+from service.api.ws_subscribe import QuietWhenClientLeaves, WellFormedMessages
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
@@ -47,13 +47,14 @@ _SUB_RESPONSE = "graphql_sub_response"
 
 
 class _WebSocketHandler(
+    QuietWhenClientLeaves,
     WellFormedMessages,
     RateLimitedSubscribeMessages,
     TrustedSubscribeMessages,
     KeepAliveTransportWSHandler,
 ):
-    """graphql-transport-ws with server pings, messages of the wrong shape refused, and
-    the rate limit and trusted documents as over HTTP."""
+    """graphql-transport-ws with server pings, messages of the wrong shape refused, the
+    rate limit and trusted documents as over HTTP, and clients leaving mid-answer quiet."""
 
 
 SUBSCRIPTION_OVER_HTTP = "a subscription needs a websocket: graphql-transport-ws at this /graphql"

@@ -6,7 +6,12 @@ Each looks at a `subscribe` message before Strawberry runs it, and may answer it
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from litestar.exceptions import WebSocketDisconnect
+
+log = logging.getLogger("service.api")
 
 
 def is_new_operation(handler: Any, message: Any) -> bool:
@@ -60,3 +65,18 @@ def _malformed(message: Any) -> str | None:
 
 
 _NAMES = {str: "string", dict: "JSON object"}
+
+
+class QuietWhenClientLeaves:
+    """Mixin for the graphql-transport-ws handler: a client that closes its socket while
+    an answer is being sent (a `complete` after its last `next`, say) is no server error.
+
+    uvicorn raises ClientDisconnected (an OSError), which Strawberry's send does not
+    translate: it was logged at ERROR with a traceback, for every such client.
+    """
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        if isinstance(error, OSError | WebSocketDisconnect):
+            log.info("websocket client left before its answer was sent")
+            return
+        await super().handle_task_exception(error)  # type: ignore[misc]

@@ -58,11 +58,12 @@ def reader(module_db_url: str) -> dict[str, str]:
 
 
 def fan_out(levels: int, body: Callable[[str], str] = lambda p: f"...{p} ...{p} ...{p}",
-            on: str = "Query", leaf: str = "__typename", root: str = "...F@") -> str:  # fmt: skip
+            on: str = "Query", leaf: str = "__typename", root: str = "...F@",
+            operation: str = "query") -> str:  # fmt: skip
     """F0 a leaf, each F(i) spreading F(i-1) as `body` says: 3^levels selections."""
     fragments = [f"fragment F0 on {on} {{ {leaf} }}"]
     fragments += [f"fragment F{i} on {on} {{ {body(f'F{i - 1}')} }}" for i in range(1, levels + 1)]
-    return f"query {{ {root.replace('@', str(levels))} }} " + " ".join(fragments)
+    return f"{operation} {{ {root.replace('@', str(levels))} }} " + " ".join(fragments)
 
 
 def deep_fragments(levels: int) -> str:
@@ -379,6 +380,32 @@ async def test_a_websocket_message_nested_deep_closes_with_4400(service: Running
     nested = subscribe.replace('{"v": 1}', '{"v": ' + "[" * 100 + "]" * 100 + "}")
     assert await _closed_with(service, nested) == (4400, "WebSocket message must be valid JSON")
     print(f"two deep messages closed in {(time.perf_counter() - start) * 1000:.0f} ms")
+    assert _error_lines(service) == []
+
+
+async def test_a_fan_out_over_a_websocket_is_refused_for_that_operation(
+    service: RunningService,
+) -> None:
+    url = service.url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as socket:  # type: ignore[list-item]
+        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        start = time.perf_counter()
+        fields = {"on": "RecordChange", "leaf": "changeId", "root": "recordChanged { ...F@ }"}
+        payload = {"query": fan_out(24, operation="subscription", **fields)}
+        await socket.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+        async with asyncio.timeout(10):
+            answer = json.loads(await socket.recv())
+        took = time.perf_counter() - start
+        assert answer["type"] == "error", answer
+        assert [e["extensions"]["code"] for e in answer["payload"]] == ["TOO_MANY_FIELDS"]
+        await socket.send(json.dumps({"type": "subscribe", "id": "2",
+                                      "payload": {"query": NORMAL}}))  # fmt: skip
+        async with asyncio.timeout(10):
+            normal = json.loads(await socket.recv())
+        assert normal["type"] == "next", normal
+    print(f"fan-out over a websocket refused in {took * 1000:.1f} ms")
+    assert took < REFUSED_WITHIN_S
     assert _error_lines(service) == []
 
 
