@@ -173,6 +173,9 @@ CASES: dict[str, Case] = {
         400,
         [None],
     ),
+    "inline fragments nested 150 deep": Case(  # within the limits: answered, quickly
+        _query("{ " + "... on Query { " * 150 + "__typename" + " }" * 150 + " }"), 200, None
+    ),
     "inline fragments nested past the parser's limit": Case(
         _query("{ " + "... on Query { " * 250 + "__typename" + " }" * 250 + " }"), 400, [None]
     ),
@@ -283,6 +286,14 @@ def test_a_hostile_request_is_refused_quickly_and_plainly(
     assert "Traceback" not in response.text
     assert "RecursionError" not in response.text
     _normal_answers(service)
+    assert _error_lines(service) == []
+
+
+def test_variables_nested_deep_in_a_get_request_are_a_400(service: RunningService) -> None:
+    params = {"query": "query($v: String) { __typename }", "variables": "[" * 5000 + "]" * 5000}
+    response = httpx.get(f"{service.url}/graphql", params=params, timeout=30)
+    assert response.status_code == 400, response.text[:300]
+    assert "nested more than 32 levels deep" in response.text
     assert _error_lines(service) == []
 
 
