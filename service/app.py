@@ -123,7 +123,12 @@ def create_app(
         route_handlers=[graphql, *handlers],
         lifespan=[lifespan],
         plugins=[structlog_plugin(settings)],
-        openapi_config=OpenAPIConfig(title="Position Record", version="0.1.0", path="/schema"),
+        # The OpenAPI page follows the playground's rule (off in production).
+        openapi_config=(
+            OpenAPIConfig(title="Position Record", version="0.1.0", path="/schema")
+            if settings.playground_enabled
+            else None
+        ),
         debug=False,
         exception_handlers={405: endpoint_method_handler(GRAPHQL_PATH)},
         **app_protection(settings),

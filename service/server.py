@@ -143,6 +143,10 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
         # One access line per request comes from our middleware (with the request id).
         "access_log": False,
         "timeout_graceful_shutdown": settings.shutdown_timeout_s,
+        # No `server: uvicorn` banner: it tells a prober which parser to aim at.
+        "server_header": False,
+        # A websocket message is capped like an HTTP body (uvicorn's default: 16 MiB).
+        "ws_max_size": settings.max_request_body_bytes,
     }
 
 

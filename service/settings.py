@@ -168,6 +168,9 @@ class Settings(
     max_query_tokens: Positive = 2000
     """Most lexical tokens (names, punctuation, values) in one document."""
 
+    max_query_fields: Positive = 1000
+    """Most field selections one document may make once its fragments are expanded."""
+
     max_query_nodes: Positive = 100_000
     """Most nodes one operation could return: page sizes multiplied through nested lists."""
 
@@ -179,6 +182,10 @@ class Settings(
 
     request_timeout_ms: Positive = 10000
     """Longest a GraphQL request may run before it is cancelled (504)."""
+
+    metrics_token: str | None = None
+    """Bearer token that /metrics asks for; unset: /metrics is open unless production,
+    and not served at all in production."""
 
     rate_limit: Annotated[int, msgspec.Meta(ge=0)] = 600
     """Requests a minute per token (per client address without one); 0 turns it off."""

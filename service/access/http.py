@@ -46,6 +46,7 @@ def graphql_protection(settings: Settings, rate_windows: Path | None = None) -> 
         "rate_budget": budget,
         "request_max_body_size": settings.max_request_body_bytes,
         "request_timeout_s": settings.request_timeout_ms / 1000,
+        "max_query_tokens": settings.max_query_tokens,
         # Websockets check Origin themselves; the same origins as CORS may connect.
         "allowed_origins": settings.cors_origin_list,
     }

@@ -19,6 +19,7 @@ from service.access.roles import Caller, Role
 from service.access.token_cache import TokenCache
 from service.db import query
 from service.errors import Conflict, Invalid, NotFound, Unauthenticated
+from service.records.fields import ascii_number
 
 PREFIX = "pr_"
 # Names show up in the change history as who wrote: short, lower-case, unambiguous.
@@ -77,12 +78,29 @@ def format_token(token_id: int, secret: str) -> str:
 
 def parse_token(token: str) -> tuple[int, str] | None:
     """Id and secret of a bearer token; None when it is not shaped like ours."""
+    if token_shape_problem(token) is not None:
+        return None
+    number, secret = _parts(token)
+    return (number, secret) if number is not None else None
+
+
+def token_shape_problem(token: str) -> str | None:
+    """What makes `token` no `pr_<id>_<secret>` token, in words; None when it is one."""
     if not token.startswith(PREFIX):
-        return None
+        return f"not a Position Record token (they start with {PREFIX!r})"
+    number, secret = _parts(token)
+    if number is None:
+        return f"a Position Record token is {PREFIX}<id>_<secret>, with an id in digits"
+    if number >= 10**_MAX_ID_DIGITS:
+        return f"this token's id is longer than any token's ({_MAX_ID_DIGITS} digits at most)"
+    if not secret:
+        return f"a Position Record token is {PREFIX}<id>_<secret>; this one has no secret"
+    return None
+
+
+def _parts(token: str) -> tuple[int | None, str]:
     number, sep, secret = token[len(PREFIX) :].partition("_")
-    if not sep or not secret or not number.isdigit() or len(number) > _MAX_ID_DIGITS:
-        return None
-    return int(number), secret
+    return (ascii_number(number) if sep else None), secret
 
 
 def _token(row: asyncpg.Record) -> ApiToken:
@@ -138,7 +156,7 @@ async def authenticate(executor: Executor, token: str, cache: TokenCache | None 
     """
     parsed = parse_token(token)
     if parsed is None:
-        raise Unauthenticated(f"not a Position Record token (they start with {PREFIX!r})")
+        raise Unauthenticated(token_shape_problem(token) or "not a Position Record token")
     token_id, secret = parsed
     digest = hash_secret(secret)
     if cache is not None and (known := cache.get((token_id, digest))) is not None:

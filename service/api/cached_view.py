@@ -20,6 +20,7 @@ from graphql import (
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
+from service.api.operation_caches import KEPT_TEXT_MAX
 from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
 from service.observability.request_info import CACHE, note_answer
@@ -30,16 +31,22 @@ CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
 
 
 @lru_cache(maxsize=512)
-def _parsed(document: str) -> DocumentNode | None:
+def _parsed(document: str, max_tokens: int) -> DocumentNode | None:
     try:
-        return parse(document)
+        # At most the tokens Strawberry will parse: without the limit, a 1 MiB document
+        # held the event loop for seconds here, before any limit was checked.
+        return parse(document, max_tokens=max_tokens)
     except GraphQLError:
         return None
 
 
-def is_cacheable_query(document: str, operation_name: str | None) -> bool:
-    """A query (never a mutation or subscription) that reads nothing caller-specific."""
-    parsed = _parsed(document)
+def is_cacheable_query(document: str, operation_name: str | None, max_tokens: int) -> bool:
+    """A query (never a mutation or subscription) that reads nothing caller-specific;
+    parsed with at most `max_tokens` tokens (MAX_QUERY_TOKENS), and never a text longer
+    than the parsed-document caches keep (512 of them, a megabyte each, would be kept)."""
+    if len(document) > KEPT_TEXT_MAX:
+        return False
+    parsed = _parsed(document, max_tokens)
     if parsed is None:
         return False  # Strawberry reports the syntax error
     operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
@@ -91,6 +98,7 @@ class CachedView:
     """Mixin for the GraphQL controller: serve repeated queries from the response cache."""
 
     response_cache: ClassVar[ResponseCache | None] = None
+    max_query_tokens: ClassVar[int] = 2000
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
         run = super().run  # type: ignore[misc]
@@ -98,7 +106,9 @@ class CachedView:
         if cache is None or not isinstance(request, Request) or context is None:
             return await run(request, context=context, root_value=root_value)
         found = await self._early_operation(request)  # type: ignore[attr-defined]
-        if found is None or not is_cacheable_query(found[1], found[0].operation_name):
+        if found is None or not is_cacheable_query(
+            found[1], found[0].operation_name, self.max_query_tokens
+        ):
             return await run(request, context=context, root_value=root_value)
         data, document = found
         if context_refusal(context) is not None:

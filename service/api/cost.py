@@ -20,7 +20,6 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
-    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
@@ -40,11 +39,13 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
+from service.api.document_shape import fragments_in_order
 from service.api.operation_caches import OperationKey, operation_key
 from service.lru import Lru
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"
 _PAGE_ARGUMENTS = ("first", "last")
+MOST_NODES_SHOWN = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -69,60 +70,42 @@ def count_nodes(
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    walker = _Walker(schema, document, dict(variables or {}), sizes)
-    return walker.selection_set(operation.selection_set, root, 1, ())
+    walker = _Walker(schema, dict(variables or {}), sizes)
+    # Each fragment counted once, per item of what spreads it (a count is linear in the
+    # multiplier): spreading one fragment at every use is exponential (document_shape.py).
+    for fragment in fragments_in_order(document):
+        target = schema.get_type(fragment.type_condition.name.value)
+        if target is not None:
+            walker.fragments[fragment.name.value] = walker.selection_set(
+                fragment.selection_set, target, 1
+            )
+    return walker.selection_set(operation.selection_set, root, 1)
 
 
 class _Walker:
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        document: DocumentNode,
-        variables: dict[str, Any],
-        sizes: PageSizes,
-    ) -> None:
+    def __init__(self, schema: GraphQLSchema, variables: dict[str, Any], sizes: PageSizes) -> None:
         self.schema = schema
         self.variables = variables
         self.sizes = sizes
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.fragments: dict[str, int] = {}
+        """Nodes per item of each fragment counted so far (not: unknown, or in a cycle)."""
 
     def selection_set(
-        self,
-        selection_set: SelectionSetNode,
-        parent: GraphQLNamedType,
-        multiplier: int,
-        fragments_seen: tuple[str, ...],
+        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, multiplier: int
     ) -> int:
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(selection, parent, multiplier, fragments_seen)
+                total += self.field(selection, parent, multiplier)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selection_set(
-                    selection.selection_set, target or parent, multiplier, fragments_seen
-                )
+                total += self.selection_set(selection.selection_set, target or parent, multiplier)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in fragments_seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                total += self.selection_set(
-                    fragment.selection_set, target or parent, multiplier, (*fragments_seen, name)
-                )
+                total += multiplier * self.fragments.get(selection.name.value, 0)
         return total
 
-    def field(
-        self,
-        node: FieldNode,
-        parent: GraphQLNamedType,
-        multiplier: int,
-        fragments_seen: tuple[str, ...],
-    ) -> int:
+    def field(self, node: FieldNode, parent: GraphQLNamedType, multiplier: int) -> int:
         if not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             return 0
         definition = parent.fields.get(node.name.value)
@@ -133,7 +116,7 @@ class _Walker:
         items = None if _is_connection(parent) else self.items(node, definition, target)
         nodes = multiplier * items if items is not None else 0
         inner = multiplier * items if items is not None else multiplier
-        return nodes + self.selection_set(node.selection_set, target, inner, fragments_seen)
+        return nodes + self.selection_set(node.selection_set, target, inner)
 
     def items(
         self, node: FieldNode, definition: GraphQLField, target: GraphQLNamedType
@@ -200,6 +183,8 @@ class CostLimit(SchemaExtension):
                 if key is not None:
                     self.counts.put(key, nodes)
             if nodes > self.max_nodes:
+                # A fan-out of fragments may count hundreds of digits; JSON holds 53 bits.
+                nodes = min(nodes, MOST_NODES_SHOWN)
                 message = (
                     f"this query could return up to {nodes} nodes, more than the "
                     f"{self.max_nodes} allowed: ask for smaller pages (first/last) or "

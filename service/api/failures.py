@@ -7,7 +7,8 @@ Every error passes through `Schema.process_errors` once, before the response is 
 - a statement cancelled by STATEMENT_TIMEOUT_MS is expected: a clear TIMEOUT error;
 - the limits' validation errors get a stable `extensions.code`;
 - "Did you mean ...?" suggestions are cut when introspection is off (they would reveal
-  the schema's names one guess at a time).
+  the schema's names one guess at a time);
+- a message quoting a huge name or value is cut at MESSAGE_CHARS.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from service.db import database_unavailable
 from service.errors import DomainError
 
 __all__ = ["INTERNAL", "INTERNAL_MESSAGE", "TIMEOUT", "ErrorPolicy", "ProtectedSchema"]
+MESSAGE_CHARS = 1000
+"""Longest error message sent (what is sent back is bounded, whatever was sent)."""
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # Messages of the limits graphql-core and Strawberry enforce, and the codes we give them.
@@ -77,6 +80,9 @@ class ProtectedSchema(strawberry.Schema):
         """Log each error once (unexpected ones with an id), then shape what clients see."""
         for error in errors:
             original = error.original_error
+            if len(error.message) > MESSAGE_CHARS:
+                # graphql-core quotes names as sent: a 500 KB field name came back whole.
+                error.message = error.message[:MESSAGE_CHARS] + "..."
             if self.error_policy.hide_suggestions:
                 error.message = _SUGGESTION.sub("", error.message)
             if original is None or isinstance(original, GraphQLError):

@@ -20,6 +20,7 @@ from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from service import bounded_json
 from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
@@ -38,7 +39,7 @@ from service.api.trusted_documents import (
 )
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 from service.api.ws_rate_limit import RateLimitedSubscribeMessages
-from service.api.ws_subscribe import OutageClosesSocket, WellFormedMessages
+from service.api.ws_subscribe import OutageClosesSocket, QuietWhenClientLeaves, WellFormedMessages
 
 _encoder = msgspec.json.Encoder()
 
@@ -50,20 +51,21 @@ _SUB_RESPONSE = "graphql_sub_response"
 
 
 class _WebSocketHandler(
+    QuietWhenClientLeaves,
     WellFormedMessages,
     OutageClosesSocket,
     RateLimitedSubscribeMessages,
     TrustedSubscribeMessages,
     KeepAliveTransportWSHandler,
 ):
-    """graphql-transport-ws with server pings, messages of the wrong shape refused, and
-    the rate limit and trusted documents as over HTTP."""
+    """graphql-transport-ws with server pings, messages of the wrong shape refused, the
+    rate limit and trusted documents as over HTTP, and clients leaving mid-answer quiet."""
 
 
 SUBSCRIPTION_OVER_HTTP = "a subscription needs a websocket: graphql-transport-ws at this /graphql"
 
 
-def _is_plain_http_subscription(request_data: Any) -> bool:
+def _is_plain_http_subscription(request_data: Any, max_tokens: int) -> bool:
     """A subscription sent over HTTP, which this service streams nowhere but over a
     websocket: Strawberry ran it as a query, whose field then failed as a server error
     (with a multipart/mixed Accept header too)."""
@@ -76,7 +78,9 @@ def _is_plain_http_subscription(request_data: Any) -> bool:
     ):
         return False
     try:
-        operation = get_operation_ast(parse(query), request_data.operation_name)
+        # At most MAX_QUERY_TOKENS: a megabyte of tokens held the event loop for seconds.
+        document = parse(query, max_tokens=max_tokens)
+        operation = get_operation_ast(document, request_data.operation_name)
     except GraphQLError:
         return False  # left to Strawberry, which reports the syntax error
     return operation is not None and operation.operation is OperationType.SUBSCRIPTION
@@ -107,11 +111,11 @@ def build_controller(
     rate_budget: Budget | None = None,
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
+    max_query_tokens: int = 2000,
     ws_ping_interval_s: float = 15.0,
     response_cache: ResponseCache | None = None,
     trusted_documents: DocumentRegistry | None = None,
     trusted_only: bool = False,
-    max_query_tokens: int = 2000,
     report_round_trips: bool = False,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
@@ -124,11 +128,11 @@ def build_controller(
             over websockets spend too (None: no limit).
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
+        max_query_tokens: most tokens any parse of a document reads (MAX_QUERY_TOKENS).
         ws_ping_interval_s: seconds between server pings on subscription websockets.
         response_cache: serve repeated queries from this cache (None: no cache).
         trusted_documents: documents clients may name by id instead of sending them.
         trusted_only: refuse any document that is not registered.
-        max_query_tokens: the most tokens of a document parsed to check it is registered.
         report_round_trips: answers carry `extensions.sqlRoundTrips` (not in production).
     """
     base = make_graphql_controller(
@@ -175,18 +179,29 @@ def build_controller(
 
         def decode_json(self, data: str | bytes) -> object:
             try:
-                decoded = msgspec.json.decode(data)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                return bounded_json.decode(data)
+            except bounded_json.JsonRefused as exc:
                 # Strawberry turns JSONDecodeError (and only that) into a 400 over HTTP,
                 # and into a 4400 close over a websocket.
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
-            return decoded
+
+        def parse_json(self, data: str | bytes) -> Any:
+            try:
+                return super().parse_json(data)
+            except HTTPException as exc:
+                # Strawberry's 400 says "Unable to parse request body as JSON" alone; say why
+                # (not JSON at which byte, or nested too deep).
+                cause = exc.__cause__
+                if isinstance(cause, json.JSONDecodeError):
+                    raise HTTPException(400, f"{exc.reason}: {cause.msg}") from cause
+                raise
 
         def encode_json(self, data: object) -> bytes:
             return _encoder.encode(data)
 
         async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
-            if _is_plain_http_subscription(kwargs.get("request_data", args[-1] if args else None)):
+            request_data = kwargs.get("request_data", args[-1] if args else None)
+            if _is_plain_http_subscription(request_data, self.max_query_tokens):
                 raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
             try:
                 return await super().execute_single(*args, **kwargs)
@@ -233,6 +248,7 @@ def build_controller(
     if request_max_body_size is not None:
         Controller.request_max_body_size = request_max_body_size
     Controller.request_timeout_s = request_timeout_s
+    Controller.max_query_tokens = max_query_tokens
     Controller.response_cache = response_cache
     Controller.trusted_documents = trusted_documents or DocumentRegistry({})
     Controller.trusted_only = trusted_only

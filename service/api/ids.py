@@ -23,7 +23,9 @@ def decode_id(global_id: str, field: str = "id") -> tuple[RecordKind, int]:
         record_id = _database_id(number)
         return RecordKind(kind), record_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Invalid(f"{global_id!r} is not a valid id", field=field) from None
+        # Quoted at most 100 characters: an id is about 20, a request may send a megabyte.
+        shown = global_id if len(global_id) <= 100 else f"{global_id[:100]}..."
+        raise Invalid(f"{shown!r} is not a valid id", field=field) from None
 
 
 def _database_id(number: str) -> int:

@@ -1,8 +1,9 @@
-"""Limits on the shape of a document: depth, aliases, tokens, introspection.
+"""Limits on the shape of a document: depth, aliases, fields, tokens, introspection.
 
-Strawberry's QueryDepthLimiter, MaxAliasesLimiter and MaxTokensLimiter do the counting;
-their validation rules are built once here, not per request: they are the same for every
-request, so a query text validated once is valid for all (operation_caches.py). The cost
+The parser stops at the token limit; depth, aliases and expanded fields are measured in
+one walk linear in the document (document_shape.py), before graphql-core's rules run
+(operation_caches.ValidationByText). The rules are built once here, not per request: they
+are the same for every request, so a query text validated once is valid for all. The cost
 limit is in cost.py.
 """
 
@@ -13,17 +14,18 @@ from collections.abc import Callable, Iterator
 from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
-from strawberry.extensions.max_aliases import create_validator as aliases_rule
-from strawberry.extensions.query_depth_limiter import IgnoreContext
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
+from service.api.document_shape import ShapeLimits
 from service.settings import Settings
 
 
-def _is_introspection(ignore: IgnoreContext) -> bool:
-    # GraphiQL's own introspection query nests `ofType` deeper than any sane data query;
-    # introspection is off in production, and the token limit bounds it anyway.
-    return ignore.field_name.startswith("__")
+def shape_limits(settings: Settings) -> ShapeLimits:
+    """The depth, alias and field limits of `settings`."""
+    return ShapeLimits(
+        max_depth=settings.max_query_depth,
+        max_aliases=settings.max_aliases,
+        max_fields=settings.max_query_fields,
+    )
 
 
 class DocumentLimits(SchemaExtension):
@@ -44,10 +46,7 @@ class DocumentLimits(SchemaExtension):
 
 def document_limits(settings: Settings) -> Callable[[], DocumentLimits]:
     """A per-request factory of the limits of `settings`, sharing one set of rules."""
-    rules: list[type[ASTValidationRule]] = [
-        depth_rule(settings.max_query_depth, _is_introspection),
-        aliases_rule(settings.max_aliases),
-    ]
+    rules: list[type[ASTValidationRule]] = []
     if not settings.introspection_enabled:
         rules.append(NoSchemaIntrospectionCustomRule)
     frozen = tuple(rules)

@@ -18,6 +18,7 @@ from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from service.api.document_shape import ShapeLimits
 from service.lru import Lru
 
 OperationKey = tuple[str, str | None, bytes]
@@ -48,21 +49,23 @@ class ValidationByText(SchemaExtension):
     """Validate each query text once (the rules are fixed per schema: see limits.py).
 
     Only valid documents are kept: errors are fresh objects for every request, since the
-    error policy (failures.py) rewrites them in place.
+    error policy (failures.py) rewrites them in place. The shape limits come first: a
+    document over one is refused without graphql-core's rules.
     """
 
-    def __init__(self, valid: Lru[str, bool]) -> None:
-        """Remember valid texts in `valid` (one per schema)."""
+    def __init__(self, valid: Lru[str, bool], shape: ShapeLimits) -> None:
+        """Remember valid texts in `valid` (one per schema); check `shape` first."""
         self.valid = valid
+        self.shape = shape
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
         query = context.query
         if query is None or query not in self.valid:
-            errors: list[GraphQLError] = validate_document(
-                context.schema._schema,
-                context.graphql_document,  # type: ignore[arg-type]
-                context.validation_rules,
+            document = context.graphql_document
+            assert document is not None
+            errors: list[GraphQLError] = self.shape.problems(document) or validate_document(
+                context.schema._schema, document, context.validation_rules
             )
             context.pre_execution_errors = errors
             if not errors and query is not None and len(query) <= KEPT_TEXT_MAX:

@@ -13,6 +13,8 @@ import msgspec
 from cross_web import HTTPException
 from litestar import Request
 
+from service import bounded_json
+
 # Where the decoded request is kept in the scope (a key no ASGI server or Litestar uses).
 _SCOPE_KEY = "position_record.operation_request"
 
@@ -55,9 +57,11 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
             extensions=extensions,
         )
     try:
-        return _decode(await request.body())
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+        decoded = _decode(await request.body())
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return None
+    # Too deep: left to Strawberry, whose decoder (bounded_json) refuses it with a 400.
+    return None if bounded_json.too_deep(decoded.variables, bounded_json.MAX_DEPTH - 1) else decoded
 
 
 _GET_JSON = ("variables", "extensions")
@@ -72,8 +76,8 @@ def _json_object(text: str | None) -> dict[str, Any] | None:
     if not text:
         return None
     try:
-        decoded = msgspec.json.decode(text)
-    except msgspec.DecodeError:
+        decoded = bounded_json.decode(text)
+    except bounded_json.JsonRefused:
         raise ValueError(text) from None
     if not isinstance(decoded, dict):
         raise ValueError(text)

@@ -22,7 +22,7 @@ from service.api.declaration_mutations import DeclarationMutation
 from service.api.declaration_queries import DeclarationQuery
 from service.api.failures import ErrorPolicy, ProtectedSchema
 from service.api.history import HistoryQuery
-from service.api.limits import document_limits
+from service.api.limits import document_limits, shape_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
 from service.api.nul_inputs import NulInputs
@@ -106,10 +106,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     documents = ParsedDocuments()
     valid: Lru[str, bool] = Lru(DOCUMENTS_KEPT)
     counts: Lru[OperationKey, int] = Lru(OPERATIONS_KEPT)
+    shape = shape_limits(settings)
     extensions: list[Any] = [
         document_limits(settings),
         lambda: ParserByText(documents),
-        lambda: ValidationByText(valid),
+        lambda: ValidationByText(valid, shape),
         NulInputs,
         lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]

@@ -6,10 +6,15 @@ Each looks at a `subscribe` message before Strawberry runs it, and may answer it
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+from litestar.exceptions import WebSocketDisconnect
 
 from service.api.refusals import database_unavailable_refusal
 from service.db import database_unavailable
+
+log = logging.getLogger("service.api")
 
 
 def is_new_operation(handler: Any, message: Any) -> bool:
@@ -84,3 +89,18 @@ class OutageClosesSocket:
             refusal = database_unavailable_refusal(exc)  # logged under its errorId
             reason = f"{refusal.code}: {refusal.reason}"
             await self.websocket.close(code=TRY_AGAIN_LATER, reason=reason)  # type: ignore[attr-defined]
+
+
+class QuietWhenClientLeaves:
+    """Mixin for the graphql-transport-ws handler: a client that closes its socket while
+    an answer is being sent (a `complete` after its last `next`, say) is no server error.
+
+    uvicorn raises ClientDisconnected (an OSError), which Strawberry's send does not
+    translate: it was logged at ERROR with a traceback, for every such client.
+    """
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        if isinstance(error, OSError | WebSocketDisconnect):
+            log.info("websocket client left before its answer was sent")
+            return
+        await super().handle_task_exception(error)  # type: ignore[misc]

@@ -7,11 +7,12 @@ to files there and /metrics sums every worker's.
 
 from __future__ import annotations
 
+import hmac
 import os
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import State
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -22,6 +23,8 @@ from prometheus_client import (
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from service.settings import Settings
 
 if TYPE_CHECKING:
     from service.live.feed import SharedFeed
@@ -170,8 +173,22 @@ class Metrics:
 
 
 @get("/metrics", sync_to_thread=False, include_in_schema=False)
-def metrics_endpoint(state: State) -> Response[bytes]:
-    """Prometheus scrape endpoint."""
+def metrics_endpoint(state: State, request: Request[Any, Any, Any]) -> Response[bytes]:
+    """Prometheus scrape endpoint, for operators only: operation names and pool figures
+    tell a prober what is run and how busy the service is. With METRICS_TOKEN, only a
+    scraper sending it as a bearer token is answered; without, production serves none."""
+    settings: Settings = state.settings
+    if settings.metrics_token is not None:
+        sent = request.headers.get("authorization", "").encode()
+        if not hmac.compare_digest(sent, f"Bearer {settings.metrics_token}".encode()):
+            return Response(
+                b"send METRICS_TOKEN as a bearer token",
+                status_code=401,
+                media_type="text/plain",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif settings.is_production:
+        return Response(b"Not Found", status_code=404, media_type="text/plain")
     metrics: Metrics = state.metrics
     pool: Any = state.get("pool")
     metrics.observe_pool(pool)

@@ -29,8 +29,8 @@ def from_json_body(body: bytes) -> str:
     """The operation name of a JSON POST body; "" when it is not a GraphQL request."""
     try:
         envelope = _decode_envelope(body)
-    except (msgspec.DecodeError, UnicodeDecodeError):  # not JSON (or not UTF-8), a batch,
-        return ""  # or fields of the wrong type
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):  # not JSON (or not
+        return ""  # UTF-8), a batch, fields of the wrong type, or nested too deep
     return from_document(envelope.query, envelope.operationName)
 
 

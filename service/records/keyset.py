@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from service import bounded_json
 from service.errors import Invalid
 from service.records.fields import BIGINT_END
 
@@ -26,9 +27,12 @@ def decode_cursor(order: Order, cursor: str, field_name: str) -> list[Any]:
     """The sort values of a cursor; Invalid when it was not made for this ordering."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = msgspec.json.decode(base64.urlsafe_b64decode(padded), type=list[Any])
-    except (ValueError, msgspec.DecodeError):
+        # A cursor is a flat list of scalars (encode_cursor): anything nested is refused.
+        values = bounded_json.decode(base64.urlsafe_b64decode(padded), max_depth=1)
+    except ValueError:  # bounded_json.JsonRefused, binascii.Error
         raise Invalid("this cursor is not valid", field=field_name) from None
+    if not isinstance(values, list):
+        raise Invalid("this cursor is not valid", field=field_name)
     if len(values) != len(order.keys):
         raise Invalid("this cursor belongs to another ordering", field=field_name)
     # Cursors are not signed: a client may send any values. Each must be one PostgreSQL

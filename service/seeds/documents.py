@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import yaml
 
+from service import bounded_json
 from service.seeds.problems import Problem
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -84,6 +84,9 @@ def read_document(path: Path, file: str) -> tuple[Document | None, list[Problem]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(file, None, None, f"cannot read the file: {exc}")]
+    too_deep = _nesting_problem(text, file)
+    if too_deep is not None:
+        return None, [too_deep]
     if path.suffix == ".json":
         return _read_json(text, file)
     loader = SeedLoader(text)
@@ -103,10 +106,72 @@ def read_document(path: Path, file: str) -> tuple[Document | None, list[Problem]
     return document, list(_duplicate_keys(document))
 
 
+class _Open:
+    """A collection open in the event stream: where in it the next node goes."""
+
+    def __init__(self, mapping: bool) -> None:
+        self.mapping = mapping
+        self.index = -1  # a sequence's item
+        self.key: str | None = None  # a mapping's key, once read
+        self.awaiting_key = True
+
+    def place(self, event: yaml.Event) -> None:
+        if not self.mapping:
+            self.index += 1
+        elif self.awaiting_key:
+            self.key = event.value if isinstance(event, yaml.ScalarEvent) else None
+            self.awaiting_key = False
+        else:
+            self.awaiting_key = True
+
+    def part(self) -> str:
+        if not self.mapping:
+            return f"[{self.index}]"
+        return f".{self.key}" if self.key is not None else ".?"
+
+
+def _nesting_problem(text: str, file: str) -> Problem | None:
+    """A problem where the text nests more than bounded_json.MAX_DEPTH collections.
+
+    PyYAML composes (and msgspec decodes) recursively, and failed with RecursionError on
+    a file nested a thousand levels deep; the event stream is read without recursion.
+    A syntax error is left to the reader that follows.
+    """
+    stack: list[_Open] = []
+    try:
+        for event in yaml.parse(text, Loader=SeedLoader):
+            if isinstance(event, yaml.CollectionEndEvent):
+                stack.pop()
+                continue
+            if not isinstance(event, yaml.NodeEvent):
+                continue
+            if stack:
+                stack[-1].place(event)
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(stack) == bounded_json.MAX_DEPTH:
+                    mark = event.start_mark
+                    line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+                    return Problem(
+                        file, line, column,
+                        f"nested more than {bounded_json.MAX_DEPTH} levels deep",
+                        "$" + "".join(o.part() for o in stack),
+                    )  # fmt: skip
+                stack.append(_Open(isinstance(event, yaml.MappingStartEvent)))
+    except yaml.MarkedYAMLError as exc:
+        # libyaml stops at 1,000 levels while reading ahead, before the events say so.
+        mark = exc.problem_mark
+        if "nesting depth" in str(exc.problem) and mark is not None:
+            too_deep = f"nested more than {bounded_json.MAX_DEPTH} levels deep"
+            return Problem(file, mark.line + 1, mark.column + 1, too_deep)
+    except yaml.YAMLError:
+        pass
+    return None
+
+
 def _read_json(text: str, file: str) -> tuple[Document | None, list[Problem]]:
     try:
-        data = msgspec.json.decode(text)
-    except msgspec.DecodeError as exc:
+        data = bounded_json.decode(text)
+    except bounded_json.JsonRefused as exc:
         line, column = _json_position(text, str(exc))
         return None, [Problem(file, line, column, f"JSON syntax error: {exc}")]
     try:

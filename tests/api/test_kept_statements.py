@@ -63,7 +63,7 @@ def closed(
     module_db_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[RunningService]:
     """The same, as in production: JSON logs, no anonymous reads."""
-    env = {"ENVIRONMENT": "production", "RESPONSE_CACHE": "false"}
+    env = {"ENVIRONMENT": "production", "RESPONSE_CACHE": "false", "METRICS_TOKEN": "scraper"}
     with run_service(module_db_url, tmp_path_factory.mktemp("closed"), env) as running:
         yield running
 
@@ -88,7 +88,8 @@ def _post(
 
 def _answers(service: RunningService, operation: str) -> dict[str, float]:
     """How many queries named `operation` each path answered so far."""
-    text = httpx.get(f"{service.url}/metrics").text
+    # The production service asks for its METRICS_TOKEN; the others ignore it.
+    text = httpx.get(f"{service.url}/metrics", headers={"authorization": "Bearer scraper"}).text
     return {
         sample.labels["answer"]: sample.value
         for family in text_string_to_metric_families(text)

@@ -27,6 +27,8 @@ from service.settings import LogFormat, load_settings
 from tests.server import RunningService, run_service
 
 PROBE = "query Probe { __typename }"
+METRICS_TOKEN = "scraper-secret"
+METRICS_AUTH = {"Authorization": f"Bearer {METRICS_TOKEN}"}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,8 @@ def production(
 ) -> Iterator[RunningService]:
     """The service in production mode on the module's database, open to anonymous reads."""
     tmp: Path = tmp_path_factory.mktemp("production")
-    env = {"ENVIRONMENT": "production", "ALLOW_ANONYMOUS_READS": "true"}
+    env = {"ENVIRONMENT": "production", "ALLOW_ANONYMOUS_READS": "true",
+           "METRICS_TOKEN": METRICS_TOKEN}  # fmt: skip
     with run_service(module_db_url, tmp, env) as running:
         yield running
 
@@ -131,7 +134,7 @@ def test_every_line_is_json_and_the_playground_is_off(production: RunningService
 
 
 def _samples(service: RunningService) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
-    text = httpx.get(f"{service.url}/metrics").text
+    text = httpx.get(f"{service.url}/metrics", headers=METRICS_AUTH).text
     return {
         (sample.name, frozenset(sample.labels.items())): sample.value
         for family in text_string_to_metric_families(text)
@@ -174,6 +177,21 @@ def test_metrics_count_requests_by_route_operation_and_errors(production: Runnin
     in_use = _value(after, "position_record_db_pool_in_use")
     assert _value(after, "position_record_db_pool_idle") + in_use == size
     assert ("position_record_http_server_errors_total", frozenset()) not in after
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_production_shows_no_banner_metrics_or_openapi_to_callers(
+    production: RunningService,
+) -> None:
+    answer = _post(production, {"query": PROBE})
+    assert "server" not in answer.headers
+    assert httpx.get(f"{production.url}/metrics").status_code == 401
+    forged = {"Authorization": "Bearer scraper-secreT"}
+    assert httpx.get(f"{production.url}/metrics", headers=forged).status_code == 401
+    assert httpx.get(f"{production.url}/metrics", headers=METRICS_AUTH).status_code == 200
+    assert httpx.get(f"{production.url}/schema").status_code == 404
+    assert httpx.get(f"{production.url}/schema/openapi.json").status_code == 404
 
 
 def _strawberry_record(error: GraphQLError) -> logging.LogRecord:

@@ -48,8 +48,10 @@ from tests.server import ROOT
 
 pytestmark = [pytest.mark.db]
 
-# Limits wide enough for the every-field documents below (thousands of tokens, aliases).
-_WIDE = {"ENVIRONMENT": "test", "MAX_ALIASES": "1000", "MAX_QUERY_TOKENS": "50000"}
+# Limits wide enough for the every-field documents below (thousands of tokens, aliases,
+# fields).
+_WIDE = {"ENVIRONMENT": "test", "MAX_ALIASES": "1000", "MAX_QUERY_TOKENS": "50000",
+         "MAX_QUERY_FIELDS": "5000"}  # fmt: skip
 SETTINGS = load_settings(_WIDE)
 EXECUTOR_ONLY = load_settings({**_WIDE, "COMPILED_QUERIES": "false"})
 COMPILED = build_schema(SETTINGS)

@@ -28,21 +28,24 @@ ROLE_ONLY = [
     "query { ...F } fragment F on Query { actors { totalCount } ...F }",
 ]
 
+# Enough tokens for the 25-level fan-out below (MAX_QUERY_TOKENS is 2000 by default).
+TOKENS = 10_000
+
 
 @pytest.mark.parametrize("document", CALLER_SPECIFIC)
 def test_a_caller_specific_field_anywhere_is_never_cached(document: str) -> None:
-    assert not is_cacheable_query(document, None)
+    assert not is_cacheable_query(document, None, TOKENS)
 
 
 @pytest.mark.parametrize("document", ROLE_ONLY)
 def test_reads_the_same_for_a_role_are_cached(document: str) -> None:
-    assert is_cacheable_query(document, None)
+    assert is_cacheable_query(document, None, TOKENS)
 
 
 def test_the_operation_named_is_the_one_judged() -> None:
     document = "query A { viewer { name } } query B { actors { totalCount } }"
-    assert not is_cacheable_query(document, "A")
-    assert is_cacheable_query(document, "B")
+    assert not is_cacheable_query(document, "A", TOKENS)
+    assert is_cacheable_query(document, "B", TOKENS)
 
 
 @pytest.mark.parametrize("bottom", ["viewer { name }", "__typename"])
@@ -57,5 +60,5 @@ def test_a_fragment_fan_out_is_walked_once_per_fragment(bottom: str) -> None:
         "query { ...F0 } " + " ".join(fragments) + f" fragment F{levels} on Query {{ {bottom} }}"
     )
     started = time.perf_counter()
-    assert is_cacheable_query(document, None) is (bottom == "__typename")
+    assert is_cacheable_query(document, None, TOKENS) is (bottom == "__typename")
     assert time.perf_counter() - started < 5  # generous: it takes a millisecond

@@ -60,3 +60,17 @@ def test_pgbouncer_runs_in_transaction_mode() -> None:
         if doc["kind"] == "ConfigMap" and doc["metadata"]["name"] == "pgbouncer"
     )
     assert "pool_mode = transaction" in config["data"]["pgbouncer.ini"]
+
+
+def test_the_metrics_token_comes_from_a_secret() -> None:
+    """/metrics is for operators: its token is a secret, never in the config map."""
+    deployment = next(
+        doc
+        for _, doc in documents()
+        if doc["kind"] == "Deployment" and doc["metadata"]["name"] == "position-record"
+    )
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    env = {item["name"]: item for item in container["env"]}
+    assert "secretKeyRef" in env["METRICS_TOKEN"]["valueFrom"]
+    configmaps = [doc for _, doc in documents() if doc["kind"] == "ConfigMap"]
+    assert all("METRICS_TOKEN" not in doc.get("data", {}) for doc in configmaps)

@@ -8,6 +8,7 @@ from typing import Any
 
 from graphql import parse
 
+from service.api.document_shape import ShapeLimits
 from service.api.operation_caches import (
     KEPT_TEXT_MAX,
     ParsedDocuments,
@@ -43,7 +44,7 @@ def test_operation_keys_only_for_short_texts() -> None:
 def test_validation_keeps_short_texts_only() -> None:
     valid: Lru[str, bool] = Lru(10)
     for text in (SHORT, LONG):
-        extension = ValidationByText(valid)
+        extension = ValidationByText(valid, ShapeLimits(12, 30, 5000))
         extension.execution_context = _context(text)
         steps = extension.on_validate()
         next(steps)
