@@ -5,7 +5,11 @@ Every error passes through `Schema.process_errors` once, before the response is 
   the same id, and, when masking is on (production), the client only "Internal server
   error" with the id;
 - a statement cancelled by STATEMENT_TIMEOUT_MS is expected: a clear TIMEOUT error;
-- the limits' validation errors get a stable `extensions.code`;
+- the limits' validation errors get a stable `extensions.code`, and so does every other
+  error of a document that failed before anything ran: GRAPHQL_PARSE_FAILED (syntax),
+  BAD_USER_INPUT (variable values that do not fit their types), GRAPHQL_VALIDATION_FAILED
+  (the rest: unknown fields, fragment cycles, repeated directives...), the codes Apollo
+  Server gives them, which GraphQL clients know;
 - "Did you mean ...?" suggestions are cut when introspection is off (they would reveal
   the schema's names one guess at a time);
 - a message quoting a huge name or value is cut at MESSAGE_CHARS.
@@ -20,7 +24,7 @@ from typing import Any
 
 import asyncpg
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.utils.logging import StrawberryLogger
 
 from service.api.refusals import (
@@ -45,6 +49,15 @@ _LIMIT_CODES = (
     (re.compile(r"aliases found\. Allowed"), "TOO_MANY_ALIASES"),
     (re.compile(r"Document contains more than \d+ tokens"), "TOO_MANY_TOKENS"),
     (re.compile(r"introspection has been disabled"), "INTROSPECTION_DISABLED"),
+)
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+# graphql-core's errors coercing variable values (execute.values), as opposed to those of
+# validation rules, some of which also begin "Variable '$x' ...".
+_VARIABLE_VALUE = re.compile(
+    r"Variable '\$[_A-Za-z][_0-9A-Za-z]*' has invalid (?:default )?value"
+    r"|Variable values are nested too deeply|Too many errors processing variables"
 )
 
 
@@ -133,9 +146,15 @@ class ProtectedSchema(strawberry.Schema):
 
 
 def _code_limit_error(error: GraphQLError) -> None:
+    """Give a code to an error raised by graphql-core or Strawberry without one."""
     if error.extensions and "code" in error.extensions:
         return
     for pattern, code in _LIMIT_CODES:
         if pattern.search(error.message):
             _add_extensions(error, code=code)
             return
+    if isinstance(error, GraphQLSyntaxError):
+        _add_extensions(error, code=PARSE_FAILED)
+    elif error.path is None:  # nothing ran: the document or its variables are at fault
+        code = BAD_USER_INPUT if _VARIABLE_VALUE.match(error.message) else VALIDATION_FAILED
+        _add_extensions(error, code=code)

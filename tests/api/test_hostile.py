@@ -26,6 +26,7 @@ from websockets.typing import Subprotocol
 
 from service.seeds import SeedError
 from service.seeds.parse import collect_seeds
+from tests.api.refusals import assert_refusal
 from tests.api.tokens import auth, create_token
 from tests.server import RunningService, run_service
 
@@ -34,6 +35,9 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 RESPONSE_JSON = "application/graphql-response+json"
 REFUSED_WITHIN_S = 1.0
 """Generous: refusals measure a few milliseconds; the machine is shared."""
+PARSE = "GRAPHQL_PARSE_FAILED"
+VALIDATION = "GRAPHQL_VALIDATION_FAILED"
+BAD = "BAD_REQUEST"
 NORMAL = "query Normal { actors(first: 2) { totalCount nodes { slug } } }"
 
 
@@ -97,7 +101,7 @@ class Case:
 
     body: Any  # JSON-able, or bytes sent as they are
     status: int
-    codes: list[str | None] | None  # the errors' codes; None: a plain-text refusal
+    codes: list[str | None] | None  # the errors' codes; None: an answer without errors
     headers: dict[str, str] | None = None  # instead of the reader's token
 
 
@@ -145,10 +149,12 @@ CASES: dict[str, Case] = {
     "circular fragments": Case(
         _query("query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }"),
         400,
-        [None],
+        [VALIDATION],
     ),
     "self-spreading fragment": Case(
-        _query("query { ...A } fragment A on Query { __typename ...A ...A }"), 400, [None, None]
+        _query("query { ...A } fragment A on Query { __typename ...A ...A }"),
+        400,
+        [VALIDATION] * 2,
     ),
     # Shape and size.
     "field duplication": Case(_query("{ " + "__typename " * 1990 + "}"), 400, ["TOO_MANY_FIELDS"]),
@@ -157,9 +163,9 @@ CASES: dict[str, Case] = {
         400,
         ["TOO_MANY_ALIASES"],
     ),
-    # graphql-core: each repeat is an error (no code), 100 of them, then it stops.
+    # graphql-core: each repeat is an error, 100 of them, then it stops.
     "directive overload": Case(
-        _query("{ __typename " + "@include(if: true) " * 280 + "}"), 400, [None] * 101
+        _query("{ __typename " + "@include(if: true) " * 280 + "}"), 400, [VALIDATION] * 101
     ),
     "token flood": Case(_query("{ " + "__typename " * 5000 + "}"), 400, ["TOO_MANY_TOKENS"]),
     # Before, a peek at the document (a subscription over HTTP? cacheable?) parsed it all.
@@ -172,31 +178,50 @@ CASES: dict[str, Case] = {
             '{ __type(name: "Query") { ' + "fields { type { " * 6 + "name" + " } }" * 6 + " } }"
         ),
         400,
-        [None],
+        [VALIDATION],
     ),
     "inline fragments nested 150 deep": Case(  # within the limits: answered, quickly
         _query("{ " + "... on Query { " * 150 + "__typename" + " }" * 150 + " }"), 200, None
     ),
     "inline fragments nested past the parser's limit": Case(
-        _query("{ " + "... on Query { " * 250 + "__typename" + " }" * 250 + " }"), 400, [None]
+        _query("{ " + "... on Query { " * 250 + "__typename" + " }" * 250 + " }"),
+        400,
+        [PARSE],
     ),
-    "very long name": Case(_query("{ " + "a" * 500_000 + " }"), 400, [None]),
+    "very long name": Case(_query("{ " + "a" * 500_000 + " }"), 400, [VALIDATION]),
+    # What graphql-core refuses before anything runs has a code too (issue 22: every
+    # refusal has one), as Apollo Server gives them.
+    "syntax error": Case(_query("{ actors(first: 1) { "), 400, [PARSE]),
+    "unknown field": Case(_query("{ nope }"), 400, [VALIDATION]),
+    "a variable of the wrong type": Case(
+        _query("query($f: Int) { actors(first: $f) { totalCount } }", {"f": "x"}),
+        400,
+        ["BAD_USER_INPUT"],
+    ),
+    "a required variable missing": Case(
+        _query("query($f: Int!) { actors(first: $f) { totalCount } }"), 400, ["BAD_USER_INPUT"]
+    ),
+    "a variable used where its type does not fit": Case(
+        _query("query($t: String) { search(text: $t) { totalCount } }", {"t": "a"}),
+        400,
+        [VALIDATION],
+    ),
     "many operations, one chosen": Case(
         _query(" ".join(f"query Q{i} {{ __typename }}" for i in range(300)), operationName="Q299"),
         200,
         None,
     ),
-    "batch abuse": Case([_query("{ __typename }")] * 100, 400, None),
+    "batch abuse": Case([_query("{ __typename }")] * 100, 400, ["TOO_MANY_OPERATIONS"]),
     # Decoding.
-    "JSON nested 1,000 deep": Case(b"[" * 1000 + b"]" * 1000, 400, None),
-    "JSON nested 100,000 deep": Case(b"[" * 100_000 + b"]" * 100_000, 400, None),
+    "JSON nested 1,000 deep": Case(b"[" * 1000 + b"]" * 1000, 400, [BAD]),
+    "JSON nested 100,000 deep": Case(b"[" * 100_000 + b"]" * 100_000, 400, [BAD]),
     "variables nested 5,000 deep": Case(
         b'{"query": "query($v: String) { __typename }", "variables": {"v": '
         + b"[" * 5000
         + b"]" * 5000
         + b"}}",
         400,
-        None,
+        [BAD],
     ),
     "variables nested 100 deep": Case(
         b'{"query": "query($v: String) { __typename }", "variables": {"v": '
@@ -204,19 +229,19 @@ CASES: dict[str, Case] = {
         + b"]" * 100
         + b"}}",
         400,
-        None,
+        [BAD],
     ),
     "huge number in variables": Case(
         b'{"query": "query($f: Int) { actors(first: $f) { totalCount } }", '
         b'"variables": {"f": 1' + b"0" * 5000 + b"}}",
         400,
-        None,
+        [BAD],
     ),
     "huge string id": Case(
         _query("query($id: ID!) { node(id: $id) { id } }", {"id": "A" * 900_000}), 200, ["INVALID"]
     ),
     "lone surrogate escapes": Case(
-        b'{"query": "{ search(text: \\"\\ud800\\udfff\\ud800\\") { totalCount } }"}', 400, None
+        b'{"query": "{ search(text: \\"\\ud800\\udfff\\ud800\\") { totalCount } }"}', 400, [BAD]
     ),
     "over-long token id": Case(
         _query("{ __typename }"),
@@ -244,9 +269,9 @@ def _send(
 
 def _codes(response: httpx.Response) -> list[str | None] | None:
     try:
-        errors = response.json()["errors"]
-    except (ValueError, KeyError, TypeError):
-        return None
+        errors = response.json().get("errors", [])
+    except (ValueError, AttributeError):
+        return None  # not JSON, or not an object
     return [(e.get("extensions") or {}).get("code") for e in errors]
 
 
@@ -278,15 +303,73 @@ def test_a_hostile_request_is_refused_quickly_and_plainly(
     response, took = _send(service, case, reader)
     print(f"{name}: {response.status_code} in {took * 1000:.1f} ms")
     assert response.status_code == case.status, response.text[:500]
-    if case.codes is None:
-        assert response.headers["content-type"].startswith(("text/plain", RESPONSE_JSON))
-    else:
-        assert _codes(response) == case.codes, response.text[:500]
+    # Every answer, refusals included, is GraphQL JSON in the media type asked for.
+    assert response.headers["content-type"].split(";")[0] == RESPONSE_JSON, response.headers
+    assert _codes(response) == (case.codes or []), response.text[:500]
     assert took < REFUSED_WITHIN_S, f"{name} took {took * 1000:.0f} ms"
     assert len(response.content) < 200_000  # nothing sent is echoed back whole
     assert "Traceback" not in response.text
     assert "RecursionError" not in response.text
     _normal_answers(service)
+    assert _error_lines(service) == []
+
+
+DOCUMENT_REFUSALS = {  # query, variables, code: refused before anything runs
+    "syntax error": ("{ actors(first: 1) {", None, PARSE),
+    "circular fragments": (
+        "query { ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+        None,
+        VALIDATION,
+    ),
+    "a variable of the wrong type": (
+        "query($f: Int) { actors(first: $f) { totalCount } }",
+        {"f": "x"},
+        "BAD_USER_INPUT",
+    ),
+    "fan-out": (fan_out(24), None, "TOO_MANY_FIELDS"),
+}
+BODY_REFUSALS = {  # a POST body, its code
+    "malformed JSON": (b'{"query": ', BAD),
+    "JSON nested too deep": (b"[" * 1000 + b"]" * 1000, BAD),
+    "a batch too big": (
+        json.dumps([{"query": "{ __typename }"}] * 6).encode(),
+        "TOO_MANY_OPERATIONS",
+    ),
+}
+GET_REFUSALS = {  # GET parameters besides the query, their code
+    "malformed variables": ({"variables": "{"}, BAD),
+    "variables nested too deep": ({"variables": "[" * 40 + "]" * 40}, BAD),
+    "malformed extensions": ({"extensions": "{"}, BAD),
+}
+
+
+@pytest.mark.parametrize("accept", [RESPONSE_JSON, "application/json"])
+def test_every_refusal_over_post_and_get_is_graphql_json_with_a_code(
+    service: RunningService, accept: str
+) -> None:
+    """Whichever media type the client asks for, POST or GET: a GraphQL error with its
+    code, in that media type (a document's errors answer 200 in legacy JSON, as the
+    GraphQL-over-HTTP spec says; the request's own faults answer 400 either way)."""
+    document_status = 400 if accept == RESPONSE_JSON else 200
+    url = f"{service.url}/graphql"
+    with httpx.Client(headers={"accept": accept}, timeout=30) as client:
+        for name, (query, variables, code) in DOCUMENT_REFUSALS.items():
+            posted = client.post(url, json=_query(query, variables))
+            params = {"query": query, **({"variables": json.dumps(variables)} if variables else {})}
+            got = client.get(url, params=params)
+            for method, response in (("POST", posted), ("GET", got)):
+                print(f"{name} over {method}: {response.status_code} {_codes(response)}")
+                assert response.status_code == document_status, response.text[:300]
+                assert response.headers["content-type"].split(";")[0] == accept
+                assert _codes(response) == [code], response.text[:300]
+        for name, (body, code) in BODY_REFUSALS.items():
+            response = client.post(url, content=body, headers={"content-type": "application/json"})
+            print(f"{name}: {response.status_code} {_codes(response)}")
+            assert_refusal(response, 400, code, accept)
+        for name, (more, code) in GET_REFUSALS.items():
+            response = client.get(url, params={"query": "{ __typename }", **more})
+            print(f"{name} over GET: {response.status_code} {_codes(response)}")
+            assert_refusal(response, 400, code, accept)
     assert _error_lines(service) == []
 
 
