@@ -13,8 +13,14 @@ INVALID = "invalid"
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 _COMMENT = re.compile(r"#[^\n\r]*")
 # The first named operation definition at the start of a line: enough for labels and logs.
-_DEFINITION = re.compile(r"^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)", re.M)
-_ANONYMOUS_DEFINITION = re.compile(r"^\s*(?:\{|query\b|mutation\b|subscription\b)", re.M)
+# A line's indent may hold no line break: with `^\s*`, every line start of a run of blank
+# lines scanned the whole rest of the run, and 30,000 newlines in a valid document held
+# the event loop for 8 s (quadratic; the token limit counts no whitespace).
+_INDENT = r"^[ \t,\ufeff]*"
+_DEFINITION = re.compile(
+    _INDENT + r"(?:query|mutation|subscription)[\s,]+([_A-Za-z][_0-9A-Za-z]*)", re.M
+)
+_ANONYMOUS_DEFINITION = re.compile(_INDENT + r"(?:\{|query\b|mutation\b|subscription\b)", re.M)
 
 
 class _Envelope(msgspec.Struct):

@@ -278,6 +278,8 @@ def test_a_request_logs_its_first_ten_client_mistakes_and_counts_them_all() -> N
         ("query RecentWarnings { a }", None, "RecentWarnings"),
         ("# query Commented\nmutation Save { a }", None, "Save"),
         ("{ a }", None, "anonymous"),
+        ("\r\n\n  ,\tquery\r\n  Indented { a }", None, "Indented"),
+        ("\n\n  { a }", None, "anonymous"),
         ("query A { a } query B { a }", "B", "B"),
         ("{ a }", "not a name!", "invalid"),
         (None, None, ""),
