@@ -168,6 +168,10 @@ class Settings(
     max_query_tokens: Positive = 2000
     """Most lexical tokens (names, punctuation, values) in one document."""
 
+    max_query_chars: Positive = 100_000
+    """Most characters in one document's text: parsing costs time per character, and
+    within the token limit a string literal or a comment may be a megabyte long."""
+
     max_query_fields: Positive = 1000
     """Most field selections one document may make once its fragments are expanded."""
 

@@ -47,6 +47,7 @@ def graphql_protection(settings: Settings, rate_windows: Path | None = None) -> 
         "request_max_body_size": settings.max_request_body_bytes,
         "request_timeout_s": settings.request_timeout_ms / 1000,
         "max_query_tokens": settings.max_query_tokens,
+        "max_query_chars": settings.max_query_chars,
         # Websockets check Origin themselves; the same origins as CORS may connect.
         "allowed_origins": settings.cors_origin_list,
     }

@@ -112,6 +112,7 @@ def build_controller(
     request_max_body_size: int | None = None,
     request_timeout_s: float = 10.0,
     max_query_tokens: int = 2000,
+    max_query_chars: int = 100_000,
     ws_ping_interval_s: float = 15.0,
     response_cache: ResponseCache | None = None,
     trusted_documents: DocumentRegistry | None = None,
@@ -129,6 +130,7 @@ def build_controller(
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
         request_timeout_s: an HTTP request is cancelled (504) after this long.
         max_query_tokens: most tokens any parse of a document reads (MAX_QUERY_TOKENS).
+        max_query_chars: longest document text accepted, before any parse (MAX_QUERY_CHARS).
         ws_ping_interval_s: seconds between server pings on subscription websockets.
         response_cache: serve repeated queries from this cache (None: no cache).
         trusted_documents: documents clients may name by id instead of sending them.
@@ -253,6 +255,7 @@ def build_controller(
     Controller.trusted_documents = trusted_documents or DocumentRegistry({})
     Controller.trusted_only = trusted_only
     Controller.max_tokens = max_query_tokens
+    Controller.max_query_chars = max_query_chars
     Controller.query_compiler = getattr(schema, "query_compiler", None)
     Controller.report_round_trips = report_round_trips
     return Controller

@@ -56,6 +56,7 @@ from service.resources import data_dir
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 PERSISTED_QUERY_HASH_MISMATCH = "PERSISTED_QUERY_HASH_MISMATCH"
 DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"
+QUERY_TOO_LONG = "QUERY_TOO_LONG"
 TRUSTED_ONLY_MESSAGE = (
     "this server runs registered documents only (TRUSTED_DOCUMENTS_ONLY): send the id "
     "of one of them (`schema documents` lists them)"
@@ -207,6 +208,10 @@ class TrustedDocumentsView:
     trusted_only: ClassVar[bool] = False
     max_tokens: ClassVar[int] = 2000
     """The most tokens a document may have (MAX_QUERY_TOKENS), when one is parsed here."""
+    max_query_chars: ClassVar[int] = 100_000
+    """The longest document text run (MAX_QUERY_CHARS): every request's text, sent or
+    named by id, passes here (HTTP, batches, websockets, the response cache's look)
+    before anything parses it."""
 
     def _with_document(self, data: Any) -> Any:
         if not isinstance(data, dict):
@@ -224,6 +229,16 @@ class TrustedDocumentsView:
             Refusal: an unknown id, a hash that is not its text's, an unsupported
                 persisted-query version, or (trusted-only) a text not registered.
         """
+        if query is not None and len(query) > self.max_query_chars:
+            # Parsing costs time per character (a megabyte string literal took 200 ms of
+            # the event loop), and the token limit does not bound characters.
+            raise Refusal(
+                400,
+                f"the document holds {len(query)} characters, more than the "
+                f"{self.max_query_chars} accepted (MAX_QUERY_CHARS): send long values "
+                "as variables",
+                QUERY_TOO_LONG,
+            )
         persisted = _persisted_query(extensions)
         if persisted is not None and persisted.get("version", 1) != 1:
             raise Refusal(400, "unsupported persisted query version (1 is)", "BAD_REQUEST")

@@ -38,6 +38,7 @@ REFUSED_WITHIN_S = 1.0
 PARSE = "GRAPHQL_PARSE_FAILED"
 VALIDATION = "GRAPHQL_VALIDATION_FAILED"
 BAD = "BAD_REQUEST"
+TOO_LONG = "QUERY_TOO_LONG"
 NORMAL = "query Normal { actors(first: 2) { totalCount nodes { slug } } }"
 
 
@@ -169,9 +170,24 @@ CASES: dict[str, Case] = {
     ),
     "token flood": Case(_query("{ " + "__typename " * 5000 + "}"), 400, ["TOO_MANY_TOKENS"]),
     # Before, a peek at the document (a subscription over HTTP? cacheable?) parsed it all.
-    "a megabyte of tokens": Case(_query("{ " + "a " * 500_000 + "}"), 400, ["TOO_MANY_TOKENS"]),
-    "a megabyte of tokens naming a subscription": Case(
-        _query("subscription { " + "a " * 500_000 + "}"), 400, ["TOO_MANY_TOKENS"]
+    # Within MAX_QUERY_CHARS (100,000): the token limit stops each parse.
+    "45,000 tokens": Case(_query("{ " + "a " * 45_000 + "}"), 400, ["TOO_MANY_TOKENS"]),
+    "45,000 tokens naming a subscription": Case(
+        _query("subscription { " + "a " * 45_000 + "}"), 400, ["TOO_MANY_TOKENS"]
+    ),
+    # Past it, refused before any parse: within the token limit, a string literal or a
+    # comment of a megabyte took 200 ms of the event loop to parse (20 at once kept
+    # /health/live waiting over a second).
+    "a megabyte of tokens": Case(_query("{ " + "a " * 500_000 + "}"), 400, [TOO_LONG]),
+    "a megabyte string literal": Case(
+        _query('{ search(text: "' + "\\u00e9" * 140_000 + '") { totalCount } }'), 400, [TOO_LONG]
+    ),
+    "a megabyte block string": Case(
+        _query('{ search(text: """' + "a\n" * 330_000 + '""") { totalCount } }'), 400, [TOO_LONG]
+    ),
+    "a megabyte comment": Case(_query("{ __typename } #" + "a" * 1_000_000), 400, [TOO_LONG]),
+    "a megabyte comment in a batch": Case(
+        [_query("{ __typename }"), _query("{ __typename } #" + "a" * 1_000_000)], 400, [TOO_LONG]
     ),
     "deep introspection": Case(
         _query(
@@ -188,7 +204,7 @@ CASES: dict[str, Case] = {
         400,
         [PARSE],
     ),
-    "very long name": Case(_query("{ " + "a" * 500_000 + " }"), 400, [VALIDATION]),
+    "very long name": Case(_query("{ " + "a" * 90_000 + " }"), 400, [VALIDATION]),
     # What graphql-core refuses before anything runs has a code too (issue 22: every
     # refusal has one), as Apollo Server gives them.
     "syntax error": Case(_query("{ actors(first: 1) { "), 400, [PARSE]),
@@ -404,7 +420,8 @@ def test_variables_nested_deep_in_a_get_request_are_a_400(service: RunningServic
 
 WORST = [
     "fan-out", "fan-out, aliases", "fan-out, inline fragments", "fan-out, directives",
-    "fan-out under a connection", "field duplication", "a megabyte of tokens naming a subscription",
+    "fan-out under a connection", "field duplication", "45,000 tokens naming a subscription",
+    "a megabyte string literal",
     "JSON nested 100,000 deep",
     "variables nested 5,000 deep", "cursor nested 5,000 deep: actors(after:)",
 ]  # fmt: skip
@@ -526,6 +543,24 @@ async def test_a_fan_out_over_a_websocket_is_refused_for_that_operation(
         assert normal["type"] == "next", normal
     print(f"fan-out over a websocket refused in {took * 1000:.1f} ms")
     assert took < REFUSED_WITHIN_S
+    assert _error_lines(service) == []
+
+
+async def test_a_document_over_max_query_chars_over_a_websocket_is_refused(
+    service: RunningService,
+) -> None:
+    url = service.url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(
+        url, subprotocols=[Subprotocol("graphql-transport-ws")]
+    ) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        payload = {"query": "{ __typename } #" + "a" * 500_000}
+        await socket.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+        async with asyncio.timeout(10):
+            answer = json.loads(await socket.recv())
+        assert answer["type"] == "error", answer
+        assert [e["extensions"]["code"] for e in answer["payload"]] == [TOO_LONG]
     assert _error_lines(service) == []
 
 
