@@ -21,6 +21,7 @@ from litestar import Request, Response
 
 from service.access.gate import context_refusal
 from service.api.operation_caches import KEPT_TEXT_MAX
+from service.api.refusals import media_type_for
 from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
 from service.observability.request_info import CACHE, note_answer
@@ -115,8 +116,10 @@ class CachedView:
             return await run(request, context=context, root_value=root_value)
         key = cache_key(context.caller_role, document, data.operation_name, data.variables)
         version: int = await context.pool.fetchval(query("live", "latest_change_id"))
-        accept = request.headers.get("accept", "")
-        entry = cache.get(key + accept.encode(), version)
+        # The media type the answer will have, not the Accept header as sent: any other
+        # spelling of the same choice (or a random one) would make an entry of its own.
+        key += media_type_for(request.headers.get("accept", "")).encode()
+        entry = cache.get(key, version)
         if entry is not None:
             note_answer(CACHE)
             return Response(entry.body, media_type=entry.media_type, headers={"X-Cache": "hit"})
@@ -125,6 +128,6 @@ class CachedView:
         if response.status_code == 200 and isinstance(body, bytes) and b'"errors"' not in body:
             # Litestar's MediaType is a str Enum: str() of it is "MediaType.JSON".
             media_type = str(getattr(response.media_type, "value", response.media_type))
-            cache.put(key + accept.encode(), Entry(version, body, media_type))
+            cache.put(key, Entry(version, body, media_type))
         response.headers["X-Cache"] = "miss"
         return response

@@ -58,6 +58,14 @@ def test_repeated_read_is_served_from_the_cache(
     assert spec_again.headers["content-type"] == spec_first.headers["content-type"] == media
     other = read(pair[0], "another-slug")  # other variables: another entry
     assert other.headers["x-cache"] == "miss"
+    # Keyed on the media type answered, not the Accept header as sent: any other spelling
+    # of the same choice is a hit (an Accept of the client's own, or a random one, made
+    # an entry of its own each time, a miss that ran the query again).
+    for accept in ("*/*", "application/json, text/plain;q=0.5", "x/random-1"):
+        assert read(pair[0], "cached", accept=accept).headers["x-cache"] == "hit", accept
+    spelled = {"accept": "application/graphql-response+json, application/json;q=0.9"}
+    assert read(pair[0], "cached", **spelled).headers["x-cache"] == "hit"
+    assert read(pair[0], "cached", **spelled).headers["content-type"] == media
 
 
 def test_a_read_after_a_committed_write_is_never_stale(
