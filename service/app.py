@@ -111,7 +111,6 @@ def create_app(
         response_cache=cache,
         trusted_documents=DocumentRegistry.load(default_folders(settings.trusted_documents_dir)),
         trusted_only=settings.trusted_documents_only,
-        max_query_tokens=settings.max_query_tokens,
         report_round_trips=not settings.is_production,
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
