@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.embedded_process import cluster_processes
+from service.embedded_process import cluster_processes, is_alive
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.ws import connect
@@ -269,3 +270,28 @@ def test_repeated_failed_restarts_fail_liveness_until_one_succeeds() -> None:
         wait_for("/health/live", 200)
         wait_for("/health/ready", 200)
         assert "/health/live answers 200 again" in running.service.log()
+
+
+def test_a_killed_serve_leaves_no_worker_and_no_server() -> None:
+    with embedded_service({"WORKERS": "2"}) as running:
+        deadline = time.monotonic() + 60
+        while len(workers := _worker_pids(running.service.log())) < 2:
+            assert time.monotonic() < deadline, running.service.log()
+            time.sleep(0.1)
+        pgdata = (running.data / "pgdata").resolve()
+        assert cluster_processes(pgdata)
+        running.service.process.kill()  # SIGKILL: no handler of `serve` runs
+        running.service.process.wait()
+        deadline = time.monotonic() + 30
+        while any(is_alive(pid) for pid in workers) or cluster_processes(pgdata):
+            assert time.monotonic() < deadline, (
+                f"left behind: workers {[p for p in workers if is_alive(p)]}, "
+                f"postgres {cluster_processes(pgdata)}"
+            )
+            time.sleep(0.1)
+        with pytest.raises(httpx.ConnectError):  # nobody answers on the port any more
+            httpx.get(f"{running.service.url}/health/live", timeout=5)
+
+
+def _worker_pids(log: str) -> set[int]:
+    return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", log)}
