@@ -295,3 +295,28 @@ def test_a_killed_serve_leaves_no_worker_and_no_server() -> None:
 
 def _worker_pids(log: str) -> set[int]:
     return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", log)}
+
+
+def test_readiness_answers_in_time_while_the_server_does_not_answer() -> None:
+    with embedded_service() as running:
+        url = running.service.url
+        assert httpx.get(f"{url}/health/ready", timeout=10).status_code == 200
+        frozen = cluster_processes((running.data / "pgdata").resolve())
+        for pid in frozen:  # alive, holding its connections, answering nothing
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            answers = []
+            for _ in range(3):
+                began = time.monotonic()
+                status = httpx.get(f"{url}/health/ready", timeout=30).status_code
+                answers.append((status, time.monotonic() - began))
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        # The probe's own timeout is 2 s; bounded generously for a busy machine.
+        assert [status for status, _ in answers] == [503] * 3, answers
+        assert max(took for _, took in answers) < 10.0, answers
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{url}/health/ready", timeout=10).status_code != 200:
+            assert time.monotonic() < deadline, "readiness did not come back"
+            time.sleep(0.1)
