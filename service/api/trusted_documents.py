@@ -31,7 +31,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -118,6 +117,10 @@ class DocumentRegistry:
     learned: Lru[str, str] = field(
         default_factory=lambda: Lru(LEARNED_DOCUMENTS, LEARNED_BYTES, weigh=len)
     )
+    # The hash of each text's graphql-js printing (None: it does not parse), by the hash
+    # of the text: keyed by the text itself, 256 texts of up to MAX_REQUEST_BODY_BYTES
+    # each would be kept alive (256 MiB of comments sent in trusted-only mode).
+    printed: Lru[tuple[str, int], str | None] = field(default_factory=lambda: Lru(1024))
 
     @classmethod
     def load(cls, folders: Iterable[Path]) -> DocumentRegistry:
@@ -150,10 +153,20 @@ class DocumentRegistry:
         """`text` is a registered document, however laid out (comments, spaces, another
         printer): as graphql-js prints it, it is one of the registered printings. Parsed
         only when the text is not registered as it is, and at most `max_tokens` tokens."""
-        return text in self or _printed_hash(text, max_tokens) in self.documents
+        own = document_hash(text)
+        if own in self.documents:
+            return True
+        key = (own, max_tokens)
+        printed = self.printed.get(key, _UNSEEN)
+        if printed is _UNSEEN:
+            printed = _printed_hash(text, max_tokens)
+            self.printed.put(key, printed)
+        return printed in self.documents
 
 
-@lru_cache(maxsize=256)
+_UNSEEN = object()
+
+
 def _printed_hash(text: str, max_tokens: int) -> str | None:
     try:
         document = parse(text, no_location=True, max_tokens=max_tokens)
