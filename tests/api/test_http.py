@@ -132,3 +132,17 @@ def test_playground_on_browser_get(service: RunningService) -> None:
 def test_openapi_documents_the_rest_routes(service: RunningService) -> None:
     spec = httpx.get(f"{service.url}/schema/openapi.json").json()
     assert {"/health/live", "/health/ready"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("accept", [JSON, GRJ])
+@pytest.mark.parametrize("path", ["/graphql/v1", "/graphql/x/y"])
+def test_a_path_under_the_endpoint_is_a_graphql_404(
+    service: RunningService, path: str, accept: str
+) -> None:
+    body = {"query": "{ __typename }"}
+    response = httpx.post(f"{service.url}{path}", json=body, headers={"accept": accept})
+    assert_refusal(response, 404, "NOT_FOUND", accept)
+    # Elsewhere Litestar answers as it does.
+    other = httpx.post(f"{service.url}/graphqlx", json=body)
+    assert other.status_code == 404
+    assert other.json()["status_code"] == 404
