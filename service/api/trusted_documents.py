@@ -273,14 +273,23 @@ class TrustedDocumentsView:
         parsed: dict[str, Any] = super().parse_query_params(params)  # type: ignore[misc]
         return self._with_document(parsed)
 
+    def should_render_graphql_ide(self, request: Request[Any, Any, Any]) -> bool:
+        """A GET that names a document (`documentId`, or an APQ hash in `extensions`)
+        is an operation, whatever its Accept: Apollo Client sends hashed queries over
+        GET with `Accept: */*`, which alone would get the playground page."""
+        params = request.query_params
+        if params.get("documentId") is not None or params.get("extensions") is not None:
+            return False
+        return bool(super().should_render_graphql_ide(request))  # type: ignore[misc]
+
     async def _early_operation(
         self, request: Request[Any, Any, Any]
     ) -> tuple[OperationRequest, str] | None:
         """The operation and document text of a request that a view may answer before
         Strawberry; None for one left to Strawberry: a GET it answers with the
-        playground (its own rule, even when the GET names a documentId), a batch, an
-        unreadable request, or no document."""
-        if self.should_render_graphql_ide(request):  # type: ignore[attr-defined]
+        playground (a browser's, naming no document), a batch, an unreadable request,
+        or no document."""
+        if self.should_render_graphql_ide(request):
             return None
         data = await operation_request(request)
         document = None if data is None else self._document_of(data)
