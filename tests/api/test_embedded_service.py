@@ -272,8 +272,9 @@ def test_repeated_failed_restarts_fail_liveness_until_one_succeeds() -> None:
         assert "/health/live answers 200 again" in running.service.log()
 
 
-def test_a_killed_serve_leaves_no_worker_and_no_server() -> None:
-    with embedded_service({"WORKERS": "2"}) as running:
+def test_a_killed_serve_leaves_no_worker_and_no_server(tmp_path: Path) -> None:
+    # Its temporary folders (metrics, rate windows), which a SIGKILL leaves, go in tmp_path.
+    with embedded_service({"WORKERS": "2", "TMPDIR": str(tmp_path)}) as running:
         deadline = time.monotonic() + 60
         while len(workers := _worker_pids(running.service.log())) < 2:
             assert time.monotonic() < deadline, running.service.log()
