@@ -176,9 +176,10 @@ def build_controller(
         def decode_json(self, data: str | bytes) -> object:
             try:
                 decoded = msgspec.json.decode(data)
-            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+            except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as exc:
                 # Strawberry turns JSONDecodeError (and only that) into a 400 over HTTP,
-                # and into a 4400 close over a websocket.
+                # and into a 4400 close over a websocket. RecursionError: nested deeper
+                # than the decoder goes (a thousand brackets are enough).
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
             return decoded
 

@@ -56,8 +56,8 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
         )
     try:
         return _decode(await request.body())
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
+        return None  # nested too deeply (RecursionError) too: Strawberry's parsing refuses it
 
 
 _GET_JSON = ("variables", "extensions")
@@ -73,7 +73,7 @@ def _json_object(text: str | None) -> dict[str, Any] | None:
         return None
     try:
         decoded = msgspec.json.decode(text)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         raise ValueError(text) from None
     if not isinstance(decoded, dict):
         raise ValueError(text)

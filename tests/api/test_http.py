@@ -85,6 +85,11 @@ def test_mutation_over_get_is_refused_with_405(service: RunningService) -> None:
         ({"content": b'{"query": ', "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"[]", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"42", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
+        # Nested deeper than the JSON decoder goes: a bad request, not a server error.
+        ({"content": b"[" * 5000 + b"]" * 5000, "headers": {"content-type": JSON}},
+         400, "BAD_REQUEST"),
+        ({"content": b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * 5000
+          + b"]" * 5000 + b"}}", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"{}", "headers": {"content-type": "text/plain"}},
          415, "UNSUPPORTED_MEDIA_TYPE"),
         ({"json": {"query": "subscription { recordChanged { id } }"}}, 400, "BAD_REQUEST"),
@@ -146,3 +151,16 @@ def test_a_path_under_the_endpoint_is_a_graphql_404(
     other = httpx.post(f"{service.url}/graphqlx", json=body)
     assert other.status_code == 404
     assert other.json()["status_code"] == 404
+
+
+@pytest.mark.parametrize("name", ["variables", "extensions"])
+def test_a_get_with_json_nested_too_deeply_is_a_bad_request(
+    service: RunningService, name: str
+) -> None:
+    deep = "{" + '"v": ' + "[" * 3000 + "]" * 3000 + "}"
+    response = httpx.get(
+        f"{service.url}/graphql",
+        params={"query": "{ __typename }", name: deep},
+        headers={"accept": JSON},
+    )
+    assert_refusal(response, 400, "BAD_REQUEST")
