@@ -24,6 +24,7 @@ from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
 from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
+from service.api.operation_request import MAX_JSON_DEPTH, too_deep
 from service.api.refusals import (
     GRAPHQL_RESPONSE_JSON,
     answer_exception,
@@ -181,6 +182,9 @@ def build_controller(
                 # and into a 4400 close over a websocket. RecursionError: nested deeper
                 # than the decoder goes (a thousand brackets are enough).
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
+            if too_deep(decoded):
+                message = f"nested deeper than {MAX_JSON_DEPTH} levels"
+                raise json.JSONDecodeError(message, str(data)[:100], 0)
             return decoded
 
         def encode_json(self, data: object) -> bytes:

@@ -29,6 +29,26 @@ class OperationRequest(msgspec.Struct):
 
 _decode = msgspec.json.Decoder(OperationRequest).decode
 
+MAX_JSON_DEPTH = 100
+"""The deepest nesting of arrays and objects a request's JSON may have. What the decoder
+accepts (about a thousand levels) is deeper than the request's own code can then walk
+by recursion (the response cache's key, the NUL check...), which failed as a server
+error; deeper is refused as malformed JSON."""
+
+
+def too_deep(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether decoded JSON nests arrays and objects more than `limit` levels deep;
+    walked with a stack of its own (no recursion)."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return False
+
 
 async def operation_request(request: Request[Any, Any, Any]) -> OperationRequest | None:
     """The request's operation; None for a batch (a JSON list) or a malformed request,
@@ -55,9 +75,11 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
             extensions=extensions,
         )
     try:
-        return _decode(await request.body())
+        found = _decode(await request.body())
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
-        return None  # nested too deeply (RecursionError) too: Strawberry's parsing refuses it
+        return None
+    # Nested too deeply: left to Strawberry's parsing, which refuses it (decode_json).
+    return None if too_deep([found.variables, found.extensions]) else found
 
 
 _GET_JSON = ("variables", "extensions")
@@ -75,7 +97,7 @@ def _json_object(text: str | None) -> dict[str, Any] | None:
         decoded = msgspec.json.decode(text)
     except (msgspec.DecodeError, RecursionError):
         raise ValueError(text) from None
-    if not isinstance(decoded, dict):
+    if not isinstance(decoded, dict) or too_deep(decoded):
         raise ValueError(text)
     return decoded
 

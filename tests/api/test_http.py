@@ -164,3 +164,21 @@ def test_a_get_with_json_nested_too_deeply_is_a_bad_request(
         headers={"accept": JSON},
     )
     assert_refusal(response, 400, "BAD_REQUEST")
+
+
+def test_json_nested_past_the_bound_is_refused_and_under_it_runs(
+    service: RunningService,
+) -> None:
+    def post_nested(depth: int) -> httpx.Response:
+        nested = b"[" * depth + b"]" * depth
+        body = b'{"query": "{ __typename }", "variables": {"v": ' + nested + b"}}"
+        return httpx.post(
+            f"{service.url}/graphql", content=body, headers={"content-type": JSON}, timeout=10
+        )
+
+    # The body, its variables and 98 arrays: MAX_JSON_DEPTH (100) levels.
+    assert post_nested(98).json()["data"] == {"__typename": "Query"}
+    # Past it, up to where the decoder itself gives up: never an internal error (the
+    # cache key, the NUL check... recursed through such variables).
+    for depth in [99, *range(850, 1050, 5)]:
+        assert_refusal(post_nested(depth), 400, "BAD_REQUEST")
