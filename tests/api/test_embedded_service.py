@@ -321,3 +321,17 @@ def test_readiness_answers_in_time_while_the_server_does_not_answer() -> None:
         while httpx.get(f"{url}/health/ready", timeout=10).status_code != 200:
             assert time.monotonic() < deadline, "readiness did not come back"
             time.sleep(0.1)
+
+
+def test_a_restart_failing_with_an_unexpected_error_still_fails_liveness() -> None:
+    with embedded_service() as running:
+        url = running.service.url
+        server = running.postmaster()
+        # The folder is gone (removed by mistake): a restart cannot even take its locks.
+        shutil.rmtree(running.data)
+        os.kill(server, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{url}/health/live", timeout=5).status_code != 503:
+            assert time.monotonic() < deadline, running.service.log()[-3000:]
+            time.sleep(0.2)
+        assert "restart 3 of the embedded PostgreSQL failed" in running.service.log()
