@@ -19,7 +19,7 @@ from service.access.websocket_admission import OpenWebSockets, WebSocketAdmissio
 from service.api.context import get_context
 from service.api.graphql_view import build_controller
 from service.api.health import live, ready
-from service.api.refusals import endpoint_method_handler
+from service.api.refusals import endpoint_router_handler
 from service.api.response_cache import ResponseCache
 from service.api.schema import build_schema
 from service.api.trusted_documents import DocumentRegistry, default_folders
@@ -129,7 +129,7 @@ def create_app(
             else None
         ),
         debug=False,
-        exception_handlers={405: endpoint_method_handler(GRAPHQL_PATH)},
+        exception_handlers={code: endpoint_router_handler(GRAPHQL_PATH) for code in (404, 405)},
         **app_protection(settings),
     )
     metrics = Metrics()

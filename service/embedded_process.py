@@ -41,6 +41,18 @@ def die_with_parent(sig: int = signal.SIGINT) -> Callable[[], None]:
     return preexec
 
 
+def end_with(parent: int, sig: int = signal.SIGTERM) -> None:
+    """Ask the kernel to send `sig` to this process when `parent` (our parent) dies.
+
+    For a process that was not started with `die_with_parent` (a worker uvicorn spawned):
+    without it, a SIGKILL of the parent leaves the process running alone. Raises
+    SystemExit when `parent` is gone already.
+    """
+    _LIBC.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+    if os.getppid() != parent:
+        raise SystemExit(f"process {parent}, which started this one, is gone")
+
+
 def _state(pid: int) -> str | None:
     """Return the process state letter of pid (R, S, Z...), or None when there is none."""
     try:

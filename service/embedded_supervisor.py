@@ -22,7 +22,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from service.embedded_privileges import EmbeddedPostgresError
 from service.embedded_shared import Lease
 
 log = logging.getLogger("service.embedded")
@@ -104,7 +103,10 @@ class Supervisor:
             began = time.monotonic()
             try:
                 self.lease.ensure(timeout=30.0)
-            except EmbeddedPostgresError as exc:
+            except Exception as exc:
+                # Any failure (an OSError: DATA_DIR gone, no process to be had...) is a
+                # failed restart: escaping, it would end this thread, and with it the
+                # supervision, leaving readiness 503 and liveness 200 for ever.
                 failures += 1
                 log.error("restart %d of the embedded PostgreSQL failed: %s", failures, exc)
                 if failures >= self.failures_allowed and self._live:

@@ -36,9 +36,12 @@ async def write_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
     try:
         yield
     except BaseException:
-        if not conn.is_closed():
-            # A connection broken mid-query cannot roll back; the pool discards it.
-            with suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        # A connection broken mid-query cannot roll back; the pool discards it. However
+        # the attempt fails (a pooled connection the pool has taken back already refuses
+        # even `is_closed()`; one being closed is still "in another operation"), the
+        # error to raise is the one that ended the transaction, not the attempt's.
+        with suppress(Exception):
+            if not conn.is_closed():
                 await conn.execute("rollback")
         raise
     await conn.execute("commit")

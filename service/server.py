@@ -33,6 +33,7 @@ from service import migrate as migrations
 from service.access.shared_budget import create_windows_file
 from service.app import create_app
 from service.db import init_connection
+from service.embedded_process import end_with
 from service.embedded_shared import serve_lock, shared_server
 from service.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, liveness_from_file
 from service.observability.logging import configure_logging
@@ -67,10 +68,17 @@ async def prepare_embedded(settings: Settings, dsn: str) -> None:
 
 # Set by `serve` for its worker processes: the file their rate counts are shared in.
 RATE_WINDOWS_ENV = "POSITION_RECORD_RATE_WINDOWS"
+# Set by `serve` for its worker processes: its pid, so that they end when it is gone.
+SERVE_PID_ENV = "POSITION_RECORD_SERVE_PID"
 
 
 def app_from_environment() -> Litestar:
     """The app factory uvicorn's worker processes call (settings from the environment)."""
+    serve_pid = os.environ.get(SERVE_PID_ENV)
+    if serve_pid:
+        # A SIGKILL of `serve` must not leave its workers serving the port alone (503s
+        # forever, liveness 200): they get SIGTERM, uvicorn's graceful shutdown.
+        end_with(int(serve_pid))
     settings = load_settings()
     configure_logging(settings)  # a worker is a new process: its logging starts blank
     shared = os.environ.get(RATE_WINDOWS_ENV)
@@ -153,6 +161,7 @@ def _uvicorn_options(settings: Settings) -> dict[str, Any]:
 def _serve_workers(settings: Settings, dsn: str) -> None:
     """Several worker processes, each building its app from the environment."""
     os.environ["DATABASE_URL"] = dsn
+    os.environ[SERVE_PID_ENV] = str(os.getpid())
     with _prometheus_multiprocess_dir(), _shared_rate_windows():
         uvicorn.run(
             "service.server:app_from_environment",

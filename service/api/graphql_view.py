@@ -184,7 +184,8 @@ def build_controller(
                 return bounded_json.decode(data)
             except bounded_json.JsonRefused as exc:
                 # Strawberry turns JSONDecodeError (and only that) into a 400 over HTTP,
-                # and into a 4400 close over a websocket.
+                # and into a 4400 close over a websocket. RecursionError: nested deeper
+                # than the decoder goes (a thousand brackets are enough).
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
 
         def parse_json(self, data: str | bytes) -> Any:

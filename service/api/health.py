@@ -35,11 +35,28 @@ async def ready(state: State) -> Response[dict[str, str]]:
     """The database answers: the service can do its job (503 otherwise)."""
     pool: asyncpg.Pool = state.pool
     try:
-        async with asyncio.timeout(_READY_TIMEOUT_S), pool.acquire() as conn:
-            await conn.fetchval("select 1")
+        async with asyncio.timeout(_READY_TIMEOUT_S):
+            await _select_one(pool)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError) as exc:
         return Response(
             {"status": "unavailable", "reason": type(exc).__name__},
             status_code=HTTP_503_SERVICE_UNAVAILABLE,
         )
     return Response({"status": "ok"}, status_code=HTTP_200_OK)
+
+
+async def _select_one(pool: asyncpg.Pool) -> None:
+    """`select 1` on a pooled connection; one whose query fails or is cancelled is dropped.
+
+    Given back as it is, a connection cancelled mid-query would first wait for the server
+    to confirm the cancellation, which a server that does not answer never does: the
+    probe would then hang as long as the server, its timeout notwithstanding.
+    """
+    conn = await pool.acquire()
+    try:
+        await conn.fetchval("select 1")
+    except BaseException:
+        conn.terminate()
+        raise
+    finally:
+        await pool.release(conn)

@@ -62,7 +62,10 @@ async def _read(request: Request[Any, Any, Any]) -> OperationRequest | None:
     except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError):
         return None
     # Too deep: left to Strawberry, whose decoder (bounded_json) refuses it with a 400.
-    return None if bounded_json.too_deep(decoded.variables, bounded_json.MAX_DEPTH - 1) else decoded
+    deepest = bounded_json.MAX_DEPTH - 1
+    if bounded_json.too_deep([decoded.variables, decoded.extensions], deepest):
+        return None
+    return decoded
 
 
 _GET_JSON = ("variables", "extensions")

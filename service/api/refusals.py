@@ -156,13 +156,15 @@ def answer_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     return refusal_response(request, refusal_of(exc))
 
 
-def endpoint_method_handler(path: str) -> Any:
-    """Litestar's app-level handler of 405s: on the GraphQL endpoint (a PUT, a DELETE...,
-    refused by the router before any route's handlers), the GraphQL refusal; elsewhere
-    Litestar's own answer."""
+def endpoint_router_handler(path: str) -> Any:
+    """Litestar's app-level handler of what its router refuses before any route's handlers
+    (a PUT or DELETE: 405; a path under the endpoint, such as `/graphql/v1`: 404): on the
+    GraphQL endpoint and below it, the GraphQL refusal, since the client there is a
+    GraphQL client; elsewhere Litestar's own answer."""
 
     def answer(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        if request.url.path == path:
+        asked = request.url.path
+        if asked == path or asked.startswith(f"{path}/"):
             return answer_exception(request, exc)
         return create_exception_response(request, exc)
 

@@ -31,7 +31,6 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -119,6 +118,10 @@ class DocumentRegistry:
     learned: Lru[str, str] = field(
         default_factory=lambda: Lru(LEARNED_DOCUMENTS, LEARNED_BYTES, weigh=len)
     )
+    # The hash of each text's graphql-js printing (None: it does not parse), by the hash
+    # of the text: keyed by the text itself, 256 texts of up to MAX_REQUEST_BODY_BYTES
+    # each would be kept alive (256 MiB of comments sent in trusted-only mode).
+    printed: Lru[tuple[str, int], str | None] = field(default_factory=lambda: Lru(1024))
 
     @classmethod
     def load(cls, folders: Iterable[Path]) -> DocumentRegistry:
@@ -151,10 +154,20 @@ class DocumentRegistry:
         """`text` is a registered document, however laid out (comments, spaces, another
         printer): as graphql-js prints it, it is one of the registered printings. Parsed
         only when the text is not registered as it is, and at most `max_tokens` tokens."""
-        return text in self or _printed_hash(text, max_tokens) in self.documents
+        own = document_hash(text)
+        if own in self.documents:
+            return True
+        key = (own, max_tokens)
+        printed = self.printed.get(key, _UNSEEN)
+        if printed is _UNSEEN:
+            printed = _printed_hash(text, max_tokens)
+            self.printed.put(key, printed)
+        return printed in self.documents
 
 
-@lru_cache(maxsize=256)
+_UNSEEN = object()
+
+
 def _printed_hash(text: str, max_tokens: int) -> str | None:
     try:
         document = parse(text, no_location=True, max_tokens=max_tokens)
@@ -275,14 +288,23 @@ class TrustedDocumentsView:
         parsed: dict[str, Any] = super().parse_query_params(params)  # type: ignore[misc]
         return self._with_document(parsed)
 
+    def should_render_graphql_ide(self, request: Request[Any, Any, Any]) -> bool:
+        """A GET that names a document (`documentId`, or an APQ hash in `extensions`)
+        is an operation, whatever its Accept: Apollo Client sends hashed queries over
+        GET with `Accept: */*`, which alone would get the playground page."""
+        params = request.query_params
+        if params.get("documentId") is not None or params.get("extensions") is not None:
+            return False
+        return bool(super().should_render_graphql_ide(request))  # type: ignore[misc]
+
     async def _early_operation(
         self, request: Request[Any, Any, Any]
     ) -> tuple[OperationRequest, str] | None:
         """The operation and document text of a request that a view may answer before
         Strawberry; None for one left to Strawberry: a GET it answers with the
-        playground (its own rule, even when the GET names a documentId), a batch, an
-        unreadable request, or no document."""
-        if self.should_render_graphql_ide(request):  # type: ignore[attr-defined]
+        playground (a browser's, naming no document), a batch, an unreadable request,
+        or no document."""
+        if self.should_render_graphql_ide(request):
             return None
         data = await operation_request(request)
         document = None if data is None else self._document_of(data)

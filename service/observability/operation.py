@@ -35,8 +35,10 @@ def from_json_body(body: bytes) -> str:
     """The operation name of a JSON POST body; "" when it is not a GraphQL request."""
     try:
         envelope = _decode_envelope(body)
-    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):  # not JSON (or not
-        return ""  # UTF-8), a batch, fields of the wrong type, or nested too deep
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        # Not JSON (or not UTF-8), a batch, fields of the wrong type, or nested too deeply
+        # to skip. Raised here, it would break the reading of the body it looks at.
+        return ""
     return from_document(envelope.query, envelope.operationName)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.embedded_process import cluster_processes
+from service.embedded_process import cluster_processes, is_alive
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.ws import connect
@@ -269,3 +270,68 @@ def test_repeated_failed_restarts_fail_liveness_until_one_succeeds() -> None:
         wait_for("/health/live", 200)
         wait_for("/health/ready", 200)
         assert "/health/live answers 200 again" in running.service.log()
+
+
+def test_a_killed_serve_leaves_no_worker_and_no_server(tmp_path: Path) -> None:
+    # Its temporary folders (metrics, rate windows), which a SIGKILL leaves, go in tmp_path.
+    with embedded_service({"WORKERS": "2", "TMPDIR": str(tmp_path)}) as running:
+        deadline = time.monotonic() + 60
+        while len(workers := _worker_pids(running.service.log())) < 2:
+            assert time.monotonic() < deadline, running.service.log()
+            time.sleep(0.1)
+        pgdata = (running.data / "pgdata").resolve()
+        assert cluster_processes(pgdata)
+        running.service.process.kill()  # SIGKILL: no handler of `serve` runs
+        running.service.process.wait()
+        deadline = time.monotonic() + 30
+        while any(is_alive(pid) for pid in workers) or cluster_processes(pgdata):
+            assert time.monotonic() < deadline, (
+                f"left behind: workers {[p for p in workers if is_alive(p)]}, "
+                f"postgres {cluster_processes(pgdata)}"
+            )
+            time.sleep(0.1)
+        with pytest.raises(httpx.ConnectError):  # nobody answers on the port any more
+            httpx.get(f"{running.service.url}/health/live", timeout=5)
+
+
+def _worker_pids(log: str) -> set[int]:
+    return {int(pid) for pid in re.findall(r"Started server process \[(\d+)\]", log)}
+
+
+def test_readiness_answers_in_time_while_the_server_does_not_answer() -> None:
+    with embedded_service() as running:
+        url = running.service.url
+        assert httpx.get(f"{url}/health/ready", timeout=10).status_code == 200
+        frozen = cluster_processes((running.data / "pgdata").resolve())
+        for pid in frozen:  # alive, holding its connections, answering nothing
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            answers = []
+            for _ in range(3):
+                began = time.monotonic()
+                status = httpx.get(f"{url}/health/ready", timeout=30).status_code
+                answers.append((status, time.monotonic() - began))
+        finally:
+            for pid in frozen:
+                os.kill(pid, signal.SIGCONT)
+        # The probe's own timeout is 2 s; bounded generously for a busy machine.
+        assert [status for status, _ in answers] == [503] * 3, answers
+        assert max(took for _, took in answers) < 10.0, answers
+        deadline = time.monotonic() + 30
+        while httpx.get(f"{url}/health/ready", timeout=10).status_code != 200:
+            assert time.monotonic() < deadline, "readiness did not come back"
+            time.sleep(0.1)
+
+
+def test_a_restart_failing_with_an_unexpected_error_still_fails_liveness() -> None:
+    with embedded_service() as running:
+        url = running.service.url
+        server = running.postmaster()
+        # The folder is gone (removed by mistake): a restart cannot even take its locks.
+        shutil.rmtree(running.data)
+        os.kill(server, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while httpx.get(f"{url}/health/live", timeout=5).status_code != 503:
+            assert time.monotonic() < deadline, running.service.log()[-3000:]
+            time.sleep(0.2)
+        assert "restart 3 of the embedded PostgreSQL failed" in running.service.log()

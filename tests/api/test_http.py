@@ -85,6 +85,11 @@ def test_mutation_over_get_is_refused_with_405(service: RunningService) -> None:
         ({"content": b'{"query": ', "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"[]", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"42", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
+        # Nested deeper than the JSON decoder goes: a bad request, not a server error.
+        ({"content": b"[" * 5000 + b"]" * 5000, "headers": {"content-type": JSON}},
+         400, "BAD_REQUEST"),
+        ({"content": b'{"query": "{ __typename }", "variables": {"v": ' + b"[" * 5000
+          + b"]" * 5000 + b"}}", "headers": {"content-type": JSON}}, 400, "BAD_REQUEST"),
         ({"content": b"{}", "headers": {"content-type": "text/plain"}},
          415, "UNSUPPORTED_MEDIA_TYPE"),
         ({"json": {"query": "subscription { recordChanged { id } }"}}, 400, "BAD_REQUEST"),
@@ -132,3 +137,48 @@ def test_playground_on_browser_get(service: RunningService) -> None:
 def test_openapi_documents_the_rest_routes(service: RunningService) -> None:
     spec = httpx.get(f"{service.url}/schema/openapi.json").json()
     assert {"/health/live", "/health/ready"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("accept", [JSON, GRJ])
+@pytest.mark.parametrize("path", ["/graphql/v1", "/graphql/x/y"])
+def test_a_path_under_the_endpoint_is_a_graphql_404(
+    service: RunningService, path: str, accept: str
+) -> None:
+    body = {"query": "{ __typename }"}
+    response = httpx.post(f"{service.url}{path}", json=body, headers={"accept": accept})
+    assert_refusal(response, 404, "NOT_FOUND", accept)
+    # Elsewhere Litestar answers as it does.
+    other = httpx.post(f"{service.url}/graphqlx", json=body)
+    assert other.status_code == 404
+    assert other.json()["status_code"] == 404
+
+
+@pytest.mark.parametrize("name", ["variables", "extensions"])
+def test_a_get_with_json_nested_too_deeply_is_a_bad_request(
+    service: RunningService, name: str
+) -> None:
+    deep = "{" + '"v": ' + "[" * 3000 + "]" * 3000 + "}"
+    response = httpx.get(
+        f"{service.url}/graphql",
+        params={"query": "{ __typename }", name: deep},
+        headers={"accept": JSON},
+    )
+    assert_refusal(response, 400, "BAD_REQUEST")
+
+
+def test_json_nested_past_the_bound_is_refused_and_under_it_runs(
+    service: RunningService,
+) -> None:
+    def post_nested(depth: int) -> httpx.Response:
+        nested = b"[" * depth + b"]" * depth
+        body = b'{"query": "{ __typename }", "variables": {"v": ' + nested + b"}}"
+        return httpx.post(
+            f"{service.url}/graphql", content=body, headers={"content-type": JSON}, timeout=10
+        )
+
+    # The body, its variables and 30 arrays: bounded_json.MAX_DEPTH (32) levels.
+    assert post_nested(30).json()["data"] == {"__typename": "Query"}
+    # Past it, up to where the decoder itself gives up: never an internal error (the
+    # cache key, the NUL check... recursed through such variables).
+    for depth in [31, 99, *range(850, 1050, 5)]:
+        assert_refusal(post_nested(depth), 400, "BAD_REQUEST")

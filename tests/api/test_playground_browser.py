@@ -290,6 +290,7 @@ def service_without_assets(
 
 
 @pytest.mark.slow
+@pytest.mark.db
 async def test_served_page_without_assets_explains(
     service_without_assets: tuple[RunningService, Path],
 ) -> None:
@@ -306,6 +307,7 @@ async def test_served_page_without_assets_explains(
 
 
 @pytest.mark.slow
+@pytest.mark.db
 @requires_chromium
 async def test_browser_shows_why_the_playground_is_missing(
     service_without_assets: tuple[RunningService, Path],
@@ -325,6 +327,7 @@ async def test_browser_shows_why_the_playground_is_missing(
 
 
 @pytest.mark.slow
+@pytest.mark.db
 @requires_chromium
 async def test_browser_refusing_an_altered_file_says_so(
     module_db_url: str, tmp_path_factory: pytest.TempPathFactory

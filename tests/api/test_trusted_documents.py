@@ -52,6 +52,31 @@ def test_a_registered_document_runs_by_id(service: RunningService) -> None:
     assert over_get.json()["data"] == by_text.json()["data"]
 
 
+@pytest.mark.parametrize("accept", ["*/*", "text/html,*/*"])
+def test_a_get_naming_a_document_runs_it_whatever_its_accept(
+    service: RunningService, accept: str
+) -> None:
+    # Apollo Client sends hashed queries over GET (useGETForHashedQueries) with
+    # `Accept: */*`: the answer is the operation's, not the playground page.
+    by_text = post(service, {"query": REGISTERED}).json()
+    hashed = {"persistedQuery": {"version": 1, "sha256Hash": HASH.split(":")[1]}}
+    for params in ({"documentId": HASH}, {"extensions": json.dumps(hashed)}):
+        answer = httpx.get(f"{service.url}/graphql", params=params, headers={"accept": accept})
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-type"].startswith("application/json"), params
+        assert answer.json()["data"] == by_text["data"]
+    unknown = {"persistedQuery": {"version": 1, "sha256Hash": "a" * 64}}
+    answer = httpx.get(
+        f"{service.url}/graphql",
+        params={"extensions": json.dumps(unknown)},
+        headers={"accept": accept},
+    )
+    assert answer.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    # A browser's GET naming nothing still gets the playground.
+    page = httpx.get(f"{service.url}/graphql", headers={"accept": accept})
+    assert page.headers["content-type"].startswith("text/html")
+
+
 def apq(sha256_hex: str, query: str | None = None, **variables: object) -> dict[str, object]:
     """A request as Apollo's persisted-query link sends it (the text only on a retry)."""
     body: dict[str, object] = {
