@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
-# Position Record: the wheel and its dependencies are built in one stage (the wheel's build
-# hook fetches the playground's pinned GraphiQL files and checks their hashes); the image
-# holds only the installed wheel and tini.
+# Position Record: the wheel and its dependencies are built in one stage (given an npm
+# registry, the wheel's build hook fetches the playground's pinned GraphiQL files and
+# checks their hashes); the image holds only the installed wheel and tini.
 #
 #   docker build -t position-record .
 #   docker run --rm -e DATABASE_URL=postgresql://... position-record db migrate
@@ -17,7 +17,12 @@ COPY service ./service
 COPY sql ./sql
 COPY seeds ./seeds
 COPY graphql ./graphql
-RUN pip wheel --wheel-dir /wheels .
+# The image runs in production, where the playground is off: the wheel's build hook leaves
+# GraphiQL's files out unless an npm registry is given
+# (--build-arg npm_config_registry="$(npm config get registry)").
+ARG npm_config_registry=""
+RUN if [ -z "$npm_config_registry" ]; then export POSITION_RECORD_SKIP_PLAYGROUND_ASSETS=1; fi \
+    && pip wheel --wheel-dir /wheels .
 
 # --- the service -------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm AS runtime

@@ -19,6 +19,8 @@ import io
 import ipaddress
 import json
 import os
+import shutil
+import subprocess
 import tarfile
 import tempfile
 import urllib.error
@@ -33,8 +35,6 @@ _HERE = Path(__file__).resolve().parent
 MANIFEST = _HERE / "assets.json"
 DEFAULT_DIR = _HERE / "vendor"
 VENDOR_URL = "/static/vendor"
-# The public npm registry; npm's own `npm_config_registry` setting overrides it (a mirror).
-_DEFAULT_REGISTRY = "https://registry.npmjs.org"
 # Far above the largest pinned tarball (about 3.5 MiB): a bound on what a download may send.
 _MAX_TARBALL_BYTES = 64 * 1024 * 1024
 _DOWNLOAD_TIMEOUT_S = 60
@@ -162,11 +162,35 @@ def problems(folder: Path, manifest: Manifest | None = None) -> list[str]:
 
 
 def npm_registry() -> str:
-    """The npm registry to download from: npm's own setting when given, else the public one."""
+    """The npm registry to download from, found as npm itself finds it: the
+    `npm_config_registry` setting, else what `npm config get registry` answers (npm's
+    default, or the user's .npmrc). The project names no registry of its own.
+
+    Raises:
+        AssetError: neither is there (no setting, no npm), or npm's answer is no URL.
+    """
     for name in ("npm_config_registry", "NPM_CONFIG_REGISTRY"):
         if os.environ.get(name):
             return os.environ[name]
-    return _DEFAULT_REGISTRY
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetError(
+            "no npm registry is known: set npm_config_registry to the URL of the npm "
+            "registry (or a mirror), or install npm, whose default is then used"
+        )
+    try:
+        answer = subprocess.run(
+            [npm, "config", "get", "registry"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError) as error:
+        raise AssetError(f"`npm config get registry` failed: {error}") from error
+    if not answer.startswith(("https://", "http://")):
+        raise AssetError(f"`npm config get registry` answered {answer!r}, not a URL")
+    return answer
 
 
 def default_cache_dir() -> Path:
@@ -196,7 +220,6 @@ def install(
             hash (nothing of that package is written).
     """
     manifest = manifest or load_manifest()
-    registry = registry or npm_registry()
     wanted = [
         a
         for a in manifest.files
@@ -205,9 +228,16 @@ def install(
     ]
     if not wanted:
         return False
+    known: list[str] = [registry] if registry else []
+
+    def registry_url() -> str:  # asked only when a tarball is not in the cache
+        if not known:
+            known.append(npm_registry())
+        return known[0]
+
     for name in dict.fromkeys(a.package for a in wanted):
         package = manifest.packages[name]
-        tarball = _tarball(package, registry, cache_dir, say)
+        tarball = _tarball(package, registry_url, cache_dir, say)
         contents = _read_files(package, tarball, [a for a in wanted if a.package == name])
         for asset, data in contents.items():
             _write(folder / asset.local_path, data)
@@ -219,7 +249,10 @@ def install(
 
 
 def _tarball(
-    package: Package, registry: str, cache_dir: Path | None, say: Callable[[str], None]
+    package: Package,
+    registry: Callable[[], str],
+    cache_dir: Path | None,
+    say: Callable[[str], None],
 ) -> bytes:
     cached = cache_dir / package.cache_name if cache_dir else None
     if cached is not None and cached.is_file():
@@ -227,7 +260,7 @@ def _tarball(
         if _matches(data, package.integrity):
             return data
         cached.unlink()  # a damaged copy: fetch it again
-    url = package.tarball_url(registry)
+    url = package.tarball_url(registry())
     say(f"downloading {package.name}@{package.version}")
     data = _download(url)
     if not _matches(data, package.integrity):

@@ -24,6 +24,7 @@ from service.playground.assets import (
     digest,
     install,
     load_manifest,
+    npm_registry,
     problems,
 )
 
@@ -192,3 +193,47 @@ def test_every_pin_of_the_real_manifest_is_a_strong_hash() -> None:
     assert all(p.integrity.startswith("sha512-") for p in manifest.packages.values())
     assert all(f.integrity.startswith("sha384-") for f in manifest.files)
     assert {f.package for f in manifest.files} == set(manifest.packages)
+
+
+def _no_registry_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("npm_config_registry", "NPM_CONFIG_REGISTRY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_registry_is_found_as_npm_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # npm's setting first; else npm's own answer; the project names no registry itself.
+    monkeypatch.setenv("npm_config_registry", "http://127.0.0.1:9/set")
+    assert npm_registry() == "http://127.0.0.1:9/set"
+    _no_registry_setting(monkeypatch)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake_npm = bin_dir / "npm"
+    fake_npm.write_text(
+        '#!/bin/sh\n[ "$*" = "config get registry" ] && echo http://127.0.0.1:9/npm/\n'
+    )
+    fake_npm.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    assert npm_registry() == "http://127.0.0.1:9/npm/"
+    fake_npm.write_text("#!/bin/sh\necho undefined\n")
+    with pytest.raises(AssetError, match="answered 'undefined', not a URL"):
+        npm_registry()
+
+
+def test_without_npm_or_its_setting_only_a_download_needs_a_registry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registry: Registry, pinned: Manifest
+) -> None:
+    folder, cache = tmp_path / "vendor", tmp_path / "cache"
+    assert install(folder, manifest=pinned, registry=registry.url, cache_dir=cache)
+    _no_registry_setting(monkeypatch)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-bin"))
+    with pytest.raises(AssetError, match="no npm registry is known: set npm_config_registry"):
+        npm_registry()
+    # The cached tarball restores a lost file without asking for any registry.
+    (folder / "@acme/widget@1.2.3/dist/widget.js").unlink()
+    assert install(folder, manifest=pinned, cache_dir=cache)
+    # With nothing cached, the install says what to set.
+    (folder / "@acme/widget@1.2.3/dist/widget.js").unlink()
+    with pytest.raises(AssetError, match="no npm registry is known"):
+        install(folder, manifest=pinned, cache_dir=tmp_path / "empty-cache")
