@@ -28,6 +28,7 @@ import pytest
 from service import embedded
 from service.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_binaries
 from service.embedded_process import cluster_processes, is_alive
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
 
@@ -51,15 +52,6 @@ def select_one(dsn: str) -> int:
             await conn.close()
 
     return asyncio.run(query())
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 # mkdtemp makes a private, unpredictable folder in it: the S108 worry does not apply.

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import pytest
 from service.embedded_process import cluster_processes, is_alive, read_postmaster_file
 from service.embedded_shared import KEEPER_LOCK
 from tests.db.test_embedded import ROOT, _reachable_temp_dir, free_port, select_one
+from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
 
@@ -52,15 +52,6 @@ class User:
         assert self.process.stdin is not None
         self.process.stdin.close()
         assert self.process.wait(30) == 0
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
 
 
 def keeper_runs(data: Path) -> bool:
