@@ -17,9 +17,9 @@ from pathlib import Path
 
 import asyncpg
 
-from service import migrate as migrations
-from service.db import init_connection
-from service.embedded import EmbeddedPostgres
+from service.database import migrate as migrations
+from service.database.embedded import EmbeddedPostgres
+from service.database.pool import init_connection
 
 # Enough for both servers' pools, the runner's own connections and the round-trip probe.
 _SERVER_SETTINGS = {

@@ -10,8 +10,8 @@ from typing import TypeVar
 import asyncpg
 import click
 
-from service import migrate as migrations
 from service.access.cli import tokens
+from service.database import migrate as migrations
 from service.seeds.cli import seed
 from service.settings import Settings, SettingsError, load_settings
 
@@ -31,7 +31,7 @@ def _settings(**overrides: str | int | None) -> Settings:
 
 def run_with_connection(settings: Settings, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
     """Open the configured database (starting the embedded one if needed) and run `fn`."""
-    from service.embedded import EmbeddedPostgresError
+    from service.database.embedded import EmbeddedPostgresError
     from service.target import database
 
     async def go(dsn: str) -> T:
@@ -77,7 +77,7 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     try:
         run_server(settings)
     except Exception as exc:
-        from service.embedded import EmbeddedPostgresError
+        from service.database.embedded import EmbeddedPostgresError
 
         if isinstance(exc, EmbeddedPostgresError | migrations.MigrationError | SettingsError):
             raise CommandError(str(exc)) from None
@@ -130,7 +130,7 @@ def schema() -> None:
 )
 def schema_export(output: str | None) -> None:
     """Print (or write) the SDL the code builds: graphql/schema.graphql must equal it."""
-    from service.api.schema import build_schema
+    from service.graphql.schema import build_schema
 
     sdl = build_schema(_settings()).as_str() + "\n"
     if output:

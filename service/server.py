@@ -2,7 +2,8 @@
 
 On the embedded database, `serve` holds DATA_DIR's serve lock (a second `serve` on the
 folder stops at once, saying so), uses the folder's shared server (starting it if none
-runs: service/embedded_shared.py), and supervises it (service/embedded_supervisor.py).
+runs: service/database/embedded_shared.py), and supervises it
+(service/database/embedded_supervisor.py).
 
 Shutdown order on SIGTERM (or Ctrl-C): uvicorn stops accepting connections, lets
 in-flight requests finish (SHUTDOWN_TIMEOUT_S at most), runs the app's shutdown (the pool
@@ -29,13 +30,13 @@ import asyncpg
 import uvicorn
 from litestar import Litestar
 
-from service import migrate as migrations
 from service.access.shared_budget import create_windows_file
 from service.app import create_app
-from service.db import init_connection
-from service.embedded_process import end_with
-from service.embedded_shared import serve_lock, shared_server
-from service.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, liveness_from_file
+from service.database import migrate as migrations
+from service.database.embedded_process import end_with
+from service.database.embedded_shared import serve_lock, shared_server
+from service.database.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, liveness_from_file
+from service.database.pool import init_connection
 from service.observability.logging import configure_logging
 from service.resources import data_dir
 from service.settings import Settings, load_settings

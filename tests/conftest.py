@@ -11,8 +11,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.db import init_connection
-from service.migrate import migrate
+from service.database.migrate import migrate
+from service.database.pool import init_connection
 from tests.pg import postgres_server, with_database
 from tests.tools import check_required_tools, in_ci, tool_named_in
 

@@ -47,7 +47,7 @@ def postgres_server(tmp_dir: Path) -> Iterator[str]:
         with PostgresContainer("postgres:18-alpine", driver=None) as container:
             yield container.get_connection_url()
         return
-    from service.embedded import EmbeddedPostgres
+    from service.database.embedded import EmbeddedPostgres
 
     server = EmbeddedPostgres(
         data_dir=tmp_dir, port=free_port(), settings={"fsync": "off", "max_connections": "200"}

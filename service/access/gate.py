@@ -28,5 +28,5 @@ def refusal(authentication: Authentication, settings: Settings) -> str | None:
 
 
 def context_refusal(context: Any) -> str | None:
-    """`refusal` for a GraphQL context (see service.api.context.Context)."""
+    """`refusal` for a GraphQL context (see service.graphql.context.Context)."""
     return refusal(Authentication(context.caller, context.auth_problem), context.settings)

@@ -17,9 +17,9 @@ import msgspec
 
 from service.access.roles import Caller, Role
 from service.access.token_cache import TokenCache
-from service.db import query
+from service.database.named_queries import query
 from service.errors import Conflict, Invalid, NotFound, Unauthenticated
-from service.records.fields import ascii_number
+from service.record.fields import ascii_number
 
 PREFIX = "pr_"
 # Names show up in the change history as who wrote: short, lower-case, unambiguous.

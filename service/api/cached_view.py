@@ -23,7 +23,7 @@ from service.access.gate import context_refusal
 from service.api.operation_caches import KEPT_TEXT_MAX
 from service.api.refusals import media_type_for
 from service.api.response_cache import Entry, ResponseCache, cache_key
-from service.db import query
+from service.database.named_queries import query
 from service.observability.request_info import CACHE, note_answer
 
 # Fields whose answer depends on who asks, not only on their role: root fields of Query,

@@ -18,7 +18,7 @@ def live(state: State) -> Response[dict[str, str]]:
     """The process is up and serving HTTP, and its embedded database can be brought back.
 
     `state.database_live` (set by `serve` on the embedded database) turns False after
-    repeated failed restarts of that server (service/embedded_supervisor.py): only a new
+    repeated failed restarts of that server (service/database/embedded_supervisor.py): only a new
     process can help then.
     """
     database_live: Callable[[], bool] | None = state.get("database_live")

@@ -25,7 +25,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException as LitestarHTTPException
 from litestar.exceptions.responses import create_exception_response
 
-from service.db import database_unavailable
+from service.database.pool import database_unavailable
 
 log = logging.getLogger("service.api")
 

@@ -12,7 +12,7 @@ from typing import Any
 from litestar.exceptions import WebSocketDisconnect
 
 from service.api.refusals import database_unavailable_refusal
-from service.db import database_unavailable
+from service.database.pool import database_unavailable
 
 log = logging.getLogger("service.api")
 

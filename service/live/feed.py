@@ -25,7 +25,7 @@ from typing import Any
 
 import asyncpg
 
-from service.db import query
+from service.database.named_queries import query
 from service.live.listener import ChangeListener
 from service.live.rows import SharedRows
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import asyncpg
 import click
 
-from service.migrate import MigrationError
+from service.database.migrate import MigrationError
 from service.resources import data_dir
 from service.seeds.connect import connection, resolve_dsn
 from service.seeds.entries import Seeds

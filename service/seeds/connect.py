@@ -7,8 +7,8 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from service.db import init_connection
-from service.migrate import migrate
+from service.database.migrate import migrate
+from service.database.pool import init_connection
 from service.settings import Settings
 from service.target import database
 

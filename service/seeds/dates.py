@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from service.dates import DATE_PATTERN, kept, read_date, write_date
+from service.record.dates import DATE_PATTERN, kept, read_date, write_date
 
 Precision = Literal["year", "month", "day", "time"]
 
@@ -25,7 +25,7 @@ __all__ = [
 
 def parse_partial_date(text: str) -> tuple[datetime, Precision]:
     """Read a seed date into the instant stored in the database and its precision
-    (service.dates.read_date, the API's reader).
+    (service.record.dates.read_date, the API's reader).
 
     Raises:
         ValueError: not a real date, or a timestamp without a UTC offset (a naive time
@@ -37,7 +37,7 @@ def parse_partial_date(text: str) -> tuple[datetime, Precision]:
 
 
 def format_partial_date(moment: datetime, precision: str) -> str:
-    """The seed text of a stored instant at its precision (service.dates.write_date)."""
+    """The seed text of a stored instant at its precision (service.record.dates.write_date)."""
     return write_date(moment, precision)
 
 

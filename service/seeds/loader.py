@@ -9,8 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from service.db import query
-from service.history import begin_write
+from service.database.named_queries import query
+from service.record.history import begin_write
 from service.seeds.entries import KIND_ORDER, Entry, Seeds
 from service.seeds.parse import collect_seeds
 from service.seeds.report import LoadReport, Progress
@@ -29,7 +29,7 @@ async def load_seeds(
     """Validate the seed files at `paths` and upsert them in one transaction.
 
     The connection (or the pool's connections) must have the JSON codecs of
-    `service.db.init_connection`: the change log is jsonb.
+    `service.database.pool.init_connection`: the change log is jsonb.
 
     Args:
         conn_or_pool: where to write; a pool lends one connection for the load.

@@ -15,7 +15,7 @@ from typing import Any
 
 import msgspec
 
-from service.records.fields import nul_path
+from service.record.fields import nul_path
 from service.seeds.checks import check_seeds
 from service.seeds.documents import Document, PathPart, read_document
 from service.seeds.entries import SECTION_KINDS, Seeds, Where, flatten

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from service.history import new_record_id, record_change
+from service.record.history import new_record_id, record_change
 from service.seeds.report import LoadReport, Outcome
 from service.seeds.rows import Desired, describe
 from service.seeds.tables import KindSpec, LinkSpec

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.db import query
+from service.database.named_queries import query
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from graphql import (
     is_non_null_type,
 )
 
-from service.api.schema import build_schema
+from service.graphql.schema import build_schema
 from service.settings import load_settings
 
 _SCALARS = {

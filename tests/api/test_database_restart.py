@@ -16,8 +16,8 @@ import httpx
 import pytest
 import websockets
 
-from service.embedded import EmbeddedPostgres
-from service.migrate import migrate
+from service.database.embedded import EmbeddedPostgres
+from service.database.migrate import migrate
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.refusals import GRJ

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.embedded_process import cluster_processes, is_alive
+from service.database.embedded_process import cluster_processes, is_alive
 from tests.api.client import Client
 from tests.api.dataset import ok
 from tests.api.ws import connect

@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 import pytest
 
-from service.db import init_connection
+from service.database.pool import init_connection
 from service.resources import data_dir
 from service.seeds import load_seeds
 from tests.api.tokens import auth

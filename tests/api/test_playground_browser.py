@@ -26,7 +26,7 @@ import pytest
 from graphql import build_schema as parse_sdl
 from graphql import parse, validate
 
-from service.api.schema import build_schema
+from service.graphql.schema import build_schema
 from service.playground import build_playground
 from service.playground.assets import DEFAULT_DIR, pinned_assets, problems
 from service.playground.page import MISSING_TITLE, example_query, render_page

@@ -11,9 +11,9 @@ import asyncpg
 import httpx
 import pytest
 
-from service.db import init_connection
-from service.history import write_transaction
-from service.records import tables, writer
+from service.database.pool import init_connection
+from service.record import tables, writer
+from service.record.history import write_transaction
 from tests.api.tokens import auth, create_token
 from tests.api.ws import connect
 from tests.conftest import clone_database, drop_database

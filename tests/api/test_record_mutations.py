@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from service.api.ids import encode_id
+from service.graphql.ids import encode_id
 from service.vocab import RecordKind
 from tests.api.client import Client
 from tests.api.dataset import ok

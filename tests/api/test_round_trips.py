@@ -13,8 +13,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.db import init_connection
-from service.records import tables, writer
+from service.database.pool import init_connection
+from service.record import tables, writer
 from tests.api.client import Client
 from tests.server import run_service
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.embedded_process import cluster_processes
+from service.database.embedded_process import cluster_processes
 from tests.pg import free_port
 from tests.server import RunningService, run_service
 

@@ -2,7 +2,7 @@
 
 Resumable subscriptions and the response cache's invalidation read the change log as
 "every change after id N". That holds only if no transaction can commit a change with an
-id below one already visible: the write lock (service/history.py) is held from the
+id below one already visible: the write lock (service/record/history.py) is held from the
 transaction's start to its commit. Without it, a writer that drew id 10 and commits after
 the writer that drew id 11 is skipped by a reader that already moved past 11.
 
@@ -21,9 +21,10 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
-from service.db import init_connection, query
-from service.history import write_transaction
-from service.records import tables, writer
+from service.database.named_queries import query
+from service.database.pool import init_connection
+from service.record import tables, writer
+from service.record.history import write_transaction
 
 pytestmark = pytest.mark.db
 

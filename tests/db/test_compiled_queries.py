@@ -31,14 +31,14 @@ from graphql.execution import Executor
 
 from bench.gen.load import generate
 from bench.gen.scale import SCALES
-from service.api.compiled.catalog import SchemaCatalog, has_field_extensions
-from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
-from service.api.compiled.extension import QueryCompiler, failed_at_roots
-from service.api.compiled.objects import OBJECTS, ROOTS
-from service.api.context import Context
-from service.api.loaders import Loaders
-from service.api.schema import build_schema
-from service.db import create_pool, init_connection
+from service.database.pool import create_pool, init_connection
+from service.graphql.compiled.catalog import SchemaCatalog, has_field_extensions
+from service.graphql.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
+from service.graphql.compiled.extension import QueryCompiler, failed_at_roots
+from service.graphql.compiled.objects import OBJECTS, ROOTS
+from service.graphql.context import Context
+from service.graphql.loaders import Loaders
+from service.graphql.schema import build_schema
 from service.resources import data_dir
 from service.seeds import load_seeds
 from service.settings import Settings, load_settings

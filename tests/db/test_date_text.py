@@ -1,4 +1,5 @@
-"""The compiled answers write dates as service.dates.write_date does, early years included."""
+"""The compiled answers write dates as service.record.dates.write_date does, early years
+included."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from datetime import UTC, date, datetime
 import asyncpg
 import pytest
 
-from service.api.compiled.sql_json import precise_date_text
-from service.dates import EARLIEST, LATEST, write_date
+from service.graphql.compiled.sql_json import precise_date_text
+from service.record.dates import EARLIEST, LATEST, write_date
 from service.vocab import DatePrecision
 
 pytestmark = [pytest.mark.db]

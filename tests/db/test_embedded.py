@@ -25,9 +25,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service import embedded
-from service.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_binaries
-from service.embedded_process import cluster_processes, is_alive
+from service.database import embedded
+from service.database.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_binaries
+from service.database.embedded_process import cluster_processes, is_alive
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
@@ -169,7 +169,7 @@ def test_start_connect_stop_then_reuse(launchers: Launcher) -> None:
 CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from service.embedded import EmbeddedPostgres
+    from service.database.embedded import EmbeddedPostgres
     pg = EmbeddedPostgres(Path(sys.argv[1]), port=int(sys.argv[2]), settings={"fsync": "off"})
     pg.start()
     print(pg.pid, flush=True)
@@ -263,7 +263,7 @@ def test_server_of_another_process_on_our_folder_is_left_alone(launchers: Launch
 ORPHAN = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from service import embedded
+    from service.database import embedded
     embedded.die_with_parent = lambda: (lambda: None)  # an older launcher, say
     pg = embedded.EmbeddedPostgres(Path(sys.argv[1]), port=int(sys.argv[2]))
     pg.start()

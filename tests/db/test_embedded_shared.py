@@ -1,4 +1,4 @@
-"""The embedded server shared by processes (service/embedded_shared.py): who starts it,
+"""The embedded server shared by processes (service/database/embedded_shared.py): who starts it,
 who uses it, who stops it, and that nothing is left behind however a user ends.
 
 Every process here is a real Python process using a real server on its own DATA_DIR.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from service.embedded_process import cluster_processes, is_alive, read_postmaster_file
-from service.embedded_shared import KEEPER_LOCK
+from service.database.embedded_process import cluster_processes, is_alive, read_postmaster_file
+from service.database.embedded_shared import KEEPER_LOCK
 from tests.db.test_embedded import ROOT, _reachable_temp_dir, free_port, select_one
 from tests.waiting import wait_until
 
@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.slow]
 USER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from service.embedded_shared import shared_server
+    from service.database.embedded_shared import shared_server
     with shared_server(Path(sys.argv[1]), int(sys.argv[2]), {"fsync": "off"}) as lease:
         print(lease.server_pid(), lease.dsn, flush=True)
         sys.stdin.readline()

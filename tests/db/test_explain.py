@@ -20,13 +20,18 @@ import pytest
 
 from bench.gen.load import generate
 from bench.gen.scale import SCALES
-from service.api import history, record, stances, statements, timeline, tracks, warnings
-from service.api.connection import ListQuery
-from service.api.declarations import BY_ACTOR_NAME, BY_POSITION
-from service.api.declarations import PARTIES_OF_DECLARATION as PARTIES
-from service.api.declarations import PROVISIONS_OF_DECLARATION as PROVISIONS
-from service.db import init_connection, query
-from service.records.paging import Order, PageRequest, fetch_pages_by_parent
+from service.database.named_queries import query
+from service.database.pool import init_connection
+from service.graphql import history, record, timeline
+from service.graphql.connection import ListQuery
+from service.kinds.declarations.types import BY_ACTOR_NAME, BY_POSITION
+from service.kinds.declarations.types import PARTIES_OF_DECLARATION as PARTIES
+from service.kinds.declarations.types import PROVISIONS_OF_DECLARATION as PROVISIONS
+from service.kinds.stances import graphql as stances
+from service.kinds.statements import types as statements
+from service.kinds.tracks import graphql as tracks
+from service.kinds.warnings import graphql as warnings
+from service.record.paging import Order, PageRequest, fetch_pages_by_parent
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database
 

@@ -5,7 +5,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from service.migrate import Migration, MigrationError, discover, migrate, status
+from service.database.migrate import Migration, MigrationError, discover, migrate, status
 
 pytestmark = pytest.mark.db
 

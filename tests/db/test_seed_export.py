@@ -8,7 +8,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.db import init_connection
+from service.database.pool import init_connection
 from service.resources import data_dir
 from service.seeds import collect_seeds, export, load_seeds
 from service.seeds.export import FILES

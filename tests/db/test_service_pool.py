@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.db import MAX_KEPT_STATEMENT_BYTES, create_pool
+from service.database.pool import MAX_KEPT_STATEMENT_BYTES, create_pool
 from service.settings import load_settings
 
 pytestmark = [pytest.mark.db]

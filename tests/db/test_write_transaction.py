@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncpg
 import pytest
 
-from service.db import database_unavailable
-from service.history import write_transaction
+from service.database.pool import database_unavailable
+from service.record.history import write_transaction
 
 pytestmark = pytest.mark.db
 

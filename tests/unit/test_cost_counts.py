@@ -9,7 +9,7 @@ from strawberry.types.graphql import OperationType
 
 from service.api.cost import CostLimit, PageSizes
 from service.api.operation_caches import OperationKey
-from service.api.schema import build_schema
+from service.graphql.schema import build_schema
 from service.lru import Lru
 from service.settings import load_settings
 

@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from service.dates import (
+from service.errors import Invalid
+from service.record.dates import (
     EARLIEST,
     LATEST,
     PreciseDate,
@@ -14,7 +15,6 @@ from service.dates import (
     read_date,
     write_date,
 )
-from service.errors import Invalid
 from service.seeds.dates import format_partial_date, parse_partial_date
 from service.vocab import DatePrecision
 

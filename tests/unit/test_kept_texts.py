@@ -16,7 +16,7 @@ from service.api.operation_caches import (
     ValidationByText,
     operation_key,
 )
-from service.api.schema import build_schema
+from service.graphql.schema import build_schema
 from service.lru import Lru
 from service.settings import load_settings
 

@@ -27,7 +27,7 @@ from graphql import (
     validate,
 )
 
-from service.api.schema import build_schema as build_service_schema
+from service.graphql.schema import build_schema as build_service_schema
 from service.settings import load_settings
 from tests.server import ROOT
 

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.db import query
+from service.database.named_queries import query
 from service.errors import Invalid
-from service.records.keyset import decode_cursor, encode_cursor, keyset_condition, leading_bound
-from service.records.paging import Order, PageRequest, SortKey, union_branches
+from service.record.keyset import decode_cursor, encode_cursor, keyset_condition, leading_bound
+from service.record.paging import Order, PageRequest, SortKey, union_branches
 
 ORDER = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
 

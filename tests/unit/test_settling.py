@@ -18,7 +18,7 @@ from graphql import (
 )
 from graphql.execution import Executor
 
-from service.api.settling import SettlingExecutor
+from service.graphql.settling import SettlingExecutor
 
 
 def _schema(order: list[str], shared: asyncio.Future[int]) -> GraphQLSchema:

@@ -25,8 +25,8 @@ import msgspec
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
-from service.api.compiled.extension import QueryCompiler
-from service.db import count_round_trips
+from service.database.pool import count_round_trips
+from service.graphql.compiled.extension import QueryCompiler
 from service.observability.request_info import STATEMENT, note_answer
 
 _encode = msgspec.json.Encoder().encode

@@ -1,1 +1,0 @@
-"""Actors (states, bodies, people, coalitions...) and their memberships."""

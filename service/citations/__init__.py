@@ -1,1 +1,0 @@
-"""Citations: a source and its exact quote backing a claim about a record."""

@@ -1,1 +1,0 @@
-"""Declarations (any negotiated document), their provisions and parties."""

@@ -1,0 +1,63 @@
+"""GraphQL types every feature uses: dates with precision, user errors, enums."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+
+from service import vocab
+from service.errors import DomainError
+from service.record.dates import PreciseDate
+
+
+def _enum(cls: type[Enum], description: str) -> type[Enum]:
+    return strawberry.enum(cls, description=description)
+
+
+DatePrecision = _enum(vocab.DatePrecision, "How much of a date is known.")
+SourceKind = _enum(vocab.SourceKind, "What a source is.")
+ActorKind = _enum(vocab.ActorKind, "What an actor is.")
+DeclarationKind = _enum(vocab.DeclarationKind, "What a document is.")
+DeclarationStatus = _enum(vocab.DeclarationStatus, "Where a document stands.")
+BindingNature = _enum(vocab.BindingNature, "How far a document binds its parties.")
+ProvisionTopic = _enum(vocab.ProvisionTopic, "What a clause is about.")
+PartyRole = _enum(vocab.PartyRole, "How an actor takes part in a document.")
+Channel = _enum(vocab.Channel, "Where a statement was made.")
+TrackStatus = _enum(vocab.TrackStatus, "How a negotiation track stands.")
+StancePosition = _enum(vocab.StancePosition, "An actor's position toward a subject.")
+RecordKind = _enum(vocab.RecordKind, "A kind of record.")
+
+
+@strawberry.type(description="A date and how much of it is known.")
+class FuzzyDate:
+    value: str = strawberry.field(
+        description='The date at its precision: "2026", "2026-01", "2026-01-08" or an ISO '
+        "timestamp."
+    )
+    precision: vocab.DatePrecision = strawberry.field(
+        description="year, month, day or time (a known time of day)."
+    )
+    start: datetime = strawberry.field(description="The first instant the date can mean (UTC).")
+
+    @classmethod
+    def of(cls, date: PreciseDate | None) -> FuzzyDate | None:
+        """The GraphQL form of a PreciseDate."""
+        if date is None:
+            return None
+        return cls(value=date.text(), precision=date.precision, start=date.at)
+
+
+@strawberry.type(description="An expected failure of a mutation: nothing was written.")
+class UserError:
+    field: str | None = strawberry.field(description="The input field at fault, if any.")
+    message: str = strawberry.field(description="What is wrong, for people.")
+    code: str = strawberry.field(
+        description="Stable code: INVALID, NOT_FOUND, CONFLICT, REFERENCED, FORBIDDEN."
+    )
+
+    @classmethod
+    def of(cls, error: DomainError) -> UserError:
+        """The GraphQL form of a domain error."""
+        return cls(field=error.field, message=error.message, code=error.code)

@@ -1,0 +1,130 @@
+"""What every mutation shares: input validation, global-id references, one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import asyncpg
+import msgspec
+from strawberry.types.unset import UNSET
+
+from service.errors import DomainError, Invalid
+from service.graphql.context import Info
+from service.graphql.ids import decode_id_of
+from service.record import writer
+from service.record.dates import parse_precise_date
+from service.record.history import write_transaction
+from service.record.tables import Table
+
+S = TypeVar("S", bound=msgspec.Struct)
+R = TypeVar("R")
+
+
+def input_values(data: object) -> dict[str, Any]:
+    """The fields a client actually sent (UNSET ones are left out)."""
+    return {k: v for k, v in vars(data).items() if v is not UNSET}
+
+
+def to_command(data: object, command: type[S]) -> S:
+    """Validate a GraphQL input against a command Struct's limits.
+
+    Raises:
+        Invalid: naming the input field (camelCase) and the broken limit.
+    """
+    try:
+        return msgspec.convert(input_values(data), command, from_attributes=True, str_keys=True)
+    except msgspec.ValidationError as exc:
+        message, _, where = str(exc).rpartition(" - at `$.")
+        field = where.rstrip("`").split("[")[0].split(".")[0] or None
+        raise Invalid(message or str(exc), field=_camel(field) if field else None) from None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def to_columns(table: Table, command: msgspec.Struct) -> dict[str, Any]:
+    """Column values of a command: UNSET fields dropped, global ids turned into db ids."""
+    values: dict[str, Any] = {}
+    for name in command.__struct_fields__:
+        value = getattr(command, name)
+        if value is msgspec.UNSET or name in table.links or name == "expected_version":
+            continue
+        if name in table.dates:
+            prefix = table.dates[name]
+            date = None if value is None else parse_precise_date(value, _camel(name))
+            values[f"{prefix}_at"] = None if date is None else date.at
+            values[f"{prefix}_precision"] = None if date is None else date.precision.value
+            continue
+        if name in table.references and isinstance(value, str):
+            value = decode_id_of(value, table.references[name], _camel(name))
+        values[name] = value.value if isinstance(value, Enum) else value
+    return values
+
+
+def to_links(table: Table, command: msgspec.Struct) -> dict[str, list[int]]:
+    """Link sets a command sets (each a list of global ids)."""
+    links: dict[str, list[int]] = {}
+    for name, link in table.links.items():
+        ids = getattr(command, name, msgspec.UNSET)
+        if ids is not msgspec.UNSET and ids is not None:
+            links[name] = [decode_id_of(i, link.target_kinds, _camel(name)) for i in ids]
+    return links
+
+
+async def in_transaction(info: Info, work: Callable[[asyncpg.Connection], Awaitable[R]]) -> R:
+    """Run one mutation's writes in one transaction: on any error nothing is written."""
+    async with info.context.pool.acquire() as conn, write_transaction(conn):
+        return await work(conn)
+
+
+async def attempt(action: Callable[[], Awaitable[R]]) -> tuple[R | None, list[DomainError]]:
+    """Run a mutation; expected failures come back as errors for the payload."""
+    try:
+        return await action(), []
+    except DomainError as error:
+        return None, [error]
+
+
+async def create_record(info: Info, table: Table, command: msgspec.Struct) -> dict[str, Any]:
+    """Insert a record from a validated command; its change is logged in the same transaction."""
+    values, links = to_columns(table, command), to_links(table, command)
+    name = info.context.caller_name
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        return await writer.insert(conn, table, values, actor_name=name, links=links)
+
+    return await in_transaction(info, work)
+
+
+async def update_record(
+    info: Info, table: Table, global_id: str, command: msgspec.Struct
+) -> dict[str, Any]:
+    """Apply a validated update command if the record is still at its expected version."""
+    record_id = decode_id_of(global_id, (table.kind,), "id")
+    values, links = to_columns(table, command), to_links(table, command)
+    expected: int = getattr(command, "expected_version")  # noqa: B009 (every update has one)
+    name = info.context.caller_name
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        return await writer.update(
+            conn, table, record_id, expected, values, actor_name=name, links=links
+        )
+
+    return await in_transaction(info, work)
+
+
+async def delete_record(
+    info: Info, table: Table, global_id: str, expected_version: int | None
+) -> dict[str, Any]:
+    """Delete a record (refused while referenced); its last state stays in its history."""
+    record_id = decode_id_of(global_id, (table.kind,), "id")
+    name = info.context.caller_name
+
+    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
+        return await writer.delete(conn, table, record_id, expected_version, actor_name=name)
+
+    return await in_transaction(info, work)

@@ -1,0 +1,193 @@
+"""The timeline (dated items of every kind, in order) and full-text search."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from service.errors import Invalid
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.filters import ids_of
+from service.graphql.nodes import load_node, shared_node
+from service.graphql.record import Record
+from service.kinds.declarations.types import Declaration
+from service.kinds.statements.types import Statement
+from service.kinds.tracks.graphql import TrackUpdate
+from service.kinds.warnings.graphql import WarningNode
+from service.live.rows import SharedRows
+from service.record.paging import Order, SortKey
+from service.vocab import RecordKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="A document's adoption, as a dated item of the timeline.")
+class Adoption:
+    declaration: Declaration = strawberry.field(description="The document adopted.")
+
+    @strawberry.field(description="When it was adopted.")
+    def adopted(self) -> FuzzyDate | None:
+        return self.declaration.adopted
+
+    @strawberry.field(description="Where it was adopted.")
+    def place(self) -> str | None:
+        return self.declaration.adopted_place
+
+
+TimelineItem = Annotated[
+    Statement | WarningNode | TrackUpdate | Adoption,
+    strawberry.union("TimelineItem", description="Something dated that happened."),
+]
+
+
+@strawberry.enum(description="Kinds of timeline items.")
+class TimelineKind(Enum):
+    STATEMENT = "statement"
+    WARNING = "warning"
+    TRACK_UPDATE = "track_update"
+    ADOPTION = "declaration"
+
+
+@strawberry.type(description="One dated item of the timeline.")
+class TimelineEntry:
+    kind: TimelineKind = strawberry.field(description="What the item is.")
+    at: datetime = strawberry.field(description="When (the start of its date's precision).")
+    db_id: strawberry.Private[int]
+    shared_rows: strawberry.Private[SharedRows | None] = None
+    """Set by timelineAdded: the item's row is read once for every subscription."""
+
+    @strawberry.field(description="The item itself.")
+    async def item(self, info: Info) -> TimelineItem:
+        adoption = self.kind is TimelineKind.ADOPTION
+        kind = RecordKind.DECLARATION if adoption else RecordKind(self.kind.value)
+        node = await shared_node(info, self.shared_rows, kind, self.db_id)
+        return Adoption(declaration=node) if adoption else node
+
+
+def timeline_entry(row: Row) -> TimelineEntry:
+    """A row of the timeline query as an entry."""
+    return TimelineEntry(kind=TimelineKind(row["item_kind"]), at=row["at"], db_id=row["id"])
+
+
+@strawberry.type(description="A search hit: a record, how well it matches, and the matching words.")
+class SearchHit:
+    kind: RecordKind = strawberry.field(description="What kind of record matched.")
+    rank: float = strawberry.field(description="Relevance (higher is better).")
+    excerpt: str = strawberry.field(description="The matching words in context, marked <b>...</b>.")
+    db_id: strawberry.Private[int]
+
+    @strawberry.field(description="The record.")
+    async def node(self, info: Info) -> Record | None:
+        return await load_node(info, self.kind, self.db_id)
+
+
+def _hit(row: Row) -> SearchHit:
+    return SearchHit(
+        kind=RecordKind(row["kind"]), rank=row["rank"], excerpt=row["excerpt"], db_id=row["id"]
+    )
+
+
+# A page of the timeline reads one page of each kind (through its date index), not every
+# dated item; a search page makes excerpts for its own hits only (see the .sql files).
+TIMELINE = ListQuery("timeline", "timeline", timeline_entry, union=True)
+SEARCH = ListQuery("search", "search", _hit, decorate="search_excerpts")
+_NEWEST = Order(
+    (SortKey("at", "timestamptz", True), SortKey("item_kind", "text"), SortKey("id", "bigint"))
+)
+_OLDEST = Order(
+    (SortKey("at", "timestamptz"), SortKey("item_kind", "text"), SortKey("id", "bigint"))
+)
+_BEST = Order((SortKey("rank", "float8", True), SortKey("kind", "text"), SortKey("id", "bigint")))
+
+
+@strawberry.input(description="Which timeline items to list (all given conditions must hold).")
+class TimelineFilter:
+    kinds: list[TimelineKind] | None = strawberry.field(default=None, description="Any of these.")
+    actor_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items by, or involving, any of these actors."
+    )
+    declaration_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items about any of these documents (or their clauses)."
+    )
+    track_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Items about any of these tracks."
+    )
+    from_: datetime | None = strawberry.field(name="from", default=None, description="At or after.")
+    to: datetime | None = strawberry.field(default=None, description="Before.")
+
+
+def timeline_params(f: TimelineFilter) -> tuple[Any, ...]:
+    """The timeline query's parameters ($1..$6) for a filter."""
+    return (
+        [k.value for k in f.kinds] if f.kinds else None,
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+        ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
+        f.from_,
+        f.to,
+    )
+
+
+@strawberry.enum(description="Timeline orderings.")
+class TimelineOrder(Enum):
+    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = "oldest_first"
+
+
+def timeline_read(filter: TimelineFilter | None, order_by: TimelineOrder) -> ListRead:
+    """Query.timeline."""
+    order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
+    return ListRead(TIMELINE, order, timeline_params(filter or TimelineFilter()))
+
+
+@strawberry.type
+class TimelineQuery:
+    @strawberry.field(
+        description="Dated statements, warnings, track updates and adoptions, in order."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        filter: TimelineFilter | None = None,
+        order_by: TimelineOrder = TimelineOrder.NEWEST_FIRST,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TimelineEntry]:
+        read = timeline_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+    @strawberry.field(description="Full-text search across kinds, best match first.")
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[RecordKind] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[SearchHit]:
+        read = search_read(text, kinds)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def search_read(text: str, kinds: list[RecordKind] | None) -> ListRead:
+    """Query.search (Invalid for an empty or overlong text)."""
+    if not text.strip() or len(text) > 500:
+        raise Invalid("`text` must hold 1 to 500 characters", field="text")
+    return ListRead(SEARCH, _BEST, (text, [k.value for k in kinds] if kinds else None))

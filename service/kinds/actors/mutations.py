@@ -1,0 +1,90 @@
+"""Mutations on actors and memberships."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import UNSET
+
+from service.graphql.context import Info
+from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
+from service.kinds.actors.commands import AddMembership, CreateActor, UpdateActor, UpdateMembership
+from service.kinds.actors.types import Actor, Membership
+from service.record import tables
+from service.vocab import ActorKind
+
+
+@strawberry.input(description="A new actor.")
+class CreateActorInput:
+    slug: str = strawberry.field(description="Stable key: lower-case words joined by hyphens.")
+    kind: ActorKind = strawberry.field(description="What the actor is.")
+    name: str = strawberry.field(description="Common English name.")
+    aliases: list[str] | None = strawberry.field(default=UNSET, description="Other names.")
+    country_code: str | None = strawberry.field(default=UNSET, description="ISO 3166-1 alpha-2.")
+    wikidata_id: str | None = strawberry.field(default=UNSET, description="Wikidata id (Q...).")
+    summary: str | None = strawberry.field(default=UNSET, description="Who or what it is.")
+
+
+@strawberry.input(description="Changes to an actor; omitted fields stay as they are.")
+class UpdateActorInput:
+    id: strawberry.ID = strawberry.field(description="The actor's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    slug: str | None = UNSET
+    kind: ActorKind | None = UNSET
+    name: str | None = UNSET
+    aliases: list[str] | None = UNSET
+    country_code: str | None = UNSET
+    wikidata_id: str | None = UNSET
+    summary: str | None = UNSET
+
+
+@strawberry.input(description="A role an actor holds in an organisation.")
+class AddMembershipInput:
+    member_id: strawberry.ID = strawberry.field(description="Who holds the role.")
+    organization_id: strawberry.ID = strawberry.field(description="The organisation.")
+    role: str = strawberry.field(description="The role.")
+    on_behalf_of_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="On whose behalf the member acts."
+    )
+    start: str | None = strawberry.field(
+        default=UNSET, description="Since when (at its precision)."
+    )
+    end: str | None = strawberry.field(default=UNSET, description="Until when.")
+
+
+@strawberry.input(description="Changes to a membership; omitted fields stay as they are.")
+class UpdateMembershipInput:
+    id: strawberry.ID = strawberry.field(description="The membership's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    role: str | None = UNSET
+    on_behalf_of_id: strawberry.ID | None = UNSET
+    start: str | None = UNSET
+    end: str | None = UNSET
+
+
+@strawberry.type
+class ActorMutation:
+    @strawberry.mutation(description="Record a new actor.")
+    async def create_actor(self, info: Info, input: CreateActorInput) -> Payload[Actor]:
+        return await create(info, tables.ACTOR, input, CreateActor)
+
+    @strawberry.mutation(description="Change an actor (optimistic locking on expectedVersion).")
+    async def update_actor(self, info: Info, input: UpdateActorInput) -> Payload[Actor]:
+        return await update(info, tables.ACTOR, input.id, input, UpdateActor)
+
+    @strawberry.mutation(description="Delete an actor nothing refers to any more.")
+    async def delete_actor(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.ACTOR, input)
+
+    @strawberry.mutation(description="Record that an actor holds a role in an organisation.")
+    async def add_membership(self, info: Info, input: AddMembershipInput) -> Payload[Membership]:
+        return await create(info, tables.MEMBERSHIP, input, AddMembership)
+
+    @strawberry.mutation(description="Change a membership.")
+    async def update_membership(
+        self, info: Info, input: UpdateMembershipInput
+    ) -> Payload[Membership]:
+        return await update(info, tables.MEMBERSHIP, input.id, input, UpdateMembership)
+
+    @strawberry.mutation(description="Remove a membership.")
+    async def remove_membership(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.MEMBERSHIP, input)

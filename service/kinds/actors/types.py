@@ -1,0 +1,261 @@
+"""Actors and memberships: types, query fields, mutations."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.lazy import (
+    LazyParty,
+    LazyStance,
+    LazyStatement,
+    LazyStatementOrder,
+    LazyWarning,
+)
+from service.graphql.lookup import by_slug
+from service.graphql.nodes import by_id_batch, load_node, register
+from service.graphql.record import BY_CREATION, Record, record_fields
+from service.record.dates import from_columns
+from service.record.paging import Order, SortKey
+from service.vocab import ActorKind, RecordKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="A state, government body, person, coalition, organisation or force.")
+class Actor(Record):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    kind: ActorKind = strawberry.field(description="What the actor is.")
+    name: str = strawberry.field(description="Common English name.")
+    aliases: list[str] = strawberry.field(description="Other names, in any language.")
+    country_code: str | None = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+    wikidata_id: str | None = strawberry.field(description="Wikidata item id (Q...).")
+    summary: str | None = strawberry.field(description="Who or what the actor is.")
+
+    @staticmethod
+    def from_row(row: Row) -> Actor:
+        """The GraphQL object of an actor row."""
+        return Actor(
+            **record_fields(RecordKind.ACTOR, row),
+            slug=row["slug"],
+            kind=ActorKind(row["kind"]),
+            name=row["name"],
+            aliases=row["aliases"],
+            country_code=row["country_code"],
+            wikidata_id=row["wikidata_id"],
+            summary=row["summary"],
+        )
+
+    @strawberry.field(description="Roles this actor holds in organisations.")
+    async def memberships(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Membership]:
+        page = page_request(first, after, last, before)
+        return await child(info, MEMBERSHIPS_OF_MEMBER, self.db_id, BY_START, page)
+
+    @strawberry.field(description="Who holds roles in this organisation.")
+    async def members(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Membership]:
+        page = page_request(first, after, last, before)
+        return await child(info, MEMBERSHIPS_OF_ORGANIZATION, self.db_id, BY_START, page)
+
+    @strawberry.field(description="What this actor said (as speaker), newest first by default.")
+    async def statements(
+        self,
+        info: Info,
+        order_by: LazyStatementOrder | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyStatement]:
+        from service.kinds.statements import (
+            types as statements,  # imported here: the modules refer to each other
+        )
+
+        page = page_request(first, after, last, before)
+        return await statements.of_speaker(info, self.db_id, order_by, page)
+
+    @strawberry.field(
+        description="Warnings this actor issued, as speaker or on whose behalf they were made."
+    )
+    async def warnings_issued(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyWarning]:
+        from service.kinds.warnings import graphql as warnings
+
+        page = page_request(first, after, last, before)
+        return await warnings.issued_by(info, self.db_id, page)
+
+    @strawberry.field(description="Warnings aimed at this actor.")
+    async def warnings_received(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyWarning]:
+        from service.kinds.warnings import graphql as warnings
+
+        page = page_request(first, after, last, before)
+        return await warnings.aimed_at(info, self.db_id, page)
+
+    @strawberry.field(description="This actor's stances toward documents, clauses and tracks.")
+    async def stances(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyStance]:
+        from service.kinds.stances import graphql as stances
+
+        page = page_request(first, after, last, before)
+        return await stances.of_actor(info, self.db_id, page)
+
+    @strawberry.field(description="The documents this actor is claimed to take part in, and how.")
+    async def parties(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyParty]:
+        from service.kinds.declarations import types as declarations
+
+        page = page_request(first, after, last, before)
+        return await declarations.parties_of_actor(info, self.db_id, page)
+
+
+@strawberry.type(description="A role held in an organisation, possibly on behalf of another.")
+class Membership(Record):
+    member_db_id: strawberry.Private[int]
+    organization_db_id: strawberry.Private[int]
+    on_behalf_of_db_id: strawberry.Private[int | None]
+    role: str = strawberry.field(description="The role (spokeswoman, prime minister...).")
+    start: FuzzyDate | None = strawberry.field(description="Since when, if known.")
+    end: FuzzyDate | None = strawberry.field(description="Until when, if it ended.")
+
+    @staticmethod
+    def from_row(row: Row) -> Membership:
+        """The GraphQL object of a membership row."""
+        return Membership(
+            **record_fields(RecordKind.MEMBERSHIP, row),
+            member_db_id=row["member_id"],
+            organization_db_id=row["organization_id"],
+            on_behalf_of_db_id=row["on_behalf_of_id"],
+            role=row["role"],
+            start=FuzzyDate.of(from_columns(row["start_at"], row["start_precision"])),
+            end=FuzzyDate.of(from_columns(row["end_at"], row["end_precision"])),
+        )
+
+    @strawberry.field(description="Who holds the role.")
+    async def member(self, info: Info) -> Actor:
+        actor: Actor = await load_node(info, RecordKind.ACTOR, self.member_db_id)
+        return actor
+
+    @strawberry.field(description="The organisation the role is in.")
+    async def organization(self, info: Info) -> Actor:
+        actor: Actor = await load_node(info, RecordKind.ACTOR, self.organization_db_id)
+        return actor
+
+    @strawberry.field(description="On whose behalf the member acts (a state, for a ministry).")
+    async def on_behalf_of(self, info: Info) -> Actor | None:
+        return await load_node(info, RecordKind.ACTOR, self.on_behalf_of_db_id)
+
+
+ACTORS = ListQuery("actors", "list_actors", Actor.from_row)
+MEMBERSHIPS_OF_MEMBER = ListQuery("actors", "list_memberships", Membership.from_row, "member_id")
+MEMBERSHIPS_OF_ORGANIZATION = ListQuery(
+    "actors", "list_memberships", Membership.from_row, "organization_id"
+)
+BY_START = Order((SortKey("sort_start", "timestamptz"), SortKey("id", "bigint")))
+register(RecordKind.ACTOR, by_id_batch("actors", "actors_by_id"), Actor.from_row)
+register(RecordKind.MEMBERSHIP, by_id_batch("actors", "memberships_by_id"), Membership.from_row)
+
+
+@strawberry.enum(description="Orderings of actors.")
+class ActorOrder(Enum):
+    NAME_ASC = "name_asc"
+    NAME_DESC = "name_desc"
+    CREATED_ASC = "created_asc"
+
+
+ACTOR_ORDERS = {
+    ActorOrder.NAME_ASC: Order((SortKey("name", "text"), SortKey("id", "bigint"))),
+    ActorOrder.NAME_DESC: Order((SortKey("name", "text", True), SortKey("id", "bigint", True))),
+    ActorOrder.CREATED_ASC: BY_CREATION,
+}
+
+
+@strawberry.input(description="Which actors to list (all given conditions must hold).")
+class ActorFilter:
+    kinds: list[ActorKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    country_codes: list[str] | None = strawberry.field(
+        default=None, description="Any of these ISO 3166 codes."
+    )
+    text: str | None = strawberry.field(
+        default=None, description="Words of the name or summary, a name fragment, or an alias."
+    )
+
+
+@strawberry.type
+class ActorQuery:
+    @strawberry.field(description="An actor by its slug.")
+    async def actor(self, info: Info, slug: str) -> Actor | None:
+        return await by_slug(info, "actors", "actor_by_slug", RecordKind.ACTOR, slug)
+
+    @strawberry.field(description="Actors, by name by default.")
+    async def actors(
+        self,
+        info: Info,
+        filter: ActorFilter | None = None,
+        order_by: ActorOrder = ActorOrder.NAME_ASC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Actor]:
+        read = actors_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def actors_read(filter: ActorFilter | None, order_by: ActorOrder) -> ListRead:
+    """Query.actors."""
+    f = filter or ActorFilter()
+    params = ([k.value for k in f.kinds] if f.kinds else None, f.country_codes, f.text)
+    return ListRead(ACTORS, ACTOR_ORDERS[order_by], params)

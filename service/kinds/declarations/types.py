@@ -1,0 +1,229 @@
+"""Declarations, provisions and parties: types, query fields, mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import Connection, ListQuery, child, page_request
+from service.graphql.context import Info
+from service.graphql.lazy import LazyActor, LazyStance, LazyStatement, LazyWarning
+from service.graphql.nodes import by_id_batch, load_node, register
+from service.graphql.record import BY_CREATION, Record, record_fields
+from service.record.dates import from_columns
+from service.record.paging import Order, PageRequest, SortKey
+from service.vocab import (
+    BindingNature,
+    DeclarationKind,
+    DeclarationStatus,
+    PartyRole,
+    ProvisionTopic,
+    RecordKind,
+)
+
+Row = dict[str, Any]
+
+
+@strawberry.interface(description="Something stances, statements and warnings can be about.")
+class Subject(Record):
+    @strawberry.field(description="Actors' stances toward it.")
+    async def stances(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyStance]:
+        from service.kinds.stances import (
+            graphql as stances,  # imported here: the modules refer to each other
+        )
+
+        return await stances.toward(info, self.db_id, page_request(first, after, last, before))
+
+    @strawberry.field(description="Statements about it, newest first.")
+    async def statements(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyStatement]:
+        from service.kinds.statements import types as statements
+
+        page = page_request(first, after, last, before)
+        return await statements.about(info, self.db_id, page)
+
+
+@strawberry.type(description="A negotiated document: declaration, agreement, plan, framework.")
+class Declaration(Subject):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    title: str = strawberry.field(description="Full title.")
+    short_name: str | None = strawberry.field(description="Common short name.")
+    kind: DeclarationKind = strawberry.field(description="What the document is.")
+    status: DeclarationStatus = strawberry.field(description="Where it stands.")
+    adopted: FuzzyDate | None = strawberry.field(description="When it was adopted or signed.")
+    adopted_place: str | None = strawberry.field(description="Where it was adopted.")
+    binding: BindingNature = strawberry.field(description="How far it binds its parties.")
+    summary: str | None = strawberry.field(description="What it says, in brief.")
+
+    @staticmethod
+    def from_row(row: Row) -> Declaration:
+        """The GraphQL object of a declaration row."""
+        return Declaration(
+            **record_fields(RecordKind.DECLARATION, row),
+            slug=row["slug"],
+            title=row["title"],
+            short_name=row["short_name"],
+            kind=DeclarationKind(row["kind"]),
+            status=DeclarationStatus(row["status"]),
+            adopted=FuzzyDate.of(from_columns(row["adopted_at"], row["adopted_precision"])),
+            adopted_place=row["adopted_place"],
+            binding=BindingNature(row["binding"]),
+            summary=row["summary"],
+        )
+
+    @strawberry.field(description="Its clauses, in order.")
+    async def provisions(
+        self,
+        info: Info,
+        topics: list[ProvisionTopic] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Provision]:
+        params = ([t.value for t in topics] if topics else None, None, None)
+        page = page_request(first, after, last, before)
+        return await child(info, PROVISIONS_OF_DECLARATION, self.db_id, BY_POSITION, page, params)
+
+    @strawberry.field(
+        description="Who takes part and how, each claim with its sources. An actor with two "
+        "claims (signatory per one source, not a formal party per another) appears twice."
+    )
+    async def parties(
+        self,
+        info: Info,
+        roles: list[PartyRole] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Party]:
+        params = ([r.value for r in roles] if roles else None,)
+        page = page_request(first, after, last, before)
+        return await child(info, PARTIES_OF_DECLARATION, self.db_id, BY_ACTOR_NAME, page, params)
+
+    @strawberry.field(description="Warnings that answer this document or any of its clauses.")
+    async def warnings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyWarning]:
+        from service.kinds.warnings import graphql as warnings
+
+        page = page_request(first, after, last, before)
+        return await warnings.answering(info, self.db_id, page)
+
+
+@strawberry.type(description="A clause of a document.")
+class Provision(Subject):
+    declaration_db_id: strawberry.Private[int]
+    slug: str = strawberry.field(
+        description="Stable key, e.g. paris-declaration/multinational-force."
+    )
+    position: int = strawberry.field(description="Its place in the document (1 = first).")
+    topic: ProvisionTopic = strawberry.field(description="What the clause is about.")
+    title: str = strawberry.field(description="Its heading or gist.")
+    body: str | None = strawberry.field(description="Its text, where known.")
+
+    @staticmethod
+    def from_row(row: Row) -> Provision:
+        """The GraphQL object of a provision row."""
+        return Provision(
+            **record_fields(RecordKind.PROVISION, row),
+            declaration_db_id=row["declaration_id"],
+            slug=row["slug"],
+            position=row["position"],
+            topic=ProvisionTopic(row["topic"]),
+            title=row["title"],
+            body=row["body"],
+        )
+
+    @strawberry.field(description="The document it belongs to.")
+    async def declaration(self, info: Info) -> Declaration:
+        found: Declaration = await load_node(info, RecordKind.DECLARATION, self.declaration_db_id)
+        return found
+
+    @strawberry.field(description="Warnings that answer this clause.")
+    async def warnings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyWarning]:
+        from service.kinds.warnings import graphql as warnings
+
+        page = page_request(first, after, last, before)
+        return await warnings.answering(info, self.db_id, page)
+
+
+@strawberry.type(description="A claim that an actor takes part in a document, in a role.")
+class Party(Record):
+    declaration_db_id: strawberry.Private[int]
+    actor_db_id: strawberry.Private[int]
+    role: PartyRole = strawberry.field(description="How the actor takes part.")
+    note: str | None = strawberry.field(description="An editor's note on the claim.")
+    disputed: bool = strawberry.field(
+        description="Another claim gives this actor a different role in the same document."
+    )
+
+    @staticmethod
+    def from_row(row: Row) -> Party:
+        """The GraphQL object of a party row."""
+        return Party(
+            **record_fields(RecordKind.PARTY, row),
+            declaration_db_id=row["declaration_id"],
+            actor_db_id=row["actor_id"],
+            role=PartyRole(row["role"]),
+            note=row["note"],
+            disputed=row["disputed"],
+        )
+
+    @strawberry.field(description="The document.")
+    async def declaration(self, info: Info) -> Declaration:
+        found: Declaration = await load_node(info, RecordKind.DECLARATION, self.declaration_db_id)
+        return found
+
+    @strawberry.field(description="The actor.")
+    async def actor(self, info: Info) -> LazyActor:
+        return await load_node(info, RecordKind.ACTOR, self.actor_db_id)
+
+
+DECLARATIONS = ListQuery("declarations", "list_declarations", Declaration.from_row)
+PROVISIONS = ListQuery("declarations", "list_provisions", Provision.from_row)
+PROVISIONS_OF_DECLARATION = ListQuery(
+    "declarations", "list_provisions", Provision.from_row, "declaration_id"
+)
+PARTIES_OF_DECLARATION = ListQuery("declarations", "list_parties", Party.from_row, "declaration_id")
+PARTIES_OF_ACTOR = ListQuery("declarations", "list_parties", Party.from_row, "actor_id")
+BY_POSITION = Order((SortKey("position", "integer"), SortKey("id", "bigint")))
+BY_ACTOR_NAME = Order((SortKey("actor_name", "text"), SortKey("id", "bigint")))
+register(
+    RecordKind.DECLARATION, by_id_batch("declarations", "declarations_by_id"), Declaration.from_row
+)
+register(RecordKind.PROVISION, by_id_batch("declarations", "provisions_by_id"), Provision.from_row)
+register(RecordKind.PARTY, by_id_batch("declarations", "parties_by_id"), Party.from_row)
+
+
+async def parties_of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Party]:
+    """The party claims of one actor (Actor.parties)."""
+    return await child(info, PARTIES_OF_ACTOR, actor_id, BY_CREATION, page, (None,))

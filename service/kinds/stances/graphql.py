@@ -1,0 +1,162 @@
+"""Stances: type, query fields, mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import UNSET
+
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.filters import ids_of
+from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.nodes import by_id_batch, load_any, load_node, register
+from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
+from service.graphql.record import Record, record_fields
+from service.kinds.stances.commands import CreateStance, UpdateStance
+from service.record import tables
+from service.record.dates import from_columns
+from service.record.paging import Order, PageRequest, SortKey
+from service.vocab import RecordKind, StancePosition
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="An actor's position toward a document, clause or track, from a date.")
+class Stance(Record):
+    actor_db_id: strawberry.Private[int]
+    subject_db_id: strawberry.Private[int]
+    statement_db_id: strawberry.Private[int | None]
+    position: StancePosition = strawberry.field(description="supports, opposes, conditional...")
+    since: FuzzyDate | None = strawberry.field(description="From when, where known.")
+    summary: str | None = strawberry.field(description="The stance in brief.")
+
+    @staticmethod
+    def from_row(row: Row) -> Stance:
+        """The GraphQL object of a stance row."""
+        return Stance(
+            **record_fields(RecordKind.STANCE, row),
+            actor_db_id=row["actor_id"],
+            subject_db_id=row["subject_id"],
+            statement_db_id=row["statement_id"],
+            position=StancePosition(row["position"]),
+            since=FuzzyDate.of(from_columns(row["since_at"], row["since_precision"])),
+            summary=row["summary"],
+        )
+
+    @strawberry.field(description="Whose stance it is.")
+    async def actor(self, info: Info) -> LazyActor:
+        return await load_node(info, RecordKind.ACTOR, self.actor_db_id)
+
+    @strawberry.field(description="What it is toward: a document, a clause or a track.")
+    async def subject(self, info: Info) -> Record | None:
+        (node,) = await load_any(info, [self.subject_db_id])
+        return node
+
+    @strawberry.field(description="The statement that evidences it.")
+    async def statement(self, info: Info) -> LazyStatement | None:
+        return await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
+
+
+STANCES = ListQuery("stances", "list_stances", Stance.from_row)
+OF_ACTOR = ListQuery("stances", "list_stances", Stance.from_row, "actor_id")
+TOWARD = ListQuery("stances", "list_stances", Stance.from_row, "subject_id")
+BY_SINCE = Order((SortKey("sort_since", "timestamptz"), SortKey("id", "bigint")))
+register(RecordKind.STANCE, by_id_batch("stances", "stances_by_id"), Stance.from_row)
+_NO_FILTER = (None, None, None)
+
+
+async def of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Stance]:
+    """Actor.stances: oldest first, so the list reads as how the stance changed."""
+    return await child(info, OF_ACTOR, actor_id, BY_SINCE, page, _NO_FILTER)
+
+
+async def toward(info: Info, subject_id: int, page: PageRequest) -> Connection[Stance]:
+    """Subject.stances."""
+    return await child(info, TOWARD, subject_id, BY_SINCE, page, _NO_FILTER)
+
+
+@strawberry.input(description="Which stances to list (all given conditions must hold).")
+class StanceFilter:
+    actor_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Whose.")
+    subject_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Toward any of these documents, clauses or tracks."
+    )
+    positions: list[StancePosition] | None = strawberry.field(
+        default=None, description="Any of these positions."
+    )
+
+
+@strawberry.type
+class StanceQuery:
+    @strawberry.field(description="Stances, oldest first: how positions changed over time.")
+    async def stances(
+        self,
+        info: Info,
+        filter: StanceFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Stance]:
+        read = stances_read(filter)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def stances_read(filter: StanceFilter | None) -> ListRead:
+    """Query.stances."""
+    f = filter or StanceFilter()
+    subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
+    params = (
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        ids_of(f.subject_ids, subject_kinds, "subjectIds"),
+        [p.value for p in f.positions] if f.positions else None,
+    )
+    return ListRead(STANCES, BY_SINCE, params)
+
+
+@strawberry.input(description="An actor's position toward a document, clause or track.")
+class CreateStanceInput:
+    actor_id: strawberry.ID = strawberry.field(description="Whose stance.")
+    subject_id: strawberry.ID = strawberry.field(description="Toward which document/clause/track.")
+    position: StancePosition = strawberry.field(description="The position.")
+    since: str | None = strawberry.field(default=UNSET, description="From when, at its precision.")
+    statement_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The statement that evidences it."
+    )
+    summary: str | None = strawberry.field(default=UNSET, description="The stance in brief.")
+
+
+@strawberry.input(description="Changes to a stance; omitted fields stay as they are.")
+class UpdateStanceInput:
+    id: strawberry.ID = strawberry.field(description="The stance's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    position: StancePosition | None = UNSET
+    since: str | None = UNSET
+    statement_id: strawberry.ID | None = UNSET
+    summary: str | None = UNSET
+
+
+@strawberry.type
+class StanceMutation:
+    @strawberry.mutation(description="Record an actor's stance.")
+    async def create_stance(self, info: Info, input: CreateStanceInput) -> Payload[Stance]:
+        return await create(info, tables.STANCE, input, CreateStance)
+
+    @strawberry.mutation(description="Change a stance (optimistic locking).")
+    async def update_stance(self, info: Info, input: UpdateStanceInput) -> Payload[Stance]:
+        return await update(info, tables.STANCE, input.id, input, UpdateStance)
+
+    @strawberry.mutation(description="Delete a stance.")
+    async def delete_stance(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.STANCE, input)

@@ -1,0 +1,193 @@
+"""Statements: type and query fields (mutations in statement_mutations.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from service.database.named_queries import query
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.filters import ids_of
+from service.graphql.lazy import LazyActor, LazyWarning
+from service.graphql.lookup import by_slug
+from service.graphql.nodes import by_id_batch, load_any, load_node, register
+from service.graphql.record import Record, record_fields
+from service.record.dates import from_columns
+from service.record.paging import Order, PageRequest, SortKey
+from service.vocab import Channel, RecordKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="Something an actor said: when, where, in which words, about what.")
+class Statement(Record):
+    speaker_db_id: strawberry.Private[int]
+    on_behalf_of_db_id: strawberry.Private[int | None]
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    said: FuzzyDate = strawberry.field(
+        description="When it was said (the best-supported date; see citations of field said_at)."
+    )
+    channel: Channel = strawberry.field(description="Where: Telegram, X, press conference...")
+    place: str | None = strawberry.field(description="The place, where known.")
+    quote: str = strawberry.field(description="The words, as recorded.")
+    language: str = strawberry.field(description="Language of the quote (BCP 47).")
+    event_code: str | None = strawberry.field(description="CAMEO event code (e.g. 138).")
+    summary: str | None = strawberry.field(description="What the statement says, in brief.")
+
+    @staticmethod
+    def from_row(row: Row) -> Statement:
+        """The GraphQL object of a statement row."""
+        said = from_columns(row["said_at"], row["said_precision"])
+        return Statement(
+            **record_fields(RecordKind.STATEMENT, row),
+            speaker_db_id=row["speaker_id"],
+            on_behalf_of_db_id=row["on_behalf_of_id"],
+            slug=row["slug"],
+            said=FuzzyDate.of(said),  # type: ignore[arg-type]
+            channel=Channel(row["channel"]),
+            place=row["place"],
+            quote=row["quote"],
+            language=row["language"],
+            event_code=row["event_code"],
+            summary=row["summary"],
+        )
+
+    @strawberry.field(description="Who said it.")
+    async def speaker(self, info: Info) -> LazyActor:
+        return await load_node(info, RecordKind.ACTOR, self.speaker_db_id)
+
+    @strawberry.field(description="On whose behalf (a state, for its ministry's spokesperson).")
+    async def on_behalf_of(self, info: Info) -> LazyActor | None:
+        return await load_node(info, RecordKind.ACTOR, self.on_behalf_of_db_id)
+
+    @strawberry.field(description="What it is about: actors, documents, clauses, tracks.")
+    async def about(self, info: Info) -> list[Record]:
+        subject_ids = await info.context.loaders.get(_subjects_batch).load(self.db_id)
+        return [n for n in await load_any(info, subject_ids) if n is not None]
+
+    @strawberry.field(description="The warnings this statement makes.")
+    async def warnings(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyWarning]:
+        from service.kinds.warnings import (
+            graphql as warnings,  # imported here: the modules refer to each other
+        )
+
+        return await warnings.made_in(info, self.db_id, page_request(first, after, last, before))
+
+
+async def _subjects_batch(pool: Any, statement_ids: Sequence[int]) -> list[list[int]]:
+    found: dict[int, list[int]] = {i: [] for i in statement_ids}
+    for row in await pool.fetch(query("statements", "statement_subjects"), list(statement_ids)):
+        found[row["statement_id"]].append(row["subject_id"])
+    return [found[i] for i in statement_ids]
+
+
+STATEMENTS = ListQuery("statements", "list_statements", Statement.from_row)
+STATEMENTS_OF_SPEAKER = ListQuery("statements", "list_statements", Statement.from_row, "speaker_id")
+STATEMENTS_ABOUT = ListQuery(
+    "statements", "list_statements_about", Statement.from_row, "subject_id"
+)
+register(RecordKind.STATEMENT, by_id_batch("statements", "statements_by_id"), Statement.from_row)
+
+
+@strawberry.enum(description="Orderings of statements.")
+class StatementOrder(Enum):
+    SAID_DESC = "said_desc"
+    SAID_ASC = "said_asc"
+
+
+STATEMENT_ORDERS = {
+    StatementOrder.SAID_DESC: Order(
+        (SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True))
+    ),
+    StatementOrder.SAID_ASC: Order((SortKey("said_at", "timestamptz"), SortKey("id", "bigint"))),
+}
+_NO_FILTER = (None, None, None, None, None, None, None)
+
+
+async def of_speaker(
+    info: Info, actor_id: int, order_by: StatementOrder | None, page: PageRequest
+) -> Connection[Statement]:
+    """Actor.statements: what one actor said."""
+    order = STATEMENT_ORDERS[order_by or StatementOrder.SAID_DESC]
+    return await child(info, STATEMENTS_OF_SPEAKER, actor_id, order, page, _NO_FILTER)
+
+
+async def about(info: Info, subject_id: int, page: PageRequest) -> Connection[Statement]:
+    """Subject.statements: what was said about a document, clause or track."""
+    order = STATEMENT_ORDERS[StatementOrder.SAID_DESC]
+    return await child(info, STATEMENTS_ABOUT, subject_id, order, page)
+
+
+@strawberry.input(description="Which statements to list (all given conditions must hold).")
+class StatementFilter:
+    actor_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Said by, or on behalf of, any of these actors."
+    )
+    channels: list[Channel] | None = strawberry.field(default=None, description="Any of these.")
+    about_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="About any of these actors, documents, clauses or tracks."
+    )
+    said_from: datetime | None = strawberry.field(default=None, description="Said at or after.")
+    said_to: datetime | None = strawberry.field(default=None, description="Said before.")
+    text: str | None = strawberry.field(default=None, description="Words of the quote or summary.")
+    event_codes: list[str] | None = strawberry.field(
+        default=None, description="CAMEO codes or prefixes (13 matches 138 and 1384)."
+    )
+
+
+@strawberry.type
+class StatementQuery:
+    @strawberry.field(description="A statement by its slug.")
+    async def statement(self, info: Info, slug: str) -> Statement | None:
+        return await by_slug(info, "statements", "statement_by_slug", RecordKind.STATEMENT, slug)
+
+    @strawberry.field(description="Statements, newest first by default.")
+    async def statements(
+        self,
+        info: Info,
+        filter: StatementFilter | None = None,
+        order_by: StatementOrder = StatementOrder.SAID_DESC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Statement]:
+        read = statements_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def statements_read(filter: StatementFilter | None, order_by: StatementOrder) -> ListRead:
+    """Query.statements."""
+    f = filter or StatementFilter()
+    subject_kinds = (RecordKind.ACTOR, RecordKind.DECLARATION, RecordKind.PROVISION)
+    params = (
+        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        [c.value for c in f.channels] if f.channels else None,
+        ids_of(f.about_ids, (*subject_kinds, RecordKind.TRACK), "aboutIds"),
+        f.said_from,
+        f.said_to,
+        f.text,
+        f.event_codes,
+    )
+    return ListRead(STATEMENTS, STATEMENT_ORDERS[order_by], params)

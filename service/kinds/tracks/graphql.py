@@ -1,0 +1,253 @@
+"""Negotiation tracks and their status updates: types, query fields, mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import UNSET
+
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.lookup import by_slug
+from service.graphql.nodes import by_id_batch, load_node, register
+from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
+from service.graphql.record import Record, record_fields
+from service.kinds.declarations.types import Subject
+from service.kinds.tracks.commands import (
+    AddTrackUpdate,
+    CreateTrack,
+    UpdateTrack,
+    UpdateTrackUpdate,
+)
+from service.record import tables
+from service.record.dates import from_columns
+from service.record.paging import Order, SortKey
+from service.vocab import RecordKind, TrackStatus
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="A line of negotiation (e.g. the US-Ukraine security guarantees).")
+class Track(Subject):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    name: str = strawberry.field(description="Its name.")
+    summary: str | None = strawberry.field(description="What is being negotiated.")
+    status: TrackStatus | None = strawberry.field(
+        description="The status of the latest update (null before any update)."
+    )
+
+    @staticmethod
+    def from_row(row: Row) -> Track:
+        """The GraphQL object of a track row."""
+        return Track(
+            **record_fields(RecordKind.TRACK, row),
+            slug=row["slug"],
+            name=row["name"],
+            summary=row["summary"],
+            status=None if row["status"] is None else TrackStatus(row["status"]),
+        )
+
+    @strawberry.field(description="How the track moved: its status updates, oldest first.")
+    async def updates(
+        self,
+        info: Info,
+        statuses: list[TrackStatus] | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TrackUpdate]:
+        params = ([s.value for s in statuses] if statuses else None, None, None)
+        page = page_request(first, after, last, before)
+        return await child(info, UPDATES_OF_TRACK, self.db_id, OLDEST_FIRST, page, params)
+
+
+@strawberry.type(description="A reported status of a track, resting on a statement.")
+class TrackUpdate(Record):
+    track_db_id: strawberry.Private[int]
+    reported_by_db_id: strawberry.Private[int | None]
+    statement_db_id: strawberry.Private[int | None]
+    status: TrackStatus = strawberry.field(description="The status reported.")
+    reported: FuzzyDate = strawberry.field(description="When it was reported.")
+    summary: str | None = strawberry.field(description="What was reported, in brief.")
+
+    @staticmethod
+    def from_row(row: Row) -> TrackUpdate:
+        """The GraphQL object of a track update row."""
+        reported = from_columns(row["reported_at"], row["reported_precision"])
+        return TrackUpdate(
+            **record_fields(RecordKind.TRACK_UPDATE, row),
+            track_db_id=row["track_id"],
+            reported_by_db_id=row["reported_by_id"],
+            statement_db_id=row["statement_id"],
+            status=TrackStatus(row["status"]),
+            reported=FuzzyDate.of(reported),  # type: ignore[arg-type]
+            summary=row["summary"],
+        )
+
+    @strawberry.field(description="The track.")
+    async def track(self, info: Info) -> Track:
+        found: Track = await load_node(info, RecordKind.TRACK, self.track_db_id)
+        return found
+
+    @strawberry.field(description="Who reported it.")
+    async def reported_by(self, info: Info) -> LazyActor | None:
+        return await load_node(info, RecordKind.ACTOR, self.reported_by_db_id)
+
+    @strawberry.field(description="The statement the update rests on.")
+    async def statement(self, info: Info) -> LazyStatement | None:
+        return await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
+
+
+TRACKS = ListQuery("tracks", "list_tracks", Track.from_row)
+UPDATES = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row)
+UPDATES_OF_TRACK = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row, "track_id")
+OLDEST_FIRST = Order((SortKey("reported_at", "timestamptz"), SortKey("id", "bigint")))
+BY_NAME = Order((SortKey("name", "text"), SortKey("id", "bigint")))
+register(RecordKind.TRACK, by_id_batch("tracks", "tracks_by_id"), Track.from_row)
+register(
+    RecordKind.TRACK_UPDATE, by_id_batch("tracks", "track_updates_by_id"), TrackUpdate.from_row
+)
+
+
+@strawberry.input(description="Which tracks to list.")
+class TrackFilter:
+    statuses: list[TrackStatus] | None = strawberry.field(
+        default=None, description="Whose latest status is any of these."
+    )
+    text: str | None = strawberry.field(default=None, description="Words of name or summary.")
+
+
+@strawberry.type
+class TrackQuery:
+    @strawberry.field(description="A negotiation track by its slug.")
+    async def track(self, info: Info, slug: str) -> Track | None:
+        return await by_slug(info, "tracks", "track_by_slug", RecordKind.TRACK, slug)
+
+    @strawberry.field(description="Negotiation tracks, by name.")
+    async def tracks(
+        self,
+        info: Info,
+        filter: TrackFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Track]:
+        read = tracks_read(filter)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+    @strawberry.field(description="Status updates across tracks, oldest first.")
+    async def track_updates(
+        self,
+        info: Info,
+        statuses: list[TrackStatus] | None = None,
+        reported_from: datetime | None = None,
+        reported_to: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[TrackUpdate]:
+        read = track_updates_read(statuses, reported_from, reported_to)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def tracks_read(filter: TrackFilter | None) -> ListRead:
+    """Query.tracks."""
+    f = filter or TrackFilter()
+    params = ([s.value for s in f.statuses] if f.statuses else None, f.text)
+    return ListRead(TRACKS, BY_NAME, params)
+
+
+def track_updates_read(
+    statuses: list[TrackStatus] | None,
+    reported_from: datetime | None,
+    reported_to: datetime | None,
+) -> ListRead:
+    """Query.trackUpdates."""
+    params = ([s.value for s in statuses] if statuses else None, reported_from, reported_to)
+    return ListRead(UPDATES, OLDEST_FIRST, params)
+
+
+@strawberry.input(description="A new negotiation track.")
+class CreateTrackInput:
+    slug: str = strawberry.field(description="Stable key.")
+    name: str = strawberry.field(description="Its name.")
+    summary: str | None = strawberry.field(default=UNSET, description="What is negotiated.")
+
+
+@strawberry.input(description="Changes to a track; omitted fields stay as they are.")
+class UpdateTrackInput:
+    id: strawberry.ID = strawberry.field(description="The track's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    slug: str | None = UNSET
+    name: str | None = UNSET
+    summary: str | None = UNSET
+
+
+@strawberry.input(description="A reported status of a track.")
+class AddTrackUpdateInput:
+    track_id: strawberry.ID = strawberry.field(description="The track.")
+    status: TrackStatus = strawberry.field(description="The status reported.")
+    reported: str = strawberry.field(description="When, at its precision.")
+    reported_by_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Who.")
+    statement_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The statement it rests on."
+    )
+    summary: str | None = strawberry.field(default=UNSET, description="What was reported.")
+
+
+@strawberry.input(description="Changes to a status update; omitted fields stay as they are.")
+class UpdateTrackUpdateInput:
+    id: strawberry.ID = strawberry.field(description="The update's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    status: TrackStatus | None = UNSET
+    reported: str | None = UNSET
+    reported_by_id: strawberry.ID | None = UNSET
+    statement_id: strawberry.ID | None = UNSET
+    summary: str | None = UNSET
+
+
+@strawberry.type
+class TrackMutation:
+    @strawberry.mutation(description="Record a new negotiation track.")
+    async def create_track(self, info: Info, input: CreateTrackInput) -> Payload[Track]:
+        return await create(info, tables.TRACK, input, CreateTrack)
+
+    @strawberry.mutation(description="Change a track (optimistic locking).")
+    async def update_track(self, info: Info, input: UpdateTrackInput) -> Payload[Track]:
+        return await update(info, tables.TRACK, input.id, input, UpdateTrack)
+
+    @strawberry.mutation(description="Delete a track with no updates or references.")
+    async def delete_track(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.TRACK, input)
+
+    @strawberry.mutation(description="Record a reported status of a track.")
+    async def add_track_update(
+        self, info: Info, input: AddTrackUpdateInput
+    ) -> Payload[TrackUpdate]:
+        return await create(info, tables.TRACK_UPDATE, input, AddTrackUpdate)
+
+    @strawberry.mutation(description="Change a status update.")
+    async def update_track_update(
+        self, info: Info, input: UpdateTrackUpdateInput
+    ) -> Payload[TrackUpdate]:
+        return await update(info, tables.TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
+
+    @strawberry.mutation(description="Remove a status update.")
+    async def remove_track_update(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.TRACK_UPDATE, input)

@@ -1,0 +1,259 @@
+"""Warnings: type, query fields and mutations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry import UNSET
+
+from service.database.named_queries import query
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.filters import ids_of
+from service.graphql.lazy import LazyActor
+from service.graphql.lookup import by_slug
+from service.graphql.nodes import by_id_batch, load_any, load_node, register
+from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
+from service.graphql.record import Record, record_fields
+from service.kinds.statements.types import Statement
+from service.kinds.warnings.commands import CreateWarning, UpdateWarning
+from service.record import tables
+from service.record.paging import Order, PageRequest, SortKey
+from service.vocab import RecordKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(
+    name="Warning",
+    description="A statement that threatens: who is warned, of what, on what condition.",
+)
+class WarningNode(Record):
+    statement_db_id: strawberry.Private[int]
+    repeats_warning_db_id: strawberry.Private[int | None]
+    issuers: strawberry.Private[tuple[int, int | None] | None]
+    """The statement's speaker and on-behalf-of actor, when the row carried them (the
+    warning queries join the statement anyway): `issuer` then needs no statement."""
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    condition: str = strawberry.field(description="What triggers the consequence.")
+    consequence: str = strawberry.field(description="What is threatened.")
+    repeats_earlier: bool = strawberry.field(
+        description="The speaker says it repeats earlier warnings (recorded or not)."
+    )
+
+    @staticmethod
+    def from_row(row: Row) -> WarningNode:
+        """The GraphQL object of a warning row."""
+        return WarningNode(
+            **record_fields(RecordKind.WARNING, row),
+            statement_db_id=row["statement_id"],
+            repeats_warning_db_id=row["repeats_warning_id"],
+            slug=row["slug"],
+            condition=row["condition"],
+            consequence=row["consequence"],
+            repeats_earlier=row["repeats_earlier"],
+            issuers=(row["speaker_id"], row["on_behalf_of_id"]) if "speaker_id" in row else None,
+        )
+
+    @strawberry.field(description="The statement the warning was made in (speaker, date, quote).")
+    async def statement(self, info: Info) -> Statement:
+        found: Statement = await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
+        return found
+
+    @strawberry.field(
+        description="Who spoke it: the statement's speaker. The `issuerIds` filter and "
+        "`Actor.warningsIssued` also count the actor it was spoken for (see onBehalfOf)."
+    )
+    async def issuer(self, info: Info) -> LazyActor:
+        speaker, _ = await self._issuers(info)
+        return await load_node(info, RecordKind.ACTOR, speaker)
+
+    @strawberry.field(description="On whose behalf it was issued (a state, for its ministry).")
+    async def on_behalf_of(self, info: Info) -> LazyActor | None:
+        _, on_behalf_of = await self._issuers(info)
+        return await load_node(info, RecordKind.ACTOR, on_behalf_of)
+
+    async def _issuers(self, info: Info) -> tuple[int, int | None]:
+        if self.issuers is not None:
+            return self.issuers
+        statement = await self.statement(info)
+        return statement.speaker_db_id, statement.on_behalf_of_db_id
+
+    @strawberry.field(description="Who is warned.")
+    async def targets(self, info: Info) -> list[LazyActor]:
+        ids = await info.context.loaders.get(_targets_batch).load(self.db_id)
+        return [n for n in await load_any(info, ids) if n is not None]
+
+    @strawberry.field(description="The documents or clauses the warning answers.")
+    async def answers(self, info: Info) -> list[Record]:
+        ids = await info.context.loaders.get(_answers_batch).load(self.db_id)
+        return [n for n in await load_any(info, ids) if n is not None]
+
+    @strawberry.field(description="The recorded earlier warning this one repeats, if any.")
+    async def repeats(self, info: Info) -> WarningNode | None:
+        return await load_node(info, RecordKind.WARNING, self.repeats_warning_db_id)
+
+
+def _pairs_batch(name: str) -> Any:
+    async def batch(pool: Any, warning_ids: Sequence[int]) -> list[list[int]]:
+        found: dict[int, list[int]] = {i: [] for i in warning_ids}
+        for warning_id, other in await pool.fetch(query("warnings", name), list(warning_ids)):
+            found[warning_id].append(other)
+        return [found[i] for i in warning_ids]
+
+    return batch
+
+
+_targets_batch = _pairs_batch("warning_targets")
+_answers_batch = _pairs_batch("warning_answers")
+
+WARNINGS = ListQuery("warnings", "list_warnings", WarningNode.from_row)
+BY_ISSUER = ListQuery("warnings", "list_warnings_by_issuer", WarningNode.from_row, "issuer_id")
+BY_TARGET = ListQuery("warnings", "list_warnings_by_target", WarningNode.from_row, "actor_id")
+# answered_id is computed (a clause's document counts too): ranked per parent instead.
+BY_ANSWERED = ListQuery(
+    "warnings", "list_warnings_by_answered", WarningNode.from_row, "answered_id", lateral=False
+)
+IN_STATEMENT = ListQuery(
+    "warnings", "list_warnings_in_statement", WarningNode.from_row, "statement_id"
+)
+NEWEST_FIRST = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
+register(RecordKind.WARNING, by_id_batch("warnings", "warnings_by_id"), WarningNode.from_row)
+
+
+async def issued_by(info: Info, actor_id: int, page: PageRequest) -> Connection[WarningNode]:
+    """Actor.warningsIssued."""
+    return await child(info, BY_ISSUER, actor_id, NEWEST_FIRST, page)
+
+
+async def aimed_at(info: Info, actor_id: int, page: PageRequest) -> Connection[WarningNode]:
+    """Actor.warningsReceived."""
+    return await child(info, BY_TARGET, actor_id, NEWEST_FIRST, page)
+
+
+async def answering(info: Info, subject_id: int, page: PageRequest) -> Connection[WarningNode]:
+    """Declaration.warnings and Provision.warnings."""
+    return await child(info, BY_ANSWERED, subject_id, NEWEST_FIRST, page)
+
+
+async def made_in(info: Info, statement_id: int, page: PageRequest) -> Connection[WarningNode]:
+    """Statement.warnings."""
+    return await child(info, IN_STATEMENT, statement_id, NEWEST_FIRST, page)
+
+
+@strawberry.input(description="Which warnings to list (all given conditions must hold).")
+class WarningFilter:
+    issuer_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Issued by (speaker, or on behalf of) any of these actors."
+    )
+    target_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Aimed at any of these actors."
+    )
+    answers_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Answering any of these documents (or their clauses) or clauses.",
+    )
+    said_from: datetime | None = strawberry.field(default=None, description="Made at or after.")
+    said_to: datetime | None = strawberry.field(default=None, description="Made before.")
+    text: str | None = strawberry.field(
+        default=None, description="Words of condition or consequence."
+    )
+
+
+@strawberry.type
+class WarningQuery:
+    @strawberry.field(description="A warning by its slug.")
+    async def warning(self, info: Info, slug: str) -> WarningNode | None:
+        return await by_slug(info, "warnings", "warning_by_slug", RecordKind.WARNING, slug)
+
+    @strawberry.field(description="Warnings, newest first.")
+    async def warnings(
+        self,
+        info: Info,
+        filter: WarningFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[WarningNode]:
+        read = warnings_read(filter)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def warnings_read(filter: WarningFilter | None) -> ListRead:
+    """Query.warnings."""
+    f = filter or WarningFilter()
+    answer_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION)
+    params = (
+        ids_of(f.issuer_ids, (RecordKind.ACTOR,), "issuerIds"),
+        ids_of(f.target_ids, (RecordKind.ACTOR,), "targetIds"),
+        ids_of(f.answers_ids, answer_kinds, "answersIds"),
+        f.said_from,
+        f.said_to,
+        f.text,
+    )
+    return ListRead(WARNINGS, NEWEST_FIRST, params)
+
+
+@strawberry.input(description="A warning made in a statement.")
+class CreateWarningInput:
+    slug: str = strawberry.field(description="Stable key.")
+    statement_id: strawberry.ID = strawberry.field(description="The statement it was made in.")
+    condition: str = strawberry.field(description="What triggers the consequence.")
+    consequence: str = strawberry.field(description="What is threatened.")
+    repeats_earlier: bool | None = strawberry.field(
+        default=UNSET, description="The speaker says it repeats earlier warnings."
+    )
+    repeats_warning_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The recorded warning it repeats."
+    )
+    target_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Who is warned."
+    )
+    answers_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="The documents or clauses it answers."
+    )
+
+
+@strawberry.input(description="Changes to a warning; omitted fields stay as they are.")
+class UpdateWarningInput:
+    id: strawberry.ID = strawberry.field(description="The warning's id.")
+    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
+    slug: str | None = UNSET
+    statement_id: strawberry.ID | None = UNSET
+    condition: str | None = UNSET
+    consequence: str | None = UNSET
+    repeats_earlier: bool | None = UNSET
+    repeats_warning_id: strawberry.ID | None = UNSET
+    target_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Replaces the whole set of targets."
+    )
+    answers_ids: list[strawberry.ID] | None = strawberry.field(
+        default=UNSET, description="Replaces the whole set of answered documents and clauses."
+    )
+
+
+@strawberry.type
+class WarningMutation:
+    @strawberry.mutation(description="Record a warning made in a statement.")
+    async def create_warning(self, info: Info, input: CreateWarningInput) -> Payload[WarningNode]:
+        return await create(info, tables.WARNING, input, CreateWarning)
+
+    @strawberry.mutation(description="Change a warning (optimistic locking).")
+    async def update_warning(self, info: Info, input: UpdateWarningInput) -> Payload[WarningNode]:
+        return await update(info, tables.WARNING, input.id, input, UpdateWarning)
+
+    @strawberry.mutation(description="Delete a warning no other warning repeats.")
+    async def delete_warning(self, info: Info, input: DeleteInput) -> DeletePayload:
+        return await delete(info, tables.WARNING, input)

@@ -1,1 +1,0 @@
-"""What every kind of record shares: tables, writes with history, paging."""

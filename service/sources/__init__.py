@@ -1,1 +1,0 @@
-"""Sources: where a claim was read."""

@@ -1,1 +1,0 @@
-"""Stances: an actor's position toward a document, clause or track, over time."""

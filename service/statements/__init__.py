@@ -1,1 +1,0 @@
-"""Statements: who said what, when, where, about what."""

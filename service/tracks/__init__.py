@@ -1,1 +1,0 @@
-"""Negotiation tracks and their status updates over time."""

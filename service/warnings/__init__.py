@@ -1,1 +1,0 @@
-"""Warnings: statements that threaten, with their condition and consequence."""
