@@ -2,54 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import asyncpg
 import click
 
 from service.access.cli import tokens
+from service.command_support import CommandError, command_settings, run_with_connection
 from service.database import migrate as migrations
+from service.database.embedded import EmbeddedPostgresError
 from service.seeds.cli import seed
-from service.settings import Settings, SettingsError, load_settings
-
-T = TypeVar("T")
-
-
-class CommandError(click.ClickException):
-    """A one-line error for the operator, exit status 1."""
-
-
-def _settings(**overrides: str | int | None) -> Settings:
-    try:
-        return load_settings(None, **{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def run_with_connection(settings: Settings, fn: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-    """Open the configured database (starting the embedded one if needed) and run `fn`."""
-    from service.database.embedded import EmbeddedPostgresError
-    from service.target import database
-
-    async def go(dsn: str) -> T:
-        conn = await asyncpg.connect(dsn)
-        try:
-            return await fn(conn)
-        finally:
-            await conn.close()
-
-    try:
-        with database(settings) as dsn:
-            return asyncio.run(go(dsn))
-    except EmbeddedPostgresError as exc:
-        raise CommandError(str(exc)) from None
-    except migrations.MigrationError as exc:
-        raise CommandError(str(exc)) from None
-    except (OSError, asyncpg.PostgresError) as exc:
-        raise CommandError(f"cannot use the database: {exc}") from None
+from service.settings import SettingsError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,14 +34,14 @@ def serve(host: str | None, port: int | None, workers: int | None) -> None:
     With the embedded database, pending migrations are applied first, and the bundled
     seeds are loaded into an empty record (unless SEED_ON_FIRST_START=false).
     """
+    # Imported when used: the server pulls in the whole schema (~1 s), which the other
+    # subcommands (tokens, seed, db) should not wait for.
     from service.server import serve as run_server
 
-    settings = _settings(host=host, port=port, workers=workers)
+    settings = command_settings(host=host, port=port, workers=workers)
     try:
         run_server(settings)
     except Exception as exc:
-        from service.database.embedded import EmbeddedPostgresError
-
         if isinstance(exc, EmbeddedPostgresError | migrations.MigrationError | SettingsError):
             raise CommandError(str(exc)) from None
         raise
@@ -96,7 +59,7 @@ def db_migrate() -> None:
     async def go(conn: asyncpg.Connection) -> list[str]:
         return await migrations.migrate(conn)
 
-    applied = run_with_connection(_settings(), go)
+    applied = run_with_connection(command_settings(), go)
     if applied:
         for name in applied:
             click.echo(f"applied {name}")
@@ -111,7 +74,7 @@ def db_status() -> None:
     async def go(conn: asyncpg.Connection) -> migrations.Status:
         return await migrations.status(conn)
 
-    status = run_with_connection(_settings(), go)
+    status = run_with_connection(command_settings(), go)
     for name in status.applied:
         click.echo(f"applied  {name}")
     for name in status.pending:
@@ -130,9 +93,10 @@ def schema() -> None:
 )
 def schema_export(output: str | None) -> None:
     """Print (or write) the SDL the code builds: graphql/schema.graphql must equal it."""
+    # Imported when used, as `serve` does: building the schema is the slow part.
     from service.graphql.schema import build_schema
 
-    sdl = build_schema(_settings()).as_str() + "\n"
+    sdl = build_schema(command_settings()).as_str() + "\n"
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(sdl)
@@ -149,7 +113,7 @@ def schema_documents() -> None:
     """
     from service.api.trusted_documents import default_folders, document_hash
 
-    settings = _settings()
+    settings = command_settings()
     for folder in default_folders(settings.trusted_documents_dir):
         for path in sorted(folder.glob("*.graphql")):
             click.echo(f"{document_hash(path.read_text(encoding='utf-8'))}  {path.name}")

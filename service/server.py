@@ -39,6 +39,7 @@ from service.database.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, 
 from service.database.pool import init_connection
 from service.observability.logging import configure_logging
 from service.resources import data_dir
+from service.seeds import is_empty, load_seeds
 from service.settings import Settings, load_settings
 
 log = logging.getLogger("service.server")
@@ -52,17 +53,14 @@ async def prepare_embedded(settings: Settings, dsn: str) -> None:
         applied = await migrations.migrate(conn)
         for name in applied:
             log.info("applied migration %s", name)
-        if settings.seed_on_first_start:
-            from service.seeds import is_empty, load_seeds
-
-            if await is_empty(conn):
-                report = await load_seeds(conn, [data_dir("seeds")])
-                totals = report.totals
-                log.info(
-                    "loaded the bundled seeds: %d records from %d files",
-                    totals.created + totals.updated + totals.unchanged,
-                    len(report.files),
-                )
+        if settings.seed_on_first_start and await is_empty(conn):
+            report = await load_seeds(conn, [data_dir("seeds")])
+            totals = report.totals
+            log.info(
+                "loaded the bundled seeds: %d records from %d files",
+                totals.created + totals.updated + totals.unchanged,
+                len(report.files),
+            )
     finally:
         await conn.close()
 

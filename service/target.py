@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from service.database.embedded_shared import shared_server
 from service.settings import Settings
 
 
@@ -19,7 +20,5 @@ def database(settings: Settings) -> Iterator[str]:
     if settings.database_url:
         yield settings.database_url
         return
-    from service.database.embedded_shared import shared_server
-
     with shared_server(settings.data_path, settings.embedded_pg_port) as lease:
         yield lease.dsn

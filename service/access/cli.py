@@ -14,6 +14,7 @@ import click
 
 from service.access import tokens as store
 from service.access.roles import Role
+from service.command_support import CommandError, command_settings, run_with_connection
 from service.errors import DomainError
 
 T = TypeVar("T")
@@ -22,9 +23,6 @@ _NOT_MIGRATED = "the database has no token table: run `python -m service db migr
 
 
 def _run(work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-    # Imported here: service.cli imports this module to add the group.
-    from service.cli import CommandError, _settings, run_with_connection
-
     async def guarded(conn: asyncpg.Connection) -> T:
         try:
             return await work(conn)
@@ -33,7 +31,7 @@ def _run(work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
         except DomainError as exc:
             raise CommandError(exc.message) from None
 
-    return run_with_connection(_settings(), guarded)
+    return run_with_connection(command_settings(), guarded)
 
 
 def _when(moment: datetime | None) -> str:
