@@ -16,13 +16,18 @@ from litestar import Request, Response, get
 from litestar.datastructures import State
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
     CollectorRegistry,
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
 )
 from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
 
 from service.settings import Settings
 
@@ -34,6 +39,10 @@ OTHER = "other"
 # Operation names come from clients: past this many distinct ones, new names share a label
 # value, so a client cannot grow the metrics without bound.
 MAX_OPERATIONS = 200
+# The process and runtime collectors (CPU, memory, open files, start time; Python's version
+# and garbage collections) describe the process answering the scrape. With several
+# workers that is one worker among many, so they are left out there rather than mislead.
+_RUNTIME_COLLECTORS: tuple[Collector, ...] = (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR)
 _BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -47,7 +56,13 @@ class Metrics:
             multiprocess_dir: PROMETHEUS_MULTIPROC_DIR; default: from the environment.
         """
         self.multiprocess_dir = multiprocess_dir or os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+        # `*_created` series (a timestamp per counter and histogram) double the lines of
+        # every scrape for a value Prometheus ignores.
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry()
+        if not self.multiprocess_dir:
+            for collector in _RUNTIME_COLLECTORS:
+                self.registry.register(collector)
         self._operations: set[str] = set()
         r = self.registry
         http = ["route", "method", "operation"]
@@ -193,4 +208,6 @@ def metrics_endpoint(state: State, request: Request[Any, Any, Any]) -> Response[
     pool: Any = state.get("pool")
     metrics.observe_pool(pool)
     metrics.observe_feed(state.get("feed"))
-    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
+    # As a header, not a media type: Litestar appends `; charset=utf-8` to a text/* media
+    # type, and prometheus_client's already ends with it.
+    return Response(metrics.exposition(), headers={"content-type": CONTENT_TYPE_LATEST})

@@ -17,6 +17,8 @@ import structlog
 from litestar import types as asgi
 from litestar.datastructures import State
 
+from service.access.middleware import authentication_of
+from service.access.rate_limit import address_of
 from service.observability import operation as operations
 from service.observability.access_log import access_log
 from service.observability.metrics import Metrics
@@ -134,7 +136,12 @@ class ObservabilityMiddleware:
             level = logging.DEBUG
         else:
             level = logging.INFO
+        # The caller by its token's name (never the secret): with the address, an operator
+        # can tell who sent a request that went wrong without asking the client.
+        caller = authentication_of(scope).caller
         fields = {
+            "client": address_of(scope),
+            "caller": None if caller.is_anonymous else caller.name,
             "method": info.method,
             "path": info.path,
             "status": status,

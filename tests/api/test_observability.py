@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from graphql import GraphQLError
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.errors import Invalid
@@ -24,6 +25,7 @@ from service.observability.graphql_errors import GraphQLErrorLevels
 from service.observability.operation import from_document
 from service.observability.request_info import RequestInfo, current_request
 from service.settings import LogFormat, load_settings
+from tests.api.tokens import create_token
 from tests.server import RunningService, run_service
 
 PROBE = "query Probe { __typename }"
@@ -82,6 +84,25 @@ def test_access_line_is_json_with_request_id_operation_status_duration(
     assert isinstance(line["duration_ms"], float | int)
     assert line["duration_ms"] >= 0
     assert re.match(r"\d{4}-\d\d-\d\dT", line["timestamp"])
+    assert line["client"] == "127.0.0.1"
+    assert "caller" not in line  # anonymous
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_access_line_names_the_token_never_its_secret(
+    production: RunningService, module_db_url: str
+) -> None:
+    secret = create_token(module_db_url, "observed-reader", "reader")
+    _post(
+        production,
+        {"query": PROBE},
+        Authorization=f"Bearer {secret}",
+        **{"X-Request-ID": "req-named"},
+    )
+    line = _wait_for_line(production, request_id="req-named", event="request")
+    assert line["caller"] == "observed-reader"
+    assert secret not in production.log()
 
 
 @pytest.mark.db
@@ -177,6 +198,20 @@ def test_metrics_count_requests_by_route_operation_and_errors(production: Runnin
     in_use = _value(after, "position_record_db_pool_in_use")
     assert _value(after, "position_record_db_pool_idle") + in_use == size
     assert ("position_record_http_server_errors_total", frozenset()) not in after
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_metrics_carry_the_process_and_runtime_and_no_created_series(
+    production: RunningService,
+) -> None:
+    scraped = httpx.get(f"{production.url}/metrics", headers=METRICS_AUTH)
+    assert scraped.headers.get_list("content-type") == [CONTENT_TYPE_LATEST]
+    assert CONTENT_TYPE_LATEST.count("charset") == 1
+    names = {family.name for family in text_string_to_metric_families(scraped.text)}
+    assert {"process_cpu_seconds", "process_resident_memory_bytes", "process_open_fds"} <= names
+    assert {"python_info", "python_gc_collections"} <= names
+    assert not [line for line in scraped.text.splitlines() if "_created" in line]
 
 
 @pytest.mark.db
