@@ -16,6 +16,7 @@ from service.settings import SettingsError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="position-record", prog_name="position-record")
 def main() -> None:
     """Position Record: a sourced record of negotiation positions, served over GraphQL.
 
