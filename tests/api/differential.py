@@ -43,8 +43,8 @@ WORDS = [
 TIMES = ["2026-01-01T00:00:00Z", "0999-06-01T12:00:00Z", "2025-12-31T23:59:59.5+02:00"]
 COUNTRY_CODES = ["RU", "UA", "US", "GB", "FR", "ZZ"]
 PAGING = frozenset({"first", "last", "after", "before"})
-# Fields without SQL leave the whole operation to the executor (README, "Compiled
-# queries"): chosen less often, so that most operations reach the compiled route.
+# Fields without SQL leave the whole operation to the executor (docs/PERFORMANCE.md,
+# "Compiled queries"): chosen less often, so that most operations reach the compiled route.
 EXECUTOR_ONLY_FIELDS = frozenset({"history", "changes", "about", "targets", "answers", "warnings"})
 
 

@@ -66,7 +66,7 @@ def restartable(
 
 
 def assert_outage(response: httpx.Response) -> None:
-    """The documented answer while the database cannot be reached (README, Errors)."""
+    """The documented answer while the database cannot be reached (docs/API.md, Limits)."""
     assert response.status_code == 503, response.text
     assert response.headers["retry-after"] == "5"
     assert response.headers["content-type"].split(";")[0] == "application/json"
