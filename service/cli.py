@@ -20,8 +20,8 @@ from service.settings import SettingsError
 def main() -> None:
     """Position Record: a sourced record of negotiation positions, served over GraphQL.
 
-    Settings come from environment variables (see README); with no DATABASE_URL every
-    command uses the embedded PostgreSQL in DATA_DIR.
+    Settings come from environment variables (docs/OPERATIONS.md lists them); with no
+    DATABASE_URL every command uses the embedded PostgreSQL in DATA_DIR.
     """
 
 
