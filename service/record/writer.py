@@ -1,6 +1,6 @@
 """Create, update and delete any kind of record, with its change in the same transaction.
 
-Column names come from the command Structs and the Table descriptions, never from
+Column names come from the command Structs and the kinds' descriptions, never from
 clients, so composing the statement here is safe; values always travel as parameters.
 """
 
@@ -13,7 +13,7 @@ import asyncpg
 
 from service.errors import Conflict, Invalid, NotFound, StillReferenced
 from service.record.history import delete_record, insert_with_new_id, record_change
-from service.record.tables import Link, Table
+from service.record.description import Description, Link
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -21,7 +21,7 @@ Row = dict[str, Any]
 
 async def insert(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     values: Mapping[str, Any],
     *,
     actor_name: str,
@@ -51,7 +51,7 @@ async def insert(
 
 async def update(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     record_id: int,
     expected_version: int,
     values: Mapping[str, Any],
@@ -94,7 +94,7 @@ async def update(
 
 async def delete(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     record_id: int,
     expected_version: int | None,
     *,
@@ -118,7 +118,7 @@ async def delete(
 
 async def check_references(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     values: Mapping[str, Any],
     links: Mapping[str, Sequence[int]],
 ) -> None:
@@ -146,7 +146,7 @@ async def check_references(
 
 
 async def _lock(
-    conn: asyncpg.Connection, table: Table, record_id: int, expected_version: int | None
+    conn: asyncpg.Connection, table: Description, record_id: int, expected_version: int | None
 ) -> tuple[Row, dict[str, list[int]]]:
     """Lock the record's row; returns it and its link sets, read in the same statement."""
     # Each link set as a sorted array column, named after the link (no column has its name).
@@ -211,7 +211,7 @@ def _field_name(column: str) -> str:
 class _mapped_errors:
     """Turn constraint violations into domain errors naming the field."""
 
-    def __init__(self, table: Table, *, deleting: bool) -> None:
+    def __init__(self, table: Description, *, deleting: bool) -> None:
         self.table = table
         self.deleting = deleting
 
@@ -254,7 +254,7 @@ _CHECKS = {
 }
 
 
-def _constraint_column(table: Table, constraint: str) -> str:
+def _constraint_column(table: Description, constraint: str) -> str:
     """actor_slug_key -> slug; party_declaration_id_actor_id_role_key -> the key's columns."""
     middle = constraint.removeprefix(f"{table.name}_").removesuffix("_key")
     return middle or "key"

@@ -15,7 +15,7 @@ from service.record.dates import (
     read_date,
     write_date,
 )
-from service.seeds.dates import format_partial_date, parse_partial_date
+from service.record.dates import format_partial_date, parse_partial_date
 from service.vocab import DatePrecision
 
 
