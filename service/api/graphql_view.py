@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from service import bounded_json
 from service.access.rate_limit import Budget
 from service.api.cached_view import CachedView
+from service.api.compiled.view import CompiledView
 from service.api.guarded_view import GuardedView
 from service.api.refusals import (
     GRAPHQL_RESPONSE_JSON,
@@ -39,7 +40,6 @@ from service.api.trusted_documents import (
 from service.api.ws_keepalive import KeepAliveTransportWSHandler
 from service.api.ws_rate_limit import RateLimitedSubscribeMessages
 from service.api.ws_subscribe import OutageClosesSocket, QuietWhenClientLeaves, WellFormedMessages
-from service.api.compiled.view import CompiledView
 
 _encoder = msgspec.json.Encoder()
 

@@ -12,8 +12,8 @@ from typing import Any
 import asyncpg
 
 from service.errors import Conflict, Invalid, NotFound, StillReferenced
-from service.record.history import delete_record, insert_with_new_id, record_change
 from service.record.description import Description, Link
+from service.record.history import delete_record, insert_with_new_id, record_change
 from service.vocab import RecordKind
 
 Row = dict[str, Any]

@@ -4,7 +4,6 @@ of the right kind, unique provision positions, no warning repeating itself."""
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Hashable, Iterable
-from typing import Any
 
 from service.kinds.registry import DESCRIPTIONS
 from service.record.dates import parse_partial_date
@@ -131,18 +130,17 @@ def _parent_slug(entry: Entry) -> str | None:
 def _natural_key(description: Description) -> Callable[[Entry], Hashable]:
     """The key a record without a slug is matched to the database by, read off its seed
     item: its owner (the entry it sits under), slugs for references, instants for dates."""
-    readers: list[Callable[[Entry], Hashable]] = []
-    for column in description.key:
-        if description.owner is not None and column == description.owner.column:
-            readers.append(lambda e: id(e.parent))
-            continue
-        field = next(f for f in description.fields if column in f.columns)
-        name = field.name
-        if isinstance(field, Dated):
-            readers.append(lambda e, name=name: parse_partial_date(getattr(e.value, name))[0])
-        else:
-            readers.append(lambda e, name=name: getattr(e.value, name))
-    return lambda entry: tuple(read(entry) for read in readers)
+    owner = description.owner.column if description.owner else None
+    fields = {c: f for f in description.fields for c in f.columns}
+
+    def value(entry: Entry, column: str) -> Hashable:
+        if column == owner:
+            return id(entry.parent)
+        field = fields[column]
+        read: Hashable = getattr(entry.value, field.name)
+        return parse_partial_date(str(read))[0] if isinstance(field, Dated) else read
+
+    return lambda entry: tuple(value(entry, column) for column in description.key)
 
 
 def _position_key(entry: Entry) -> Hashable:

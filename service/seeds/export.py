@@ -84,7 +84,8 @@ async def _read_rows(conn: asyncpg.Connection) -> Snapshot:
     for description in DESCRIPTIONS:
         columns = ", ".join(("id", *description.columns))
         rows[description.kind] = [
-            dict(r) for r in await conn.fetch(f"select {columns} from {description.name} order by id")
+            dict(r)
+            for r in await conn.fetch(f"select {columns} from {description.name} order by id")
         ]
         for name, link in description.links.items():
             grouped: dict[int, list[int]] = {}

@@ -75,6 +75,12 @@ def _seed_field(field: Any, items: dict[RecordKind, type[Item]]) -> tuple[str, A
     return field.name, child, msgspec.field(default_factory=list)
 
 
+def defstruct(name: str, fields: list[Any], **options: Any) -> type[Item]:
+    """msgspec.defstruct typed as making an Item (its base)."""
+    made: type[Item] = msgspec.defstruct(name, fields, **options)  # type: ignore[assignment]
+    return made
+
+
 def _build(order: tuple[Description, ...]) -> dict[RecordKind, type[Item]]:
     """One Struct per kind; a kind's nested kinds (and citations) are built before it."""
     items: dict[RecordKind, type[Item]] = {}
@@ -94,9 +100,12 @@ def _build(order: tuple[Description, ...]) -> dict[RecordKind, type[Item]]:
                 msgspec.Meta(max_length=CITATIONS_PER_RECORD),
             ]
             fields.append(("citations", citations, msgspec.field(default_factory=list)))
-        items[description.kind] = msgspec.defstruct(
+        items[description.kind] = defstruct(
             description.seed_name,
-            [(name, kind, default) if default is not NODEFAULT else (name, kind) for name, kind, default in fields],
+            [
+                (name, kind, default) if default is not NODEFAULT else (name, kind)
+                for name, kind, default in fields
+            ],
             bases=(Item,),
             kw_only=True,
             module=__name__,
@@ -111,15 +120,15 @@ SECTIONS: dict[str, type[Item]] = {name: ITEMS[d.kind] for name, d in SECTION_KI
 """Top-level keys of a seed file and the type of their items; a file may hold several."""
 
 # The item types by name, for readers of the format (and its tests).
-Source = ITEMS[RecordKind.SOURCE]
-Actor = ITEMS[RecordKind.ACTOR]
-Membership = ITEMS[RecordKind.MEMBERSHIP]
-Declaration = ITEMS[RecordKind.DECLARATION]
-Provision = ITEMS[RecordKind.PROVISION]
-Party = ITEMS[RecordKind.PARTY]
-Statement = ITEMS[RecordKind.STATEMENT]
-WarningItem = ITEMS[RecordKind.WARNING]
-Track = ITEMS[RecordKind.TRACK]
-TrackUpdate = ITEMS[RecordKind.TRACK_UPDATE]
-Stance = ITEMS[RecordKind.STANCE]
-Citation = ITEMS[RecordKind.CITATION]
+Source: Any = ITEMS[RecordKind.SOURCE]
+Actor: Any = ITEMS[RecordKind.ACTOR]
+Membership: Any = ITEMS[RecordKind.MEMBERSHIP]
+Declaration: Any = ITEMS[RecordKind.DECLARATION]
+Provision: Any = ITEMS[RecordKind.PROVISION]
+Party: Any = ITEMS[RecordKind.PARTY]
+Statement: Any = ITEMS[RecordKind.STATEMENT]
+WarningItem: Any = ITEMS[RecordKind.WARNING]
+Track: Any = ITEMS[RecordKind.TRACK]
+TrackUpdate: Any = ITEMS[RecordKind.TRACK_UPDATE]
+Stance: Any = ITEMS[RecordKind.STANCE]
+Citation: Any = ITEMS[RecordKind.CITATION]

@@ -7,7 +7,8 @@ so two databases holding the same record export the same files whatever their id
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +36,7 @@ class Built:
     """Seed items per section, and what could not be expressed in the seed format."""
 
     sections: dict[str, list[Item]]
-    skipped: list[str] = field(default_factory=list)
+    skipped: list[str] = dataclass_field(default_factory=list)
 
 
 def _date(moment: datetime | None, precision: str | None) -> str | None:
@@ -66,9 +67,7 @@ class _Builder:
             if target in self.slug_of:
                 slugs.append(self.slug_of[target])
             else:
-                self.skipped.append(
-                    f"{link.seed} of {owner['slug']}: record {target} has no slug"
-                )
+                self.skipped.append(f"{link.seed} of {owner['slug']}: record {target} has no slug")
         return sorted(slugs)
 
     def items(self, description: Description, rows: list[Row]) -> list[Item]:

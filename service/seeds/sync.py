@@ -43,14 +43,16 @@ async def sync_kind(
     for item in desired:
         found = existing.get(tuple(item.values[c] for c in description.key))
         if found is None:
-            links = {name: sorted(targets) for name, targets in item.links.items()}
+            new_links = {name: sorted(targets) for name, targets in item.links.items()}
             row = await writer.insert(
-                conn, description, item.values, actor_name=ACTOR_NAME, links=links
+                conn, description, item.values, actor_name=ACTOR_NAME, links=new_links
             )
             report.note(kind, describe(item.entry), "created")
         else:
             row = found
-            links = {name: owned.get(row["id"], frozenset()) for name, owned in stored_links.items()}
+            links = {
+                name: owned.get(row["id"], frozenset()) for name, owned in stored_links.items()
+            }
             changed = await _update(conn, description, item, row, links)
             outcome: Outcome = "updated" if changed else "unchanged"
             report.note(kind, describe(item.entry), outcome, changed)

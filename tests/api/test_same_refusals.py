@@ -31,12 +31,16 @@ REFUSED: dict[str, Case] = {
         "createActor", {"slug": LONG_SLUG, "kind": "STATE", "name": "A"},
     ),
     "text too long": (
-        "actors", {"slug": "long-summary", "kind": "state", "name": "A", "summary": "x" * 5001},
-        "createActor", {"slug": "long-summary", "kind": "STATE", "name": "A", "summary": "x" * 5001},
+        "actors",
+        {"slug": "long-summary", "kind": "state", "name": "A", "summary": "x" * 5001},
+        "createActor",
+        {"slug": "long-summary", "kind": "STATE", "name": "A", "summary": "x" * 5001},
     ),
     "bad URL": (
-        "sources", {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "wire"},
-        "createSource", {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "WIRE"},
+        "sources",
+        {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "wire"},
+        "createSource",
+        {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "WIRE"},
     ),
     "URL too long": (
         "sources",

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import typing
 from pathlib import Path
 
 import asyncpg
 import pytest
 
+from service import vocab
 from service.resources import data_dir
 from service.seeds import collect_seeds, load_seeds
-from service import vocab
 
 pytestmark = pytest.mark.db
 
