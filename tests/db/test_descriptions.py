@@ -1,14 +1,20 @@
 """The kinds' descriptions and the database agree, so they cannot drift apart again: every
 reference and link column accepts exactly the kinds its description lists (a foreign key
 to one kind's table, or a `refuse_wrong_kind` trigger naming the kinds), and every column
-a description names exists."""
+a description names exists, and the patterns the database checks are the descriptions'."""
 
 from __future__ import annotations
 
+import re
+import typing
+from typing import Any
+
 import asyncpg
+import msgspec
 import pytest
 
 from service.kinds.registry import BY_KIND, DESCRIPTIONS
+from service.record.description import Column
 from service.vocab import RecordKind
 
 pytestmark = [pytest.mark.db]
@@ -78,3 +84,37 @@ async def test_the_database_refuses_a_stance_about_an_actor(conn: asyncpg.Connec
     )
     with pytest.raises(asyncpg.CheckViolationError, match="must point at a declaration"):
         await conn.execute("update stance set subject_id = $1 where id = $2", actor, statement)
+
+
+PATTERN_CHECKS = """
+select c.conrelid::regclass::text as tab, a.attname as col, pg_get_constraintdef(c.oid) as def
+from pg_constraint c
+join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+where c.contype = 'c' and cardinality(c.conkey) = 1 and pg_get_constraintdef(c.oid) like '%~%'
+"""
+
+
+def _pattern(hint: Any) -> str | None:
+    """The msgspec pattern of a column's type (`Slug | None` -> Slug's), if any."""
+    for arg in typing.get_args(hint) or ():
+        if isinstance(arg, msgspec.Meta) and arg.pattern:
+            return arg.pattern
+        if (inner := _pattern(arg)) is not None:
+            return inner
+    return None
+
+
+async def test_pattern_checks_match_the_descriptions(conn: asyncpg.Connection) -> None:
+    checked = 0
+    for row in await conn.fetch(PATTERN_CHECKS):
+        description = next((d for d in DESCRIPTIONS if d.name == row["tab"]), None)
+        if description is None:
+            continue
+        column = next(
+            f for f in description.fields if isinstance(f, Column) and f.name == row["col"]
+        )
+        database = re.search(r"~ '(.*)'::text", row["def"])
+        assert database is not None, row["def"]
+        assert database.group(1) == _pattern(column.type), (row["tab"], row["col"])
+        checked += 1
+    assert checked >= 4  # country code, Wikidata id, event code, cited field

@@ -4,7 +4,7 @@ provisions (clauses) and its parties (claims that an actor takes part in it)."""
 from __future__ import annotations
 
 from service.record.description import Column, Dated, Description, Nested, Owner, Reference
-from service.record.fields import Name, Position, Quote, ShortText, Slug, Text
+from service.record.fields import Name, Position, ShortText, Slug, Text
 from service.vocab import (
     BindingNature,
     DeclarationKind,
@@ -24,7 +24,7 @@ PROVISION = Description(
         Column("position", Position),
         Column("topic", ProvisionTopic),
         Column("title", Name),
-        Column("body", Quote | None, None),
+        Column("body", Text | None, None),
     ),
     owner=Owner("declaration_id", (K.DECLARATION,)),
     export_order=("position", "slug"),

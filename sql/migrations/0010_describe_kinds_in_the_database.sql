@@ -1,3 +1,5 @@
+-- The database holds each kind as its description says (service/kinds/*/description.py).
+--
 -- A column that may point at records of several kinds references `record (id)`, which
 -- cannot say which kinds: a stance about an actor, a statement about a citation were
 -- refused by the writer only. Each such column now has a trigger refusing any other
@@ -41,3 +43,12 @@ create trigger stance_subject_id_kind
 before insert or update of subject_id on stance
 for each row execute function refuse_wrong_kind(
     'subject_id', 'declaration', 'provision', 'track');
+
+-- The patterns the database checks, made those of the descriptions (the API's inputs
+-- and the seed files already share them): a Wikidata id of at most 12 digits, a cited
+-- field name of at most 60 characters. NOT VALID, as above.
+alter table actor drop constraint actor_wikidata_id_check,
+    add constraint actor_wikidata_id_check check (wikidata_id ~ '^Q[0-9]{1,12}$') not valid;
+
+alter table citation drop constraint citation_field_check,
+    add constraint citation_field_check check (field ~ '^[a-z_]{1,60}$') not valid;
