@@ -10,7 +10,8 @@ Fields are listed in the order the seed files write them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -170,6 +171,10 @@ class Description:
         export_order: seed keys ordering the records of this kind in an export.
         cited: whether citations may be written inline under it in the seed files.
         seed_name: the name of its seed item type (`WarningItem`).
+        checks: the table's named database checks (sql/migrations/0009): the input field
+            at fault and what is wrong, in words; the writer reports them so.
+        periods: dated fields that must not end before they start: (start, end, message).
+            The database checks it too (a named check in `checks`).
     """
 
     kind: RecordKind
@@ -180,6 +185,8 @@ class Description:
     export_order: tuple[str, ...] = ("slug",)
     cited: bool = True
     seed_name: str = ""
+    checks: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    periods: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def slugged(self) -> bool:

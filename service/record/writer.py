@@ -235,23 +235,12 @@ class _mapped_errors:
                 f"another {self.table.kind} already has this {column}",
                 field=_field_name(column),
             ) from None
-        if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in _CHECKS:
-            field, message = _CHECKS[exc.constraint_name]
+        checks = self.table.checks
+        if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in checks:
+            field, message = checks[exc.constraint_name]
             raise Invalid(message, field=field) from None
         if isinstance(exc, asyncpg.CheckViolationError | asyncpg.DataError):
             raise Invalid(f"invalid {self.table.kind}: {exc.message}") from None
-
-
-# Named checks of sql/migrations/0009_refuse_impossible_records.sql: the input field at
-# fault and what is wrong, in words.
-_CHECKS = {
-    "membership_ends_after_start": ("end", "the membership ends before it starts"),
-    "membership_not_of_itself": ("organizationId", "an actor cannot be a member of itself"),
-    "warning_repeats_another": (
-        "repeatsWarningId",
-        "a warning cannot repeat itself, nor a warning that repeats it",
-    ),
-}
 
 
 def _constraint_column(table: Description, constraint: str) -> str:

@@ -9,7 +9,7 @@ records are slugs, resolved across all files on load.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import msgspec
 
@@ -39,6 +39,9 @@ _DATE_FIELDS = frozenset(f.name for d in DESCRIPTIONS for f in d.fields if isins
 class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     """Base of every seed item: unknown keys are errors, defaults are left out on export."""
 
+    __periods__: ClassVar[tuple[tuple[str, str, str], ...]] = ()
+    """The description's `periods`."""
+
     def __post_init__(self) -> None:
         # The pattern only checks the shape; a 31 February must fail here, with its path.
         for name in self.__struct_fields__:
@@ -47,10 +50,11 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_on
                     parse_partial_date(value)
                 except ValueError as exc:
                     raise ValueError(f"`{name}`: {exc}") from None
-        # The rule of the database's membership_ends_after_start, told with its path.
-        start, end = getattr(self, "start", None), getattr(self, "end", None)
-        if start is not None and end is not None and ends_before(end, start):
-            raise ValueError("`end`: the membership ends before it starts")
+        # The rules of the database's checks of periods, told with their path.
+        for start_name, end_name, message in self.__periods__:
+            start, end = getattr(self, start_name), getattr(self, end_name)
+            if start is not None and end is not None and ends_before(end, start):
+                raise ValueError(f"`{end_name}`: {message}")
 
 
 def _seed_field(field: Any, items: dict[RecordKind, type[Item]]) -> tuple[str, Any, Any]:
@@ -107,6 +111,7 @@ def _build(order: tuple[Description, ...]) -> dict[RecordKind, type[Item]]:
                 for name, kind, default in fields
             ],
             bases=(Item,),
+            namespace={"__periods__": description.periods},
             kw_only=True,
             module=__name__,
         )

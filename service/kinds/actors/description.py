@@ -23,6 +23,11 @@ MEMBERSHIP = Description(
     owner=Owner("member_id", (K.ACTOR,)),
     export_order=("organization", "role"),
     seed_name="Membership",
+    checks={
+        "membership_ends_after_start": ("end", "the membership ends before it starts"),
+        "membership_not_of_itself": ("organizationId", "an actor cannot be a member of itself"),
+    },
+    periods=(("start", "end", "the membership ends before it starts"),),
 )
 
 ACTOR = Description(

@@ -29,4 +29,10 @@ WARNING = Description(
     ),
     owner=Owner("statement_id", (K.STATEMENT,)),
     seed_name="WarningItem",
+    checks={
+        "warning_repeats_another": (
+            "repeatsWarningId",
+            "a warning cannot repeat itself, nor a warning that repeats it",
+        ),
+    },
 )
