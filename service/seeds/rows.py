@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from service.kinds.registry import BY_KIND
+from service.kinds.registry import DESCRIPTIONS
 from service.record.dates import parse_partial_date
-from service.record.description import Column, Dated, Link, Reference
+from service.record.description import Column, Dated, Description, Link, Reference
 from service.seeds.entries import Entry
-from service.vocab import RecordKind
 
 
 class Ids:
@@ -49,29 +48,52 @@ class Desired:
     links: dict[str, frozenset[int]]
 
 
+# How each seed key becomes columns, worked out once per kind from its description:
+# (what it is, the seed key, the column or link name, the precision column or None).
+_COLUMN, _REFERENCE, _DATE, _LINK = range(4)
+Step = tuple[int, str, str, str | None]
+
+
+def _plan(description: Description) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    for field in description.fields:
+        if isinstance(field, Column):
+            steps.append((_COLUMN, field.name, field.name, None))
+        elif isinstance(field, Reference):
+            steps.append((_REFERENCE, field.seed, field.column, None))
+        elif isinstance(field, Dated):
+            precision = f"{field.name}_precision" if field.precision else None
+            steps.append((_DATE, field.name, field.at, precision))
+        elif isinstance(field, Link):
+            steps.append((_LINK, field.seed, field.name, None))
+    return tuple(steps)
+
+
+_PLANS = {str(d.kind): (d.owner.column if d.owner else None, _plan(d)) for d in DESCRIPTIONS}
+
+
 def desired_row(entry: Entry, ids: Ids) -> Desired:
     """The row (and link sets) an entry stands for, read off its kind's description; its
     references must be known to `ids`."""
-    description = BY_KIND[RecordKind(entry.kind)]
+    owner, steps = _PLANS[entry.kind]
     item = entry.value
     values: dict[str, Any] = {}
     links: dict[str, frozenset[int]] = {}
-    if description.owner is not None:
-        values[description.owner.column] = ids.parent(entry)
-    for field in description.fields:
-        if isinstance(field, Column):
-            value = getattr(item, field.name)
-            values[field.name] = list(value) if isinstance(value, list) else value
-        elif isinstance(field, Reference):
-            values[field.column] = ids.maybe(getattr(item, field.seed))
-        elif isinstance(field, Dated):
-            text = getattr(item, field.name)
-            at, precision = (None, None) if text is None else parse_partial_date(text)
-            values[field.at] = at
-            if field.precision:
-                values[f"{field.name}_precision"] = precision
-        elif isinstance(field, Link):
-            links[field.name] = frozenset(map(ids.of, getattr(item, field.seed)))
+    if owner is not None:
+        values[owner] = ids.parent(entry)
+    for what, key, name, precision in steps:
+        value = getattr(item, key)
+        if what == _COLUMN:
+            values[name] = list(value) if isinstance(value, list) else value
+        elif what == _REFERENCE:
+            values[name] = None if value is None else ids.by_slug[value]
+        elif what == _DATE:
+            at, exact = (None, None) if value is None else parse_partial_date(value)
+            values[name] = at
+            if precision is not None:
+                values[precision] = exact
+        else:
+            links[name] = frozenset(map(ids.of, value))
     return Desired(entry, values, links)
 
 

@@ -70,8 +70,11 @@ async def _existing(
     if not selectors:
         return {}
     cast = "text" if select_by == "slug" else "bigint"
+    # Only what is compared: `select *` would also decode every row's search vector.
+    columns = ", ".join(("id", "version", *description.columns))
     rows = await conn.fetch(
-        f"select * from {description.name} where {select_by} = any($1::{cast}[]) order by id",
+        f"select {columns} from {description.name} "
+        f"where {select_by} = any($1::{cast}[]) order by id",
         selectors,
     )
     existing: dict[tuple[Any, ...], dict[str, Any]] = {}
