@@ -35,7 +35,8 @@ async def insert(
     async with _mapped_errors(table, deleting=False):
         row = dict(await conn.fetchrow(sql, table.kind, *values.values()))
         for name, ids in links.items():
-            await _replace_links(conn, table.links[name], row["id"], ids)
+            if ids:  # a new record has no links yet: only a set with ids needs writing
+                await _replace_links(conn, table.links[name], row["id"], ids)
     # A new record has exactly the links just written: no need to read them back.
     snapshot = _snapshot(row, {name: _link_set(links.get(name, ())) for name in table.links})
     await record_change(

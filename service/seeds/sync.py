@@ -39,6 +39,7 @@ async def sync_kind(
     kind = str(description.kind)
     existing = await _existing(conn, description, desired)
     stored_links = await _read_links(conn, description, [r["id"] for r in existing.values()])
+    columns = description.columns  # a property: worked out once, not once per record
     ids: dict[Entry, int] = {}
     for item in desired:
         found = existing.get(tuple(item.values[c] for c in description.key))
@@ -53,7 +54,7 @@ async def sync_kind(
             links = {
                 name: owned.get(row["id"], frozenset()) for name, owned in stored_links.items()
             }
-            changed = await _update(conn, description, item, row, links)
+            changed = await _update(conn, description, columns, item, row, links)
             outcome: Outcome = "updated" if changed else "unchanged"
             report.note(kind, describe(item.entry), outcome, changed)
         ids[item.entry] = row["id"]
@@ -106,12 +107,13 @@ async def _read_links(
 async def _update(
     conn: asyncpg.Connection,
     description: Description,
+    all_columns: tuple[str, ...],
     item: Desired,
     row: dict[str, Any],
     links: Links,
 ) -> tuple[str, ...]:
     """Write the differences; return the names of the changed fields (empty: unchanged)."""
-    columns = [c for c in description.columns if row[c] != item.values[c]]
+    columns = [c for c in all_columns if row[c] != item.values[c]]
     changed_links = [name for name, targets in item.links.items() if links[name] != targets]
     if not columns and not changed_links:
         return ()
