@@ -1,6 +1,6 @@
 """Create, update and delete any kind of record, with its change in the same transaction.
 
-Column names come from the command Structs and the Table descriptions, never from
+Column names come from the command Structs and the kinds' descriptions, never from
 clients, so composing the statement here is safe; values always travel as parameters.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 import asyncpg
 
 from service.errors import Conflict, Invalid, NotFound, StillReferenced
+from service.record.description import Description, Link
 from service.record.history import delete_record, insert_with_new_id, record_change
-from service.record.tables import Link, Table
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -21,7 +21,7 @@ Row = dict[str, Any]
 
 async def insert(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     values: Mapping[str, Any],
     *,
     actor_name: str,
@@ -35,7 +35,8 @@ async def insert(
     async with _mapped_errors(table, deleting=False):
         row = dict(await conn.fetchrow(sql, table.kind, *values.values()))
         for name, ids in links.items():
-            await _replace_links(conn, table.links[name], row["id"], ids)
+            if ids:  # a new record has no links yet: only a set with ids needs writing
+                await _replace_links(conn, table.links[name], row["id"], ids)
     # A new record has exactly the links just written: no need to read them back.
     snapshot = _snapshot(row, {name: _link_set(links.get(name, ())) for name in table.links})
     await record_change(
@@ -51,7 +52,7 @@ async def insert(
 
 async def update(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     record_id: int,
     expected_version: int,
     values: Mapping[str, Any],
@@ -94,7 +95,7 @@ async def update(
 
 async def delete(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     record_id: int,
     expected_version: int | None,
     *,
@@ -118,7 +119,7 @@ async def delete(
 
 async def check_references(
     conn: asyncpg.Connection,
-    table: Table,
+    table: Description,
     values: Mapping[str, Any],
     links: Mapping[str, Sequence[int]],
 ) -> None:
@@ -146,7 +147,7 @@ async def check_references(
 
 
 async def _lock(
-    conn: asyncpg.Connection, table: Table, record_id: int, expected_version: int | None
+    conn: asyncpg.Connection, table: Description, record_id: int, expected_version: int | None
 ) -> tuple[Row, dict[str, list[int]]]:
     """Lock the record's row; returns it and its link sets, read in the same statement."""
     # Each link set as a sorted array column, named after the link (no column has its name).
@@ -211,7 +212,7 @@ def _field_name(column: str) -> str:
 class _mapped_errors:
     """Turn constraint violations into domain errors naming the field."""
 
-    def __init__(self, table: Table, *, deleting: bool) -> None:
+    def __init__(self, table: Description, *, deleting: bool) -> None:
         self.table = table
         self.deleting = deleting
 
@@ -235,26 +236,15 @@ class _mapped_errors:
                 f"another {self.table.kind} already has this {column}",
                 field=_field_name(column),
             ) from None
-        if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in _CHECKS:
-            field, message = _CHECKS[exc.constraint_name]
+        checks = self.table.checks
+        if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in checks:
+            field, message = checks[exc.constraint_name]
             raise Invalid(message, field=field) from None
         if isinstance(exc, asyncpg.CheckViolationError | asyncpg.DataError):
             raise Invalid(f"invalid {self.table.kind}: {exc.message}") from None
 
 
-# Named checks of sql/migrations/0009_refuse_impossible_records.sql: the input field at
-# fault and what is wrong, in words.
-_CHECKS = {
-    "membership_ends_after_start": ("end", "the membership ends before it starts"),
-    "membership_not_of_itself": ("organizationId", "an actor cannot be a member of itself"),
-    "warning_repeats_another": (
-        "repeatsWarningId",
-        "a warning cannot repeat itself, nor a warning that repeats it",
-    ),
-}
-
-
-def _constraint_column(table: Table, constraint: str) -> str:
+def _constraint_column(table: Description, constraint: str) -> str:
     """actor_slug_key -> slug; party_declaration_id_actor_id_role_key -> the key's columns."""
     middle = constraint.removeprefix(f"{table.name}_").removesuffix("_key")
     return middle or "key"

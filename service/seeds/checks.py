@@ -4,33 +4,23 @@ of the right kind, unique provision positions, no warning repeating itself."""
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Hashable, Iterable
-from typing import Any
 
-from service.seeds.dates import parse_partial_date
+from service.kinds.registry import DESCRIPTIONS
+from service.record.dates import parse_partial_date
+from service.record.description import Dated, Description, Link, Reference
 from service.seeds.entries import Entry
 from service.seeds.problems import Problem
 
-SLUGGED_KINDS = ("source", "actor", "declaration", "provision", "statement", "warning", "track")
-ABOUT_KINDS = ("actor", "declaration", "provision", "track")
-STANCE_SUBJECT_KINDS = ("actor", "declaration", "provision", "track", "statement", "warning")
+SLUGGED_KINDS = tuple(str(d.kind) for d in DESCRIPTIONS if d.slugged)
 
-# For each kind, its reference fields and the kinds each may point at.
+# For each kind, its reference fields (seed keys) and the kinds each may point at.
 REFERENCES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "citation": (("source", ("source",)),),
-    "membership": (("organization", ("actor",)), ("on_behalf_of", ("actor",))),
-    "party": (("actor", ("actor",)),),
-    "statement": (("speaker", ("actor",)), ("on_behalf_of", ("actor",)), ("about", ABOUT_KINDS)),
-    "warning": (
-        ("targets", ("actor",)),
-        ("answers", ("declaration", "provision")),
-        ("repeats", ("warning",)),
-    ),
-    "track_update": (("reported_by", ("actor",)), ("statement", ("statement",))),
-    "stance": (
-        ("actor", ("actor",)),
-        ("subject", STANCE_SUBJECT_KINDS),
-        ("statement", ("statement",)),
-    ),
+    str(d.kind): tuple(
+        (f.seed, tuple(map(str, f.kinds if isinstance(f, Reference) else f.target_kinds)))
+        for f in d.fields
+        if isinstance(f, Reference | Link)
+    )
+    for d in DESCRIPTIONS
 }
 
 
@@ -49,10 +39,16 @@ def check_seeds(entries: dict[str, list[Entry]], unknowable: Container[str] = ()
             for field, allowed in fields:
                 found = _check_reference(entry, field, allowed, registry, unknowable)
                 problems.extend(found)
-    for kind, key in _NATURAL_KEYS.items():
-        problems.extend(
-            _duplicates(entries.get(kind, []), key, f"{_label(kind)} with the same key")
-        )
+    for description in DESCRIPTIONS:
+        if not description.slugged:
+            kind = str(description.kind)
+            problems.extend(
+                _duplicates(
+                    entries.get(kind, []),
+                    _natural_key(description),
+                    f"{_label(kind)} with the same key",
+                )
+            )
     problems.extend(_duplicates(entries.get("provision", []), _position_key, "provision position"))
     problems.extend(_repeat_cycles(entries.get("warning", []), registry))
     problems.extend(
@@ -131,18 +127,20 @@ def _parent_slug(entry: Entry) -> str | None:
     return entry.parent.slug if entry.parent else None
 
 
-def _reported(entry: Entry) -> Any:
-    return parse_partial_date(entry.value.reported)[0]
+def _natural_key(description: Description) -> Callable[[Entry], Hashable]:
+    """The key a record without a slug is matched to the database by, read off its seed
+    item: its owner (the entry it sits under), slugs for references, instants for dates."""
+    owner = description.owner.column if description.owner else None
+    fields = {c: f for f in description.fields for c in f.columns}
 
+    def value(entry: Entry, column: str) -> Hashable:
+        if column == owner:
+            return id(entry.parent)
+        field = fields[column]
+        read: Hashable = getattr(entry.value, field.name)
+        return parse_partial_date(str(read))[0] if isinstance(field, Dated) else read
 
-# Records without a slug are matched to the database by these keys, so they must be unique.
-_NATURAL_KEYS: dict[str, Callable[[Entry], Hashable]] = {
-    "membership": lambda e: (_parent_slug(e), e.value.organization, e.value.role),
-    "party": lambda e: (_parent_slug(e), e.value.actor, e.value.role),
-    "track_update": lambda e: (_parent_slug(e), e.value.status, _reported(e)),
-    "stance": lambda e: (e.value.actor, e.value.subject, e.value.position),
-    "citation": lambda e: (id(e.parent), e.value.source, e.value.field, e.value.quote),
-}
+    return lambda entry: tuple(value(entry, column) for column in description.key)
 
 
 def _position_key(entry: Entry) -> Hashable:

@@ -6,31 +6,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from service.kinds.registry import DESCRIPTIONS, SECTIONS
 from service.seeds.documents import Document, PathPart
 from service.seeds.problems import Problem
 
 # The order records are written in: every kind only refers to kinds before it
 # (warnings may also refer to earlier warnings; citations to anything).
-KIND_ORDER = (
-    "source", "actor", "membership", "declaration", "provision", "party", "track",
-    "statement", "warning", "track_update", "stance", "citation",
-)  # fmt: skip
+KIND_ORDER = tuple(str(d.kind) for d in DESCRIPTIONS)
 
-SECTION_KINDS = {
-    "sources": "source",
-    "actors": "actor",
-    "declarations": "declaration",
-    "statements": "statement",
-    "tracks": "track",
-    "stances": "stance",
-}
+SECTION_KINDS = {section: str(d.kind) for section, d in SECTIONS.items()}
 
 # Records written inline under their owner: (field of the owner, kind of the child).
 CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
-    "actor": (("memberships", "membership"),),
-    "declaration": (("provisions", "provision"), ("parties", "party")),
-    "statement": (("warnings", "warning"),),
-    "track": (("updates", "track_update"),),
+    str(d.kind): tuple((n.name, str(n.kind)) for n in d.nested) for d in DESCRIPTIONS if d.nested
 }
 
 

@@ -14,10 +14,9 @@ import asyncpg
 import msgspec
 import yaml
 
-from service.seeds.entries import KIND_ORDER
+from service.kinds.registry import DESCRIPTIONS
 from service.seeds.models import Item
 from service.seeds.snapshot import Snapshot, build_sections
-from service.seeds.tables import SPECS
 
 # Section -> file name: the layout of seeds/ (numbered so files load in dependency order).
 FILES = {
@@ -79,16 +78,23 @@ async def read_snapshot(conn: asyncpg.Connection) -> Snapshot:
 
 
 async def _read_rows(conn: asyncpg.Connection) -> Snapshot:
+    # Table and column names come from the descriptions, never from a file.
     rows: dict[str, list[dict[str, Any]]] = {}
     links: dict[str, dict[int, list[int]]] = {}
-    for kind in KIND_ORDER:
-        spec = SPECS[kind]
-        rows[kind] = [dict(r) for r in await conn.fetch(spec.list_all)]
-        for link in spec.links:
+    for description in DESCRIPTIONS:
+        columns = ", ".join(("id", *description.columns))
+        rows[description.kind] = [
+            dict(r)
+            for r in await conn.fetch(f"select {columns} from {description.name} order by id")
+        ]
+        for name, link in description.links.items():
             grouped: dict[int, list[int]] = {}
-            for r in await conn.fetch(link.list_all):
+            for r in await conn.fetch(
+                f"select {link.owner_column} as owner_id, {link.target_column} as target_id "
+                f"from {link.table} order by 1, 2"
+            ):
                 grouped.setdefault(r["owner_id"], []).append(r["target_id"])
-            links[link.name] = grouped
+            links[name] = grouped
     return Snapshot(rows, links)
 
 

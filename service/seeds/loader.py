@@ -10,13 +10,14 @@ from typing import Any
 import asyncpg
 
 from service.database.named_queries import query
+from service.kinds.registry import BY_KIND
 from service.record.history import begin_write
 from service.seeds.entries import KIND_ORDER, Entry, Seeds
 from service.seeds.parse import collect_seeds
 from service.seeds.report import LoadReport, Progress
 from service.seeds.rows import Ids, desired_row
 from service.seeds.sync import sync_kind
-from service.seeds.tables import SPECS
+from service.vocab import RecordKind
 
 
 async def load_seeds(
@@ -108,7 +109,7 @@ async def _write(
         for wave in _warning_waves(entries) if kind == "warning" else [entries]:
             desired = [desired_row(entry, ids) for entry in wave]
             for entry, record_id in (
-                await sync_kind(conn, SPECS[kind], desired, report, tick)
+                await sync_kind(conn, BY_KIND[RecordKind(kind)], desired, report, tick)
             ).items():
                 ids.remember(entry, record_id)
 

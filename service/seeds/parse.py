@@ -6,6 +6,7 @@ item is validated on its own, so one bad item does not hide the problems of the 
 
 from __future__ import annotations
 
+import enum
 import re
 import types
 import typing
@@ -162,6 +163,8 @@ def _literal_choices(item_type: Any, parts: tuple[PathPart, ...]) -> list[str]:
             hints = typing.get_type_hints(current) if isinstance(current, type) else {}
             current = hints.get(part)
     current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, enum.Enum):
+        return [str(member.value) for member in current]
     if typing.get_origin(current) is not typing.Literal:
         return []
     return [str(choice) for choice in typing.get_args(current)]

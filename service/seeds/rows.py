@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from service.seeds.dates import parse_partial_date
+from service.kinds.registry import DESCRIPTIONS
+from service.record.dates import parse_partial_date
+from service.record.description import Column, Dated, Description, Link, Reference
 from service.seeds.entries import Entry
 
 
@@ -40,141 +40,61 @@ class Ids:
 
 @dataclass(frozen=True)
 class Desired:
-    """What the database should hold for one entry."""
+    """What the database should hold for one entry: column values, and link sets by the
+    writer's link name."""
 
     entry: Entry
     values: dict[str, Any]
     links: dict[str, frozenset[int]]
 
 
+# How each seed key becomes columns, worked out once per kind from its description:
+# (what it is, the seed key, the column or link name, the precision column or None).
+_COLUMN, _REFERENCE, _DATE, _LINK = range(4)
+Step = tuple[int, str, str, str | None]
+
+
+def _plan(description: Description) -> tuple[Step, ...]:
+    steps: list[Step] = []
+    for field in description.fields:
+        if isinstance(field, Column):
+            steps.append((_COLUMN, field.name, field.name, None))
+        elif isinstance(field, Reference):
+            steps.append((_REFERENCE, field.seed, field.column, None))
+        elif isinstance(field, Dated):
+            precision = f"{field.name}_precision" if field.precision else None
+            steps.append((_DATE, field.name, field.at, precision))
+        elif isinstance(field, Link):
+            steps.append((_LINK, field.seed, field.name, None))
+    return tuple(steps)
+
+
+_PLANS = {str(d.kind): (d.owner.column if d.owner else None, _plan(d)) for d in DESCRIPTIONS}
+
+
 def desired_row(entry: Entry, ids: Ids) -> Desired:
-    """The row (and link sets) an entry stands for; its references must be known to `ids`."""
-    values, links = _BUILDERS[entry.kind](entry.value, entry, ids)
+    """The row (and link sets) an entry stands for, read off its kind's description; its
+    references must be known to `ids`."""
+    owner, steps = _PLANS[entry.kind]
+    item = entry.value
+    values: dict[str, Any] = {}
+    links: dict[str, frozenset[int]] = {}
+    if owner is not None:
+        values[owner] = ids.parent(entry)
+    for what, key, name, precision in steps:
+        value = getattr(item, key)
+        if what == _COLUMN:
+            values[name] = list(value) if isinstance(value, list) else value
+        elif what == _REFERENCE:
+            values[name] = None if value is None else ids.by_slug[value]
+        elif what == _DATE:
+            at, exact = (None, None) if value is None else parse_partial_date(value)
+            values[name] = at
+            if precision is not None:
+                values[precision] = exact
+        else:
+            links[name] = frozenset(map(ids.of, value))
     return Desired(entry, values, links)
-
-
-def _date(text: str | None) -> tuple[datetime | None, str | None]:
-    return (None, None) if text is None else parse_partial_date(text)
-
-
-Built = tuple[dict[str, Any], dict[str, frozenset[int]]]
-
-
-def _source(v: Any, _e: Entry, _ids: Ids) -> Built:
-    published_at, published_precision = _date(v.published)
-    return {
-        "slug": v.slug, "url": v.url, "publisher": v.publisher, "title": v.title,
-        "kind": v.kind, "language": v.language, "published_at": published_at,
-        "published_precision": published_precision, "retrieved_at": _date(v.retrieved)[0],
-    }, {}  # fmt: skip
-
-
-def _actor(v: Any, _e: Entry, _ids: Ids) -> Built:
-    return {
-        "slug": v.slug, "kind": v.kind, "name": v.name, "aliases": list(v.aliases),
-        "country_code": v.country_code, "wikidata_id": v.wikidata_id, "summary": v.summary,
-    }, {}  # fmt: skip
-
-
-def _membership(v: Any, e: Entry, ids: Ids) -> Built:
-    start_at, start_precision = _date(v.start)
-    end_at, end_precision = _date(v.end)
-    return {
-        "member_id": ids.parent(e), "organization_id": ids.of(v.organization), "role": v.role,
-        "on_behalf_of_id": ids.maybe(v.on_behalf_of), "start_at": start_at,
-        "start_precision": start_precision, "end_at": end_at, "end_precision": end_precision,
-    }, {}  # fmt: skip
-
-
-def _declaration(v: Any, _e: Entry, _ids: Ids) -> Built:
-    adopted_at, adopted_precision = _date(v.adopted)
-    return {
-        "slug": v.slug, "title": v.title, "short_name": v.short_name, "kind": v.kind,
-        "status": v.status, "adopted_at": adopted_at, "adopted_precision": adopted_precision,
-        "adopted_place": v.adopted_place, "binding": v.binding, "summary": v.summary,
-    }, {}  # fmt: skip
-
-
-def _provision(v: Any, e: Entry, ids: Ids) -> Built:
-    return {
-        "slug": v.slug, "declaration_id": ids.parent(e), "position": v.position,
-        "topic": v.topic, "title": v.title, "body": v.body,
-    }, {}  # fmt: skip
-
-
-def _party(v: Any, e: Entry, ids: Ids) -> Built:
-    return {
-        "declaration_id": ids.parent(e), "actor_id": ids.of(v.actor), "role": v.role,
-        "note": v.note,
-    }, {}  # fmt: skip
-
-
-def _track(v: Any, _e: Entry, _ids: Ids) -> Built:
-    return {"slug": v.slug, "name": v.name, "summary": v.summary}, {}
-
-
-def _statement(v: Any, _e: Entry, ids: Ids) -> Built:
-    said_at, said_precision = _date(v.said)
-    return {
-        "slug": v.slug, "speaker_id": ids.of(v.speaker),
-        "on_behalf_of_id": ids.maybe(v.on_behalf_of), "said_at": said_at,
-        "said_precision": said_precision, "channel": v.channel, "place": v.place,
-        "quote": v.quote, "language": v.language, "event_code": v.event_code,
-        "summary": v.summary,
-    }, {"about": frozenset(map(ids.of, v.about))}  # fmt: skip
-
-
-def _warning(v: Any, e: Entry, ids: Ids) -> Built:
-    return {
-        "slug": v.slug, "statement_id": ids.parent(e), "condition": v.condition,
-        "consequence": v.consequence, "repeats_earlier": v.repeats_earlier,
-        "repeats_warning_id": ids.maybe(v.repeats),
-    }, {
-        "targets": frozenset(map(ids.of, v.targets)),
-        "answers": frozenset(map(ids.of, v.answers)),
-    }  # fmt: skip
-
-
-def _track_update(v: Any, e: Entry, ids: Ids) -> Built:
-    reported_at, reported_precision = _date(v.reported)
-    return {
-        "track_id": ids.parent(e), "status": v.status, "reported_at": reported_at,
-        "reported_precision": reported_precision, "reported_by_id": ids.maybe(v.reported_by),
-        "statement_id": ids.maybe(v.statement), "summary": v.summary,
-    }, {}  # fmt: skip
-
-
-def _stance(v: Any, _e: Entry, ids: Ids) -> Built:
-    since_at, since_precision = _date(v.since)
-    return {
-        "actor_id": ids.of(v.actor), "subject_id": ids.of(v.subject), "position": v.position,
-        "since_at": since_at, "since_precision": since_precision,
-        "statement_id": ids.maybe(v.statement), "summary": v.summary,
-    }, {}  # fmt: skip
-
-
-def _citation(v: Any, e: Entry, ids: Ids) -> Built:
-    return {
-        "subject_id": ids.parent(e), "source_id": ids.of(v.source), "quote": v.quote,
-        "quote_language": v.quote_language, "field": v.field,
-        "claimed_value": v.claimed_value, "note": v.note,
-    }, {}  # fmt: skip
-
-
-_BUILDERS: dict[str, Callable[[Any, Entry, Ids], Built]] = {
-    "source": _source,
-    "actor": _actor,
-    "membership": _membership,
-    "declaration": _declaration,
-    "provision": _provision,
-    "party": _party,
-    "track": _track,
-    "statement": _statement,
-    "warning": _warning,
-    "track_update": _track_update,
-    "stance": _stance,
-    "citation": _citation,
-}
 
 
 def describe(entry: Entry) -> str:

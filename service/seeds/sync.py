@@ -1,21 +1,23 @@
-"""Upserting the desired rows of one kind: create what is missing, update what differs.
+"""Upserting the desired rows of one kind through the writer: create what is missing,
+update what differs, with the same checks and history as the API (actor `seed`).
 
-Candidate rows are read in one query per kind; each record then takes a few statements
-(allocate id, write row, write links, append change), all in the caller's transaction.
-Records in the database that the seeds do not mention are never touched.
+Candidate rows are read in one query per kind, by the first column of the kind's key
+(its slug, or its owner); records in the database that the seeds do not mention are
+never touched. Table and column names come from the descriptions, never from a file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
 
-from service.record.history import new_record_id, record_change
+from service.record import writer
+from service.record.description import Description
+from service.seeds.entries import Entry
 from service.seeds.report import LoadReport, Outcome
 from service.seeds.rows import Desired, describe
-from service.seeds.tables import KindSpec, LinkSpec
 
 ACTOR_NAME = "seed"
 
@@ -24,96 +26,105 @@ Links = dict[str, frozenset[int]]
 
 async def sync_kind(
     conn: asyncpg.Connection,
-    spec: KindSpec,
+    description: Description,
     desired: list[Desired],
     report: LoadReport,
     tick: Callable[[], None],
-) -> dict[Any, int]:
+) -> dict[Entry, int]:
     """Make the database hold `desired`; return the record id of each entry.
 
     A record is matched by its key (slug or natural key). When the database holds
     several rows with one natural key (the API allows it), the oldest one is used.
     """
-    selectors = sorted({d.values[spec.select_by] for d in desired})
-    existing: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for record in await conn.fetch(spec.select, selectors) if selectors else []:
-        row = dict(record)
-        existing.setdefault(tuple(row[c] for c in spec.key), row)
-    stored_links = await _read_links(conn, spec.links, [r["id"] for r in existing.values()])
-    ids: dict[Any, int] = {}
+    kind = str(description.kind)
+    existing = await _existing(conn, description, desired)
+    stored_links = await _read_links(conn, description, [r["id"] for r in existing.values()])
+    columns = description.columns  # a property: worked out once, not once per record
+    ids: dict[Entry, int] = {}
     for item in desired:
-        found = existing.get(tuple(item.values[c] for c in spec.key))
+        found = existing.get(tuple(item.values[c] for c in description.key))
         if found is None:
-            row = await _create(conn, spec, item)
-            report.note(spec.kind, describe(item.entry), "created")
+            new_links = {name: sorted(targets) for name, targets in item.links.items()}
+            row = await writer.insert(
+                conn, description, item.values, actor_name=ACTOR_NAME, links=new_links
+            )
+            report.note(kind, describe(item.entry), "created")
         else:
             row = found
             links = {
                 name: owned.get(row["id"], frozenset()) for name, owned in stored_links.items()
             }
-            changed = await _update(conn, spec, item, row, links)
+            changed = await _update(conn, description, columns, item, row, links)
             outcome: Outcome = "updated" if changed else "unchanged"
-            report.note(spec.kind, describe(item.entry), outcome, changed)
+            report.note(kind, describe(item.entry), outcome, changed)
         ids[item.entry] = row["id"]
         tick()
     return ids
 
 
+async def _existing(
+    conn: asyncpg.Connection, description: Description, desired: list[Desired]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows that may match `desired`, by key (the oldest of equal keys)."""
+    select_by = description.key[0]
+    selectors = sorted({d.values[select_by] for d in desired})
+    if not selectors:
+        return {}
+    cast = "text" if select_by == "slug" else "bigint"
+    # Only what is compared: `select *` would also decode every row's search vector.
+    columns = ", ".join(("id", "version", *description.columns))
+    rows = await conn.fetch(
+        f"select {columns} from {description.name} "
+        f"where {select_by} = any($1::{cast}[]) order by id",
+        selectors,
+    )
+    existing: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for record in rows:
+        row = dict(record)
+        existing.setdefault(tuple(row[c] for c in description.key), row)
+    return existing
+
+
 async def _read_links(
-    conn: asyncpg.Connection, links: Iterable[LinkSpec], owners: list[int]
+    conn: asyncpg.Connection, description: Description, owners: list[int]
 ) -> dict[str, dict[int, frozenset[int]]]:
+    """Each link set of the given owners, by link name and owner."""
     result: dict[str, dict[int, frozenset[int]]] = {}
-    for link in links:
+    for name, link in description.links.items():
         grouped: dict[int, set[int]] = {}
         if owners:
-            for record in await conn.fetch(link.select, owners):
+            rows = await conn.fetch(
+                f"select {link.owner_column} as owner_id, {link.target_column} as target_id "
+                f"from {link.table} where {link.owner_column} = any($1::bigint[])",
+                owners,
+            )
+            for record in rows:
                 grouped.setdefault(record["owner_id"], set()).add(record["target_id"])
-        result[link.name] = {owner: frozenset(targets) for owner, targets in grouped.items()}
+        result[name] = {owner: frozenset(targets) for owner, targets in grouped.items()}
     return result
 
 
-async def _create(conn: asyncpg.Connection, spec: KindSpec, item: Desired) -> dict[str, Any]:
-    record_id = await new_record_id(conn, spec.kind)
-    row = dict(await conn.fetchrow(spec.insert, record_id, *_params(spec, item)))
-    for link in spec.links:
-        if targets := item.links[link.name]:
-            await conn.execute(link.insert, record_id, sorted(targets))
-    await record_change(
-        conn, kind=spec.kind, operation="create", before=None,
-        after=_with_links(row, item.links), actor_name=ACTOR_NAME,
-    )  # fmt: skip
-    return row
-
-
 async def _update(
-    conn: asyncpg.Connection, spec: KindSpec, item: Desired, row: dict[str, Any], links: Links
+    conn: asyncpg.Connection,
+    description: Description,
+    all_columns: tuple[str, ...],
+    item: Desired,
+    row: dict[str, Any],
+    links: Links,
 ) -> tuple[str, ...]:
     """Write the differences; return the names of the changed fields (empty: unchanged)."""
-    columns = [c for c in spec.columns if row[c] != item.values[c]]
+    columns = [c for c in all_columns if row[c] != item.values[c]]
     changed_links = [name for name, targets in item.links.items() if links[name] != targets]
     if not columns and not changed_links:
         return ()
-    statement = spec.update if columns else spec.touch
-    arguments = _params(spec, item) if columns else []
-    after = dict(await conn.fetchrow(statement, row["id"], *arguments))
-    for link in spec.links:
-        if link.name in changed_links:
-            old, new = links[link.name], item.links[link.name]
-            if old - new:
-                await conn.execute(link.delete, row["id"], sorted(old - new))
-            if new - old:
-                await conn.execute(link.insert, row["id"], sorted(new - old))
-    await record_change(
-        conn, kind=spec.kind, operation="update", before=_with_links(row, links),
-        after=_with_links(after, item.links), actor_name=ACTOR_NAME,
-    )  # fmt: skip
-    return (*columns, *changed_links)
-
-
-def _params(spec: KindSpec, item: Desired) -> list[Any]:
-    return [item.values[c] for c in spec.columns]
-
-
-def _with_links(row: dict[str, Any], links: Links) -> dict[str, Any]:
-    """The row as history records it: link sets as sorted id lists next to the columns."""
-    return {**row, **{name: sorted(targets) for name, targets in links.items()}}
+    await writer.update(
+        conn,
+        description,
+        row["id"],
+        row["version"],
+        {c: item.values[c] for c in columns},
+        actor_name=ACTOR_NAME,
+        links={name: sorted(item.links[name]) for name in changed_links},
+    )
+    seed_names = {name: link.seed for name, link in description.links.items()}
+    return (*columns, *(seed_names[name] for name in changed_links))

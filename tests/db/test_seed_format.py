@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from service.seeds.dates import format_partial_date, parse_partial_date
+from service.record.dates import format_partial_date, parse_partial_date
 from service.seeds.documents import read_document
 from service.seeds.models import Provision, Statement
 

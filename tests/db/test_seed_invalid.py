@@ -41,7 +41,8 @@ SINGLE_PROBLEM_CASES = [
     ("wrong_enum.json", 5, None, "$.actors[0].kind", "Invalid enum value 'nation'"),
     ("unknown_field.yaml", 5, None, "$.actors[0]", "unknown field `colour`"),
     ("overlong.yaml", 4, None, "$.actors[0].name", "Expected `str` of length <= 300"),
-    ("wrong_kind.yaml", 3, None, "$.stances[0].subject", "'src' is a source, expected an actor"),
+    ("wrong_kind.yaml", 3, None, "$.stances[0].subject",
+     "'src' is a source, expected a declaration, provision or track"),
     ("bad_date.yaml", 4, None, "$.statements[0].said", "invalid date '2026-02-30'"),
     ("nul_text.yaml", 4, None, "$.actors[0].name", "may not hold the NUL character"),
     ("edge_date.yaml", 4, None, "$.statements[0].said", "outside the dates the record keeps"),
@@ -98,8 +99,10 @@ async def test_duplicate_keys_and_natural_keys(pool: asyncpg.Pool, tmp_path: Pat
     seed = tmp_path / "dupes.yaml"
     seed.write_text(
         "stances:\n"
-        "  - actor: someone\n    subject: someone\n    position: neutral\n    position: supports\n"
-        "  - actor: someone\n    subject: someone\n    position: supports\n",
+        "  - actor: someone\n    subject: talks\n    position: neutral\n    position: supports\n"
+        "  - actor: someone\n    subject: talks\n    position: supports\n"
+        # A stance is about a document, a clause or a track.
+        "tracks:\n  - slug: talks\n    name: Talks\n",
         encoding="utf-8",
     )
 

@@ -91,7 +91,7 @@ async def test_changed_seed_updates_only_that_record(pool: asyncpg.Pool, tmp_pat
     assert row["event_code"] == "138"
     assert row["before"]["event_code"] == "1384"
     assert row["after"]["event_code"] == "138"
-    assert len(row["before"]["about"]) == len(row["after"]["about"]) + 1
+    assert len(row["before"]["about_ids"]) == len(row["after"]["about_ids"]) + 1
     assert (await _counts(pool))[1] == changes_before + 1
 
 

@@ -10,12 +10,13 @@ from service.record.dates import (
     EARLIEST,
     LATEST,
     PreciseDate,
+    format_partial_date,
     from_columns,
+    parse_partial_date,
     parse_precise_date,
     read_date,
     write_date,
 )
-from service.seeds.dates import format_partial_date, parse_partial_date
 from service.vocab import DatePrecision
 
 

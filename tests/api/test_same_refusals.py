@@ -1,0 +1,193 @@
+"""The seed loader and the API refuse, and accept, the same records: both read the same
+descriptions (service/kinds/*/description.py) through the same writer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import yaml
+
+from service.database.pool import init_connection
+from service.seeds import SeedError, load_seeds
+from tests.api.client import Client, GraphQLErrors
+from tests.api.dataset import ok
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+LONG_SLUG = "a" * 121
+LONGEST_SLUG = "a" * 120
+
+
+# name -> (seed section, seed item, API mutation, API input), `{actor}` and the like
+# standing for a record of that kind (a slug in the seeds, an id through the API).
+Case = tuple[str, dict[str, Any], str, dict[str, Any]]
+
+REFUSED: dict[str, Case] = {
+    "slug too long": (
+        "actors", {"slug": LONG_SLUG, "kind": "state", "name": "A"},
+        "createActor", {"slug": LONG_SLUG, "kind": "STATE", "name": "A"},
+    ),
+    "text too long": (
+        "actors",
+        {"slug": "long-summary", "kind": "state", "name": "A", "summary": "x" * 5001},
+        "createActor",
+        {"slug": "long-summary", "kind": "STATE", "name": "A", "summary": "x" * 5001},
+    ),
+    "bad URL": (
+        "sources",
+        {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "wire"},
+        "createSource",
+        {"slug": "ftp", "url": "ftp://example.org", "publisher": "P", "kind": "WIRE"},
+    ),
+    "URL too long": (
+        "sources",
+        {"slug": "long-url", "url": "https://" + "e" * 1993, "publisher": "P", "kind": "wire"},
+        "createSource",
+        {"slug": "long-url", "url": "https://" + "e" * 1993, "publisher": "P", "kind": "WIRE"},
+    ),
+    "stance about an actor": (
+        "stances", {"actor": "{actor}", "subject": "{actor}", "position": "supports"},
+        "createStance", {"actorId": "{actor}", "subjectId": "{actor}", "position": "SUPPORTS"},
+    ),
+    "stance about a statement": (
+        "stances", {"actor": "{actor}", "subject": "{statement}", "position": "supports"},
+        "createStance",
+        {"actorId": "{actor}", "subjectId": "{statement}", "position": "SUPPORTS"},
+    ),
+    "speaker of the wrong kind": (
+        "statements",
+        {"slug": "said-by-a-source", "speaker": "{source}", "said": "2026", "channel": "x",
+         "quote": "Q"},
+        "createStatement",
+        {"slug": "said-by-a-source", "speakerId": "{source}", "said": "2026", "channel": "X",
+         "quote": "Q"},
+    ),
+    "31 February": (
+        "statements",
+        {"slug": "impossible-day", "speaker": "{actor}", "said": "2026-02-31", "channel": "x",
+         "quote": "Q"},
+        "createStatement",
+        {"slug": "impossible-day", "speakerId": "{actor}", "said": "2026-02-31", "channel": "X",
+         "quote": "Q"},
+    ),
+}  # fmt: skip
+
+ACCEPTED: dict[str, Case] = {
+    "longest slug": (
+        "actors", {"slug": LONGEST_SLUG, "kind": "state", "name": "A"},
+        "createActor", {"slug": LONGEST_SLUG, "kind": "STATE", "name": "A"},
+    ),
+    "longest text": (
+        "actors", {"slug": "longest-summary", "kind": "state", "name": "A", "summary": "x" * 5000},
+        "createActor",
+        {"slug": "longest-summary", "kind": "STATE", "name": "A", "summary": "x" * 5000},
+    ),
+    "stance about a declaration": (
+        "stances", {"actor": "{actor}", "subject": "{declaration}", "position": "supports"},
+        "createStance",
+        {"actorId": "{actor}", "subjectId": "{declaration}", "position": "SUPPORTS"},
+    ),
+    "stance about a track": (
+        "stances", {"actor": "{actor}", "subject": "{track}", "position": "opposes"},
+        "createStance", {"actorId": "{actor}", "subjectId": "{track}", "position": "OPPOSES"},
+    ),
+}  # fmt: skip
+
+# The records the cases point at, in the seeds (slugs) and through the API (ids).
+BASE_SEEDS = {
+    "sources": [{"slug": "same-source", "url": "urn:same", "publisher": "P", "kind": "wire"}],
+    "actors": [{"slug": "same-actor", "kind": "state", "name": "Actor"}],
+    "declarations": [{"slug": "same-decl", "title": "D", "kind": "plan", "status": "draft"}],
+    "tracks": [{"slug": "same-track", "name": "T"}],
+    "statements": [
+        {"slug": "same-statement", "speaker": "same-actor", "said": "2026", "channel": "x",
+         "quote": "Q"}
+    ],
+}  # fmt: skip
+SEED_SLUGS = {
+    "{source}": "same-source",
+    "{actor}": "same-actor",
+    "{declaration}": "same-decl",
+    "{track}": "same-track",
+    "{statement}": "same-statement",
+}
+
+
+@pytest.fixture(scope="module")
+def api_ids(client: Client) -> dict[str, str]:
+    actor = ok(client.mutate("createActor", {"slug": "api-actor", "kind": "STATE", "name": "A"}))
+    source = ok(
+        client.mutate(
+            "createSource", {"slug": "api-source", "url": "urn:a", "publisher": "P", "kind": "WIRE"}
+        )
+    )
+    declaration = ok(
+        client.mutate(
+            "createDeclaration",
+            {"slug": "api-decl", "title": "D", "kind": "PLAN", "status": "DRAFT"},
+        )
+    )
+    track = ok(client.mutate("createTrack", {"slug": "api-track", "name": "T"}))
+    statement = ok(
+        client.mutate(
+            "createStatement",
+            {"slug": "api-statement", "speakerId": actor["id"], "said": "2026", "channel": "X",
+             "quote": "Q"},
+        )
+    )  # fmt: skip
+    return {
+        "{actor}": actor["id"],
+        "{source}": source["id"],
+        "{declaration}": declaration["id"],
+        "{track}": track["id"],
+        "{statement}": statement["id"],
+    }
+
+
+def _filled(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    return {k: names.get(v, v) if isinstance(v, str) else v for k, v in item.items()}
+
+
+async def _seed_refuses(url: str, folder: Path, section: str, item: dict[str, Any]) -> bool:
+    """Whether the seed loader refuses the base records plus `item` (a dry run either way)."""
+    seeds = {key: list(items) for key, items in BASE_SEEDS.items()}
+    seeds.setdefault(section, []).append(_filled(item, SEED_SLUGS))
+    (folder / "case.yaml").write_text(yaml.safe_dump(seeds), encoding="utf-8")
+    conn = await asyncpg.connect(url)
+    try:
+        await init_connection(conn)
+        await load_seeds(conn, [folder / "case.yaml"], dry_run=True)
+    except SeedError:
+        return True
+    finally:
+        await conn.close()
+    return False
+
+
+def _api_refuses(client: Client, ids: dict[str, str], name: str, data: dict[str, Any]) -> bool:
+    try:
+        result = client.mutate(name, _filled(data, ids))
+    except GraphQLErrors:
+        return True  # refused by the GraphQL layer itself (a top-level error)
+    return "errors" in result and bool(result["errors"])
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+async def test_both_refuse(
+    case: str, client: Client, api_ids: dict[str, str], module_db_url: str, tmp_path: Path
+) -> None:
+    section, item, mutation, data = REFUSED[case]
+    assert await _seed_refuses(module_db_url, tmp_path, section, item)
+    assert _api_refuses(client, api_ids, mutation, data)
+
+
+@pytest.mark.parametrize("case", sorted(ACCEPTED))
+async def test_both_accept(
+    case: str, client: Client, api_ids: dict[str, str], module_db_url: str, tmp_path: Path
+) -> None:
+    section, item, mutation, data = ACCEPTED[case]
+    assert not await _seed_refuses(module_db_url, tmp_path, section, item)
+    assert not _api_refuses(client, api_ids, mutation, data)
