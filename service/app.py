@@ -17,14 +17,14 @@ from service.access.http import app_protection, graphql_protection
 from service.access.token_cache import TokenCache
 from service.access.websocket_admission import OpenWebSockets, WebSocketAdmission
 from service.api.context import get_context
-from service.api.graphql_view import build_controller
-from service.api.health import live, ready
-from service.api.refusals import endpoint_router_handler
-from service.api.response_cache import ResponseCache
 from service.api.schema import build_schema
-from service.api.trusted_documents import DocumentRegistry, default_folders
 from service.db import create_pool
 from service.gc_pacing import GcPacedByBytes
+from service.http.graphql_view import build_controller
+from service.http.health import live, ready
+from service.http.refusals import endpoint_router_handler
+from service.http.response_cache import ResponseCache
+from service.http.trusted_documents import DocumentRegistry, default_folders
 from service.live.feed import SharedFeed
 from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels

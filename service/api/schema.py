@@ -16,22 +16,14 @@ from service.api.actors import ActorQuery
 from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.extension import CompiledQueries, QueryCompiler
 from service.api.context import Info
-from service.api.cost import CostLimit, PageSizes
 from service.api.datetimes import BOUNDED_DATETIME
 from service.api.declaration_mutations import DeclarationMutation
 from service.api.declaration_queries import DeclarationQuery
 from service.api.failures import ErrorPolicy, ProtectedSchema
 from service.api.history import HistoryQuery
-from service.api.limits import document_limits, shape_limits
 from service.api.live import Subscription
 from service.api.nodes import Node, resolve_global
 from service.api.nul_inputs import NulInputs
-from service.api.operation_caches import (
-    OperationKey,
-    ParsedDocuments,
-    ParserByText,
-    ValidationByText,
-)
 from service.api.round_trips import SqlRoundTrips
 from service.api.settling import SettlingExecutor
 from service.api.sources import SourceMutation, SourceQuery
@@ -43,6 +35,14 @@ from service.api.tokens import TokenMutation, TokenQuery
 from service.api.tracks import TrackMutation, TrackQuery
 from service.api.warnings import WarningMutation, WarningQuery
 from service.errors import Invalid
+from service.http.cost import CostLimit, PageSizes
+from service.http.limits import document_limits, shape_limits
+from service.http.operation_caches import (
+    OperationKey,
+    ParsedDocuments,
+    ParserByText,
+    ValidationByText,
+)
 from service.lru import Lru
 from service.settings import Settings
 

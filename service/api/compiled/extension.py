@@ -15,7 +15,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from service.api.compiled.catalog import SchemaCatalog
 from service.api.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
-from service.api.operation_caches import OperationKey, operation_key
+from service.http.operation_caches import OperationKey, operation_key
 from service.lru import Lru
 from service.observability.request_info import COMPILED, note_answer
 

@@ -31,8 +31,8 @@ from service.access.gate import context_refusal
 from service.access.permissions import UNAUTHENTICATED, set_http_status
 from service.access.roles import Authentication
 from service.api.failures import TIMEOUT
-from service.api.refusals import JSON, TOO_MANY_OPERATIONS, UNSUPPORTED_MEDIA_TYPE, Refusal
 from service.errors import Unauthenticated
+from service.http.refusals import JSON, TOO_MANY_OPERATIONS, UNSUPPORTED_MEDIA_TYPE, Refusal
 
 log = logging.getLogger("service.api")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.access.rate_limit import Budget, address_of, caller_key
-from service.api.ws_subscribe import is_new_operation
+from service.http.websocket.subscribe import is_new_operation
 
 
 class RateLimitedSubscribeMessages:

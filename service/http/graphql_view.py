@@ -22,24 +22,28 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from service import bounded_json
 from service.access.rate_limit import Budget
-from service.api.cached_view import CachedView
-from service.api.compiled.view import CompiledView
-from service.api.guarded_view import GuardedView
-from service.api.refusals import (
+from service.http.cached_view import CachedView
+from service.http.guarded_view import GuardedView
+from service.http.kept_statement_view import CompiledView
+from service.http.refusals import (
     GRAPHQL_RESPONSE_JSON,
     answer_exception,
     refusal_of,
     refusal_response,
 )
-from service.api.response_cache import ResponseCache
-from service.api.trusted_documents import (
+from service.http.response_cache import ResponseCache
+from service.http.trusted_documents import (
     DocumentRegistry,
     TrustedDocumentsView,
     TrustedSubscribeMessages,
 )
-from service.api.ws_keepalive import KeepAliveTransportWSHandler
-from service.api.ws_rate_limit import RateLimitedSubscribeMessages
-from service.api.ws_subscribe import OutageClosesSocket, QuietWhenClientLeaves, WellFormedMessages
+from service.http.websocket.keepalive import KeepAliveTransportWSHandler
+from service.http.websocket.rate_limit import RateLimitedSubscribeMessages
+from service.http.websocket.subscribe import (
+    OutageClosesSocket,
+    QuietWhenClientLeaves,
+    WellFormedMessages,
+)
 
 _encoder = msgspec.json.Encoder()
 

@@ -45,10 +45,10 @@ from graphql import (
 from graphql.language import Visitor, visit
 from litestar import Request
 
-from service.api.client_print import print_like_graphql_js
-from service.api.operation_request import OperationRequest, checked_body, operation_request
-from service.api.refusals import Refusal
-from service.api.ws_subscribe import is_new_operation
+from service.http.client_print import print_like_graphql_js
+from service.http.operation_request import OperationRequest, checked_body, operation_request
+from service.http.refusals import Refusal
+from service.http.websocket.subscribe import is_new_operation
 from service.lru import Lru
 from service.resources import data_dir
 

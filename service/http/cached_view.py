@@ -5,30 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    InlineFragmentNode,
-    OperationDefinitionNode,
-    OperationType,
-    SelectionSetNode,
-    parse,
-)
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from litestar import Request, Response
 
 from service.access.gate import context_refusal
-from service.api.operation_caches import KEPT_TEXT_MAX
-from service.api.refusals import media_type_for
-from service.api.response_cache import Entry, ResponseCache, cache_key
 from service.db import query
+from service.http.document_shape import operation_shapes
+from service.http.operation_caches import KEPT_TEXT_MAX
+from service.http.refusals import media_type_for
+from service.http.response_cache import Entry, ResponseCache, cache_key
 from service.observability.request_info import CACHE, note_answer
-
-# Fields whose answer depends on who asks, not only on their role: root fields of Query,
-# refused wherever they appear (a fragment on Query, `... on Query`, under @include).
-CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
 
 
 @lru_cache(maxsize=512)
@@ -55,44 +41,9 @@ def is_cacheable_query(document: str, operation_name: str | None, max_tokens: in
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1 or operations[0].operation is not OperationType.QUERY:
         return False
-    fragments = {
-        d.name.value: d for d in parsed.definitions if isinstance(d, FragmentDefinitionNode)
-    }
-    return not reads_caller_specific(operations[0].selection_set, fragments)
-
-
-def reads_caller_specific(
-    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
-) -> bool:
-    """Whether a caller-specific field is selected anywhere under `selection_set`: in
-    fields, inline fragments and named fragments, whatever their directives say.
-
-    Each named fragment is walked once however often it is spread, so a document whose
-    fragments each spread the next one many times costs as much as its text, not the
-    product of its fan-outs. A spread of an unknown fragment counts as caller-specific
-    (validation refuses the document anyway).
-    """
-    walked: set[str] = set()
-    pending = [selection_set]
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value in CALLER_SPECIFIC_FIELDS:
-                    return True
-                if selection.selection_set is not None:
-                    pending.append(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                pending.append(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name in walked:
-                    continue
-                walked.add(name)
-                fragment = fragments.get(name)
-                if fragment is None:
-                    return True
-                pending.append(fragment.selection_set)
-    return False
+    # The operation's own shape: fragments are measured once each (document_shape.py).
+    shapes = operation_shapes(parsed)
+    return not next(shape for op, shape in shapes if op is operations[0]).caller_specific
 
 
 class CachedView:
