@@ -1,6 +1,6 @@
 """The shape of a document (depth, aliases, fields, caller-specific fields) measured in
 time linear in its size: the one fragment walker of the service, for the limits
-(limits.py) and for which queries the response cache may keep (cached_view.py).
+(limits.py) and for which queries the response cache may keep (cached_answers.py).
 
 A fragment may be spread many times, and spread fragments spread others: expanded at
 every use, 25 fragments of three spreads each make 3^25 selections out of one kilobyte,

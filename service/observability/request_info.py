@@ -33,8 +33,8 @@ class RequestInfo:
 
 
 # What answered a query, when the executor did not:
-CACHE = "cache"  # the response cache (service/http/cached_view.py)
-# a kept compiled statement, before any GraphQL work (service/http/kept_statement_view.py)
+CACHE = "cache"  # the response cache (service/http/cached_answers.py)
+# a kept compiled statement, before any GraphQL work (service/http/kept_statements.py)
 STATEMENT = "statement"
 COMPILED = "compiled"  # a statement compiled for this request (compiled/extension.py)
 

@@ -2,7 +2,7 @@
 
 The first request for a query text, operation and variables runs the whole way and keeps
 the statement; a repeat is answered by the statement alone
-(service/http/kept_statement_view.py). Over a real server: the repeat's answer is the
+(service/http/kept_statements.py). Over a real server: the repeat's answer is the
 first one's, byte for byte and header for header, and it is refused, or goes the whole
 way, wherever the whole way would differ.
 /metrics tells which path answered (`position_record_graphql_answers_total`).

@@ -27,7 +27,7 @@ class KeepAliveTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self._pinger = asyncio.create_task(self._ping_forever())
 
     async def _ping_forever(self) -> None:
-        interval = float(getattr(self.view, "keep_alive_interval", 15.0))
+        interval: float = self.view.config.ws_ping_interval_s  # type: ignore[attr-defined]
         # A closed socket ends the loop: there is nobody left to ping.
         with contextlib.suppress(Exception):
             while True:

@@ -19,7 +19,7 @@ class RateLimitedSubscribeMessages:
     """Mixin for the graphql-transport-ws handler (before Strawberry's in the MRO)."""
 
     async def handle_subscribe(self, message: Any) -> None:
-        budget: Budget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
+        budget: Budget | None = self.view.config.rate_budget  # type: ignore[attr-defined]
         # Left to Strawberry, which runs nothing and closes the socket: a message before
         # the connection is acknowledged (4401), and an id already running (4409).
         if budget is not None and is_new_operation(self, message):

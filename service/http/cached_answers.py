@@ -1,9 +1,10 @@
-"""The controller side of the response cache: which requests may use it, and how."""
+"""The response cache's step of the answer pipeline: which requests may use it, and how."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import Any
 
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from litestar import Request, Response
@@ -12,6 +13,7 @@ from service.access.gate import context_refusal
 from service.db import query
 from service.http.document_shape import operation_shapes
 from service.http.operation_caches import KEPT_TEXT_MAX
+from service.http.operation_request import OperationRequest
 from service.http.refusals import media_type_for
 from service.http.response_cache import Entry, ResponseCache, cache_key
 from service.observability.request_info import CACHE, note_answer
@@ -46,39 +48,48 @@ def is_cacheable_query(document: str, operation_name: str | None, max_tokens: in
     return not next(shape for op, shape in shapes if op is operations[0]).caller_specific
 
 
-class CachedView:
-    """Mixin for the GraphQL controller: serve repeated queries from the response cache."""
+@dataclass(frozen=True)
+class CacheSlot:
+    """Where the answer to one request is kept in the response cache, at one version of
+    the data: its entry, if any, answers; else the answer made is kept there."""
 
-    response_cache: ClassVar[ResponseCache | None] = None
-    max_query_tokens: ClassVar[int] = 2000
+    cache: ResponseCache
+    key: bytes
+    version: int
 
-    async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
-        run = super().run  # type: ignore[misc]
-        cache = self.response_cache
-        if cache is None or not isinstance(request, Request) or context is None:
-            return await run(request, context=context, root_value=root_value)
-        found = await self._early_operation(request)  # type: ignore[attr-defined]
-        if found is None or not is_cacheable_query(
-            found[1], found[0].operation_name, self.max_query_tokens
-        ):
-            return await run(request, context=context, root_value=root_value)
-        data, document = found
-        if context_refusal(context) is not None:
-            return await run(request, context=context, root_value=root_value)
-        key = cache_key(context.caller_role, document, data.operation_name, data.variables)
-        version: int = await context.pool.fetchval(query("live", "latest_change_id"))
-        # The media type the answer will have, not the Accept header as sent: any other
-        # spelling of the same choice (or a random one) would make an entry of its own.
-        key += media_type_for(request.headers.get("accept", "")).encode()
-        entry = cache.get(key, version)
-        if entry is not None:
-            note_answer(CACHE)
-            return Response(entry.body, media_type=entry.media_type, headers={"X-Cache": "hit"})
-        response = await run(request, context=context, root_value=root_value)
+    def hit(self) -> Response[bytes] | None:
+        entry = self.cache.get(self.key, self.version)
+        if entry is None:
+            return None
+        note_answer(CACHE)
+        return Response(entry.body, media_type=entry.media_type, headers={"X-Cache": "hit"})
+
+    def keep(self, response: Response[Any]) -> None:
+        """Keep a successful answer (200, no errors), and say it was a miss."""
         body = getattr(response, "content", None)
         if response.status_code == 200 and isinstance(body, bytes) and b'"errors"' not in body:
             # Litestar's MediaType is a str Enum: str() of it is "MediaType.JSON".
             media_type = str(getattr(response.media_type, "value", response.media_type))
-            cache.put(key, Entry(version, body, media_type))
+            self.cache.put(self.key, Entry(self.version, body, media_type))
         response.headers["X-Cache"] = "miss"
-        return response
+
+
+async def cache_slot(
+    cache: ResponseCache,
+    request: Request[Any, Any, Any],
+    context: Any,
+    operation: tuple[OperationRequest, str],
+    max_query_tokens: int,
+) -> CacheSlot | None:
+    """The slot of a cacheable query from a caller who may run it; None for any other."""
+    data, document = operation
+    if not is_cacheable_query(document, data.operation_name, max_query_tokens):
+        return None
+    if context_refusal(context) is not None:
+        return None
+    key = cache_key(context.caller_role, document, data.operation_name, data.variables)
+    version: int = await context.pool.fetchval(query("live", "latest_change_id"))
+    # The media type the answer will have, not the Accept header as sent: any other
+    # spelling of the same choice (or a random one) would make an entry of its own.
+    key += media_type_for(request.headers.get("accept", "")).encode()
+    return CacheSlot(cache, key, version)
