@@ -1,8 +1,8 @@
 """Server pings on graphql-transport-ws connections (Strawberry only answers clients' pings).
 
 Proxies and load balancers close websockets that stay silent; a subscription waiting for
-the next change is silent. A ping every `keep_alive_interval` seconds keeps it open and
-lets the client notice a dead server.
+the next change is silent. A ping every WS_PING_INTERVAL_S seconds (TransportConfig)
+keeps it open and lets the client notice a dead server.
 """
 
 from __future__ import annotations
