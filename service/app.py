@@ -13,18 +13,18 @@ from typing import Any
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 
-from service.access.http import app_protection, graphql_protection
+from service.access.http import app_protection, graphql_protection, rate_budget
 from service.access.token_cache import TokenCache
 from service.access.websocket_admission import OpenWebSockets, WebSocketAdmission
-from service.api.graphql_view import build_controller
-from service.api.health import live, ready
-from service.api.refusals import endpoint_router_handler
-from service.api.response_cache import ResponseCache
-from service.api.trusted_documents import DocumentRegistry, default_folders
 from service.database.pool import create_pool
 from service.gc_pacing import GcPacedByBytes
 from service.graphql.context import get_context
 from service.graphql.schema import build_schema
+from service.http.config import transport_config
+from service.http.controller import build_controller
+from service.http.health import live, ready
+from service.http.refusals import endpoint_router_handler
+from service.http.response_cache import ResponseCache
 from service.live.feed import SharedFeed
 from service.live.listener import ChangeListener
 from service.observability.graphql_errors import install_graphql_error_levels
@@ -100,18 +100,15 @@ def create_app(
         if settings.response_cache_enabled
         else None
     )
+    budget = rate_budget(settings.rate_limit, rate_windows)
     graphql = build_controller(
         schema,
+        transport_config(settings, getattr(schema, "query_compiler", None), cache, budget),
         path=GRAPHQL_PATH,
         context_getter=get_context,
         graphql_ide=settings.playground_enabled,
-        **graphql_protection(settings, rate_windows),
+        **graphql_protection(settings, budget),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
-        ws_ping_interval_s=settings.ws_ping_interval_s,
-        response_cache=cache,
-        trusted_documents=DocumentRegistry.load(default_folders(settings.trusted_documents_dir)),
-        trusted_only=settings.trusted_documents_only,
-        report_round_trips=not settings.is_production,
     )
     handlers: list[Any] = [live, ready, metrics_endpoint]
     if settings.playground_enabled:

@@ -112,7 +112,7 @@ def schema_documents() -> None:
     Clients send `{"documentId": "<id>"}` instead of the text; with
     TRUSTED_DOCUMENTS_ONLY=true nothing else runs.
     """
-    from service.api.trusted_documents import default_folders, document_hash
+    from service.http.trusted_documents import default_folders, document_hash
 
     settings = command_settings()
     for folder in default_folders(settings.trusted_documents_dir):

@@ -57,7 +57,7 @@ class Settings(
 
     compiled_queries: bool = True
     """Answer the queries whose every field has SQL with one statement built by PostgreSQL
-    (service/api/compiled); off: the executor answers everything (same answers, slower)."""
+    (service/graphql/compiled); off: the executor answers everything (same answers, slower)."""
 
     trusted_documents_only: bool = False
     """Run only registered documents (graphql/operations and TRUSTED_DOCUMENTS_DIR)."""

@@ -29,25 +29,20 @@ _EXPOSED_HEADERS = [
 ]
 
 
-def graphql_protection(settings: Settings, rate_windows: Path | None = None) -> dict[str, Any]:
-    """Keyword arguments of `build_controller`: authentication, rate limit, size, time.
+def graphql_protection(settings: Settings, budget: Budget | None) -> dict[str, Any]:
+    """Keyword arguments of `build_controller`: authentication, rate limit, body size,
+    origins (the time and document limits are in its TransportConfig).
 
-    `rate_windows`: the table the workers of one `serve` share their rate counts in
-    (None: this process counts alone).
+    `budget`: the rate budget (`rate_budget`), which operations sent over websockets
+    spend too (TransportConfig.rate_budget).
     """
-    # Authentication first: the rate limiter keys on its result. The same budget is
-    # spent by operations sent over websockets (see graphql_view).
+    # Authentication first: the rate limiter keys on its result.
     middleware: list[Any] = [AuthenticationMiddleware()]
-    budget = rate_budget(settings.rate_limit, rate_windows)
     if budget is not None:
         middleware.append(RateLimitMiddleware(budget))
     return {
         "middleware": middleware,
-        "rate_budget": budget,
         "request_max_body_size": settings.max_request_body_bytes,
-        "request_timeout_s": settings.request_timeout_ms / 1000,
-        "max_query_tokens": settings.max_query_tokens,
-        "max_query_chars": settings.max_query_chars,
         # Websockets check Origin themselves; the same origins as CORS may connect.
         "allowed_origins": settings.cors_origin_list,
     }

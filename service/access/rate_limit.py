@@ -28,7 +28,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.access.middleware import authentication_of
 from service.access.roles import Caller
-from service.api.refusals import RATE_LIMITED, Refusal
+from service.http.refusals import RATE_LIMITED, Refusal
 
 WINDOW_S = 60
 # Past this many keys, windows that have ended are dropped (a crowd of one-off addresses

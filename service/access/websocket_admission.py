@@ -37,7 +37,7 @@ from litestar.types import (
 )
 
 from service.access.rate_limit import address_of
-from service.api.refusals import refusal_body
+from service.http.refusals import refusal_body
 from service.observability.metrics import Metrics
 
 log = logging.getLogger(__name__)

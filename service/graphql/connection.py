@@ -103,7 +103,7 @@ class ListRead:
     """What a list field reads for its arguments: the query, the order, the parameters.
 
     Built by one function per list field, which its resolver and the query compiler
-    (service/api/compiled) both call: filters and orderings mean the same on both paths.
+    (service/graphql/compiled) both call: filters and orderings mean the same on both paths.
     """
 
     query: ListQuery

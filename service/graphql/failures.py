@@ -27,7 +27,9 @@ import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.utils.logging import StrawberryLogger
 
-from service.api.refusals import (
+from service.database.pool import database_unavailable
+from service.errors import DomainError
+from service.http.refusals import (
     DATABASE_RETRY_AFTER_S,
     DATABASE_UNAVAILABLE,
     DATABASE_UNAVAILABLE_MESSAGE,
@@ -35,8 +37,6 @@ from service.api.refusals import (
     INTERNAL_MESSAGE,
     TIMEOUT,
 )
-from service.database.pool import database_unavailable
-from service.errors import DomainError
 
 __all__ = ["INTERNAL", "INTERNAL_MESSAGE", "TIMEOUT", "ErrorPolicy", "ProtectedSchema"]
 MESSAGE_CHARS = 1000

@@ -11,14 +11,6 @@ from strawberry.tools import merge_types
 
 from service.access.permissions import require_role_on_every_field
 from service.access.roles import Role
-from service.api.cost import CostLimit, PageSizes
-from service.api.limits import document_limits, shape_limits
-from service.api.operation_caches import (
-    OperationKey,
-    ParsedDocuments,
-    ParserByText,
-    ValidationByText,
-)
 from service.errors import Invalid
 from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.extension import CompiledQueries, QueryCompiler
@@ -33,6 +25,14 @@ from service.graphql.round_trips import SqlRoundTrips
 from service.graphql.settling import SettlingExecutor
 from service.graphql.timeline import TimelineQuery
 from service.graphql.tokens import TokenMutation, TokenQuery
+from service.http.cost import CostLimit, PageSizes
+from service.http.limits import document_limits, shape_limits
+from service.http.operation_caches import (
+    OperationKey,
+    ParsedDocuments,
+    ParserByText,
+    ValidationByText,
+)
 from service.kinds.actors.mutations import ActorMutation
 from service.kinds.actors.types import ActorQuery
 from service.kinds.declarations.mutations import DeclarationMutation

@@ -33,8 +33,9 @@ class RequestInfo:
 
 
 # What answered a query, when the executor did not:
-CACHE = "cache"  # the response cache (cached_view.py)
-STATEMENT = "statement"  # a kept compiled statement, before any GraphQL work (compiled/view.py)
+CACHE = "cache"  # the response cache (service/http/cached_answers.py)
+# a kept compiled statement, before any GraphQL work (service/http/kept_statements.py)
+STATEMENT = "statement"
 COMPILED = "compiled"  # a statement compiled for this request (compiled/extension.py)
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)

@@ -1,9 +1,10 @@
 """A query answered from its kept compiled statement, before any GraphQL work.
 
 The first request for a query text, operation and variables runs the whole way and keeps
-the statement; a repeat is answered by the statement alone (compiled/view.py). Over a
-real server: the repeat's answer is the first one's, byte for byte and header for header,
-and it is refused, or goes the whole way, wherever the whole way would differ.
+the statement; a repeat is answered by the statement alone
+(service/http/kept_statements.py). Over a real server: the repeat's answer is the
+first one's, byte for byte and header for header, and it is refused, or goes the whole
+way, wherever the whole way would differ.
 /metrics tells which path answered (`position_record_graphql_answers_total`).
 """
 
@@ -16,7 +17,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.api.trusted_documents import document_hash
+from service.http.trusted_documents import document_hash
 from tests.api.conftest import load_seed_record
 from tests.api.tokens import create_token, revoke_token
 from tests.server import ROOT, RunningService, run_service

@@ -10,8 +10,8 @@ import pytest
 import websockets
 from graphql import parse
 
-from service.api.client_print import print_like_graphql_js
-from service.api.trusted_documents import document_hash
+from service.http.client_print import print_like_graphql_js
+from service.http.trusted_documents import document_hash
 from tests.api.refusals import GRJ, JSON, assert_refusal
 from tests.api.ws import connect
 from tests.server import ROOT, RunningService, run_service

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from service.api.cached_view import is_cacheable_query
+from service.http.cached_answers import is_cacheable_query
 
 CALLER_SPECIFIC = [
     "{ viewer { name } }",

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from graphql import parse
 from strawberry.types.graphql import OperationType
 
-from service.api.cost import CostLimit, PageSizes
-from service.api.operation_caches import OperationKey
 from service.graphql.schema import build_schema
+from service.http.cost import CostLimit, PageSizes
+from service.http.operation_caches import OperationKey
 from service.lru import Lru
 from service.settings import load_settings
 

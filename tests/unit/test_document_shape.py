@@ -8,9 +8,9 @@ import pytest
 from graphql import parse
 
 from service import bounded_json
-from service.api.cost import PageSizes, count_nodes
-from service.api.document_shape import ShapeLimits, operation_shapes
 from service.graphql.schema import build_schema
+from service.http.cost import PageSizes, count_nodes
+from service.http.document_shape import ShapeLimits, operation_shapes
 from service.settings import load_settings
 
 SCHEMA = build_schema(load_settings({}))._schema

@@ -23,7 +23,6 @@ DEFERRED_IMPORTS = {
     ("service.cli", "service.server"),
     ("service.cli", "service.graphql.schema"),
     ("service.cli", "service.http.trusted_documents"),
-    ("service.cli", "service.api.trusted_documents"),
 }
 
 

@@ -8,15 +8,15 @@ from typing import Any
 
 from graphql import parse
 
-from service.api.document_shape import ShapeLimits
-from service.api.operation_caches import (
+from service.graphql.schema import build_schema
+from service.http.document_shape import ShapeLimits
+from service.http.operation_caches import (
     KEPT_TEXT_MAX,
     ParsedDocuments,
     ParserByText,
     ValidationByText,
     operation_key,
 )
-from service.graphql.schema import build_schema
 from service.lru import Lru
 from service.settings import load_settings
 

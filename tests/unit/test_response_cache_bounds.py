@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from service.api.response_cache import Entry, ResponseCache
+from service.http.response_cache import Entry, ResponseCache
 
 
 def entry(size: int, version: int = 1) -> Entry:

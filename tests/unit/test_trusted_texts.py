@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from service.api.trusted_documents import DocumentRegistry, client_printings, document_hash
+from service.http.trusted_documents import DocumentRegistry, client_printings, document_hash
 
 REGISTERED = "query Count { actors { totalCount } }"
 

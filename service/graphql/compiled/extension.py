@@ -13,9 +13,9 @@ from graphql.execution import Executor
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
-from service.api.operation_caches import OperationKey, operation_key
 from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
+from service.http.operation_caches import OperationKey, operation_key
 from service.lru import Lru
 from service.observability.request_info import COMPILED, note_answer
 

@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -45,10 +45,10 @@ from graphql import (
 from graphql.language import Visitor, visit
 from litestar import Request
 
-from service.api.client_print import print_like_graphql_js
-from service.api.operation_request import OperationRequest, checked_body, operation_request
-from service.api.refusals import Refusal
-from service.api.ws_subscribe import is_new_operation
+from service.http.client_print import print_like_graphql_js
+from service.http.operation_request import OperationRequest, operation_request
+from service.http.refusals import Refusal
+from service.http.websocket.subscribe import is_new_operation
 from service.lru import Lru
 from service.resources import data_dir
 
@@ -214,28 +214,43 @@ def _not_found() -> Refusal:
     )
 
 
-class TrustedDocumentsView:
-    """Mixin for the GraphQL controller: resolve document ids, refuse untrusted text."""
+@dataclass(frozen=True)
+class DocumentRules:
+    """What document text a request may run, and how its id is resolved to its text.
 
-    trusted_documents: ClassVar[DocumentRegistry] = DocumentRegistry({})
-    trusted_only: ClassVar[bool] = False
-    max_tokens: ClassVar[int] = 2000
-    """The most tokens a document may have (MAX_QUERY_TOKENS), when one is parsed here."""
-    max_query_chars: ClassVar[int] = 100_000
-    """The longest document text run (MAX_QUERY_CHARS): every request's text, sent or
-    named by id, passes here (HTTP, batches, websockets, the response cache's look)
-    before anything parses it."""
+    Attributes:
+        registry: the registered documents, and those clients registered (APQ).
+        trusted_only: refuse any text that is not registered (TRUSTED_DOCUMENTS_ONLY).
+        max_query_tokens: the most tokens a document may have (MAX_QUERY_TOKENS), when
+            one is parsed here.
+        max_query_chars: the longest document text run (MAX_QUERY_CHARS): every
+            request's text, sent or named by id, passes here (HTTP, batches, websockets,
+            the response cache's look) before anything parses it.
+    """
 
-    def _with_document(self, data: Any) -> Any:
+    registry: DocumentRegistry = field(default_factory=lambda: DocumentRegistry({}))
+    trusted_only: bool = False
+    max_query_tokens: int = 2000
+    max_query_chars: int = 100_000
+
+    def with_document(self, data: Any) -> Any:
+        """A decoded request (one item of a batch, or a websocket `subscribe` payload)
+        with the text it runs as its `query`."""
         if not isinstance(data, dict):
             return data  # a batch: each item is checked on its own
         query = data.get("query")
         if query is not None and not isinstance(query, str):
             return data  # left to Strawberry, which refuses it
-        text = self._resolved(query, requested_document_id(data), data.get("extensions"))
+        text = self.resolved(query, requested_document_id(data), data.get("extensions"))
         return data if text is None or text is query else {**data, "query": text}
 
-    def _resolved(self, query: str | None, document_id: str | None, extensions: Any) -> str | None:
+    def document_of(self, data: OperationRequest) -> str | None:
+        """The text an early-read request runs (its query, or the document its id
+        names), by the same rules as `with_document`."""
+        document_id = data.document_id or requested_document_id({"extensions": data.extensions})
+        return self.resolved(data.query, document_id, data.extensions)
+
+    def resolved(self, query: str | None, document_id: str | None, extensions: Any) -> str | None:
         """The text a request runs: its query, or the document its id names.
 
         Raises:
@@ -256,65 +271,46 @@ class TrustedDocumentsView:
         if persisted is not None and persisted.get("version", 1) != 1:
             raise Refusal(400, "unsupported persisted query version (1 is)", "BAD_REQUEST")
         if document_id is None:
-            if self._untrusted(query):
+            if self.untrusted(query):
                 raise Refusal(400, TRUSTED_ONLY_MESSAGE, DOCUMENT_NOT_TRUSTED)
             return query
         if query is None:
-            text = self.trusted_documents.get(document_id)
+            text = self.registry.get(document_id)
             if text is None:
                 raise _not_found()
             return text
         key = _normal_id(document_id)
         if key is None or key != document_hash(query):
             raise Refusal(400, "provided sha does not match query", PERSISTED_QUERY_HASH_MISMATCH)
-        if self._untrusted(query):
+        if self.untrusted(query):
             raise Refusal(400, TRUSTED_ONLY_MESSAGE, DOCUMENT_NOT_TRUSTED)
-        self.trusted_documents.learn(key, query)
+        self.registry.learn(key, query)
         return query
 
-    def _untrusted(self, query: object) -> bool:
+    def untrusted(self, query: object) -> bool:
         """A document text this server refuses (TRUSTED_DOCUMENTS_ONLY, not registered)."""
         if not self.trusted_only or not isinstance(query, str):
             return False
-        return not self.trusted_documents.trusts(query, self.max_tokens)
+        return not self.registry.trusts(query, self.max_query_tokens)
 
-    def parse_json(self, data: str | bytes) -> Any:
-        parsed = checked_body(super().parse_json(data))  # type: ignore[misc]
-        if isinstance(parsed, list):
-            return [self._with_document(item) for item in parsed]
-        return self._with_document(parsed)
 
-    def parse_query_params(self, params: Any) -> dict[str, Any]:
-        parsed: dict[str, Any] = super().parse_query_params(params)  # type: ignore[misc]
-        return self._with_document(parsed)
+def names_a_document(request: Request[Any, Any, Any]) -> bool:
+    """A GET that names a document (`documentId`, or an APQ hash in `extensions`): an
+    operation, whatever its Accept. Apollo Client sends hashed queries over GET with
+    `Accept: */*`, which alone would get the playground page."""
+    params = request.query_params
+    return params.get("documentId") is not None or params.get("extensions") is not None
 
-    def should_render_graphql_ide(self, request: Request[Any, Any, Any]) -> bool:
-        """A GET that names a document (`documentId`, or an APQ hash in `extensions`)
-        is an operation, whatever its Accept: Apollo Client sends hashed queries over
-        GET with `Accept: */*`, which alone would get the playground page."""
-        params = request.query_params
-        if params.get("documentId") is not None or params.get("extensions") is not None:
-            return False
-        return bool(super().should_render_graphql_ide(request))  # type: ignore[misc]
 
-    async def _early_operation(
-        self, request: Request[Any, Any, Any]
-    ) -> tuple[OperationRequest, str] | None:
-        """The operation and document text of a request that a view may answer before
-        Strawberry; None for one left to Strawberry: a GET it answers with the
-        playground (a browser's, naming no document), a batch, an unreadable request,
-        or no document."""
-        if self.should_render_graphql_ide(request):
-            return None
-        data = await operation_request(request)
-        document = None if data is None else self._document_of(data)
-        return None if data is None or document is None else (data, document)
-
-    def _document_of(self, data: OperationRequest) -> str | None:
-        """The text a cached-view request runs (its query, or the document its id names),
-        by the same rules as `_with_document`."""
-        document_id = data.document_id or requested_document_id({"extensions": data.extensions})
-        return self._resolved(data.query, document_id, data.extensions)
+async def early_operation(
+    request: Request[Any, Any, Any], rules: DocumentRules
+) -> tuple[OperationRequest, str] | None:
+    """The operation and document text of a request that a step may answer before
+    Strawberry; None for one left to Strawberry: a batch, an unreadable request, or no
+    document. (A GET answered with the playground is never asked: see pipeline.py.)"""
+    data = await operation_request(request)
+    document = None if data is None else rules.document_of(data)
+    return None if data is None or document is None else (data, document)
 
 
 class TrustedSubscribeMessages:
@@ -326,10 +322,10 @@ class TrustedSubscribeMessages:
     """
 
     async def handle_subscribe(self, message: Any) -> None:
-        view: Any = self.view  # type: ignore[attr-defined]
+        rules: DocumentRules = self.view.config.documents  # type: ignore[attr-defined]
         if is_new_operation(self, message) and isinstance(message.get("payload"), dict):
             try:
-                message = {**message, "payload": view._with_document(message["payload"])}
+                message = {**message, "payload": rules.with_document(message["payload"])}
             except Refusal as refused:
                 await self.send_message(  # type: ignore[attr-defined]
                     {"id": message["id"], "type": "error", "payload": [refused.error()]}

@@ -1,4 +1,6 @@
-"""The shape of a document (depth, aliases, fields) measured in time linear in its size.
+"""The shape of a document (depth, aliases, fields, caller-specific fields) measured in
+time linear in its size: the one fragment walker of the service, for the limits
+(limits.py) and for which queries the response cache may keep (cached_answers.py).
 
 A fragment may be spread many times, and spread fragments spread others: expanded at
 every use, 25 fragments of three spreads each make 3^25 selections out of one kilobyte,
@@ -32,6 +34,10 @@ TOO_DEEP = "QUERY_TOO_DEEP"
 TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
 TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
 
+# Fields whose answer depends on who asks, not only on their role: root fields of Query,
+# found wherever they appear (a fragment on Query, `... on Query`, under @include).
+CALLER_SPECIFIC_FIELDS = frozenset({"viewer", "tokens"})
+
 
 @dataclass(frozen=True)
 class Shape:
@@ -42,14 +48,21 @@ class Shape:
             `__` fields, bounded by graphql-core's introspection depth rule, not counted).
         aliases: aliased fields.
         fields: field selections, as written (the same field twice counts twice).
+        caller_specific: a field of CALLER_SPECIFIC_FIELDS is selected somewhere, or a
+            fragment is spread that the document does not define (validation refuses
+            that document; until then, nothing says what it reads). A spread closing a
+            cycle adds nothing (validation refuses it too, and a refused answer is
+            never cached).
     """
 
     depth: int = 0
     aliases: int = 0
     fields: int = 0
+    caller_specific: bool = False
 
 
 _EMPTY = Shape()
+_UNDEFINED = Shape(caller_specific=True)
 
 
 def fragments_in_order(document: DocumentNode) -> list[FragmentDefinitionNode]:
@@ -90,44 +103,54 @@ def spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
                 pending.append(selection.selection_set)
 
 
-def measure(selection_set: SelectionSetNode, fragments: dict[str, Shape]) -> Shape:
+def measure(
+    selection_set: SelectionSetNode, fragments: dict[str, Shape], defined: frozenset[str]
+) -> Shape:
     """The shape of `selection_set`, with the shapes of the fragments it spreads.
 
     Recursive over nested selection sets only, which graphql-core's parser bounds
-    (MAX_NESTING_DEPTH, 200); a fragment not in `fragments` (unknown, or in a cycle)
-    counts nothing.
+    (MAX_NESTING_DEPTH, 200); a fragment not in `fragments` counts nothing: in a cycle,
+    or not among the `defined` names (then as caller-specific).
     """
     depth = aliases = fields = 0
+    caller_specific = False
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             fields += 1
             if selection.alias is not None:
                 aliases += 1
+            if selection.name.value in CALLER_SPECIFIC_FIELDS:
+                caller_specific = True
             if selection.selection_set is not None:
-                inner = measure(selection.selection_set, fragments)
+                inner = measure(selection.selection_set, fragments, defined)
                 aliases += inner.aliases
                 fields += inner.fields
+                caller_specific = caller_specific or inner.caller_specific
                 if not selection.name.value.startswith("__"):
                     depth = max(depth, 1 + inner.depth)
         else:
             if isinstance(selection, InlineFragmentNode):
-                inner = measure(selection.selection_set, fragments)
+                inner = measure(selection.selection_set, fragments, defined)
             else:
                 assert isinstance(selection, FragmentSpreadNode)
-                inner = fragments.get(selection.name.value, _EMPTY)
+                name = selection.name.value
+                inner = fragments.get(name, _EMPTY if name in defined else _UNDEFINED)
             depth = max(depth, inner.depth)
             aliases += inner.aliases
             fields += inner.fields
-    return Shape(depth, aliases, fields)
+            caller_specific = caller_specific or inner.caller_specific
+    return Shape(depth, aliases, fields, caller_specific)
 
 
 def operation_shapes(document: DocumentNode) -> list[tuple[OperationDefinitionNode, Shape]]:
     """Each operation of `document` with its shape (fragments measured once for all)."""
     fragments: dict[str, Shape] = {}
-    for fragment in fragments_in_order(document):
-        fragments[fragment.name.value] = measure(fragment.selection_set, fragments)
+    in_order = fragments_in_order(document)
+    defined = frozenset(fragment.name.value for fragment in in_order)
+    for fragment in in_order:
+        fragments[fragment.name.value] = measure(fragment.selection_set, fragments, defined)
     return [
-        (definition, measure(definition.selection_set, fragments))
+        (definition, measure(definition.selection_set, fragments, defined))
         for definition in document.definitions
         if isinstance(definition, OperationDefinitionNode)
     ]

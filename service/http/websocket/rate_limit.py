@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from service.access.rate_limit import Budget, address_of, caller_key
-from service.api.ws_subscribe import is_new_operation
+from service.http.websocket.subscribe import is_new_operation
 
 
 class RateLimitedSubscribeMessages:
     """Mixin for the graphql-transport-ws handler (before Strawberry's in the MRO)."""
 
     async def handle_subscribe(self, message: Any) -> None:
-        budget: Budget | None = getattr(self.view, "rate_budget", None)  # type: ignore[attr-defined]
+        budget: Budget | None = self.view.config.rate_budget  # type: ignore[attr-defined]
         # Left to Strawberry, which runs nothing and closes the socket: a message before
         # the connection is acknowledged (4401), and an id already running (4409).
         if budget is not None and is_new_operation(self, message):

@@ -39,8 +39,8 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from service.api.document_shape import fragments_in_order
-from service.api.operation_caches import OperationKey, operation_key
+from service.http.document_shape import fragments_in_order
+from service.http.operation_caches import OperationKey, operation_key
 from service.lru import Lru
 
 TOO_COSTLY = "QUERY_TOO_COSTLY"

@@ -1,8 +1,8 @@
 """Server pings on graphql-transport-ws connections (Strawberry only answers clients' pings).
 
 Proxies and load balancers close websockets that stay silent; a subscription waiting for
-the next change is silent. A ping every `keep_alive_interval` seconds keeps it open and
-lets the client notice a dead server.
+the next change is silent. A ping every WS_PING_INTERVAL_S seconds (TransportConfig)
+keeps it open and lets the client notice a dead server.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class KeepAliveTransportWSHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             self._pinger = asyncio.create_task(self._ping_forever())
 
     async def _ping_forever(self) -> None:
-        interval = float(getattr(self.view, "keep_alive_interval", 15.0))
+        interval: float = self.view.config.ws_ping_interval_s  # type: ignore[attr-defined]
         # A closed socket ends the loop: there is nobody left to ping.
         with contextlib.suppress(Exception):
             while True:

@@ -11,8 +11,8 @@ from typing import Any
 
 from litestar.exceptions import WebSocketDisconnect
 
-from service.api.refusals import database_unavailable_refusal
 from service.database.pool import database_unavailable
+from service.http.refusals import database_unavailable_refusal
 
 log = logging.getLogger("service.api")
 

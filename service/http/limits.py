@@ -15,7 +15,7 @@ from graphql import ASTValidationRule
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
-from service.api.document_shape import ShapeLimits
+from service.http.document_shape import ShapeLimits
 from service.settings import Settings
 
 

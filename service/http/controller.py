@@ -1,10 +1,11 @@
-"""Strawberry's Litestar controller: msgspec JSON, no thread hop, GraphQL over HTTP media types."""
+"""The /graphql controller: Strawberry's Litestar controller, answering HTTP requests
+through the pipeline (pipeline.py), with msgspec JSON and GraphQL over HTTP media types."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 from cross_web import HTTPException
@@ -19,27 +20,27 @@ from strawberry.litestar.controller import GraphQLController
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from service import bounded_json
-from service.access.rate_limit import Budget
-from service.api.cached_view import CachedView
-from service.api.compiled.view import CompiledView
-from service.api.guarded_view import GuardedView
-from service.api.refusals import (
+from service.http import pipeline
+from service.http.admission import admit_websocket, refuse_large_batch, refused_caller_results
+from service.http.config import TransportConfig
+from service.http.operation_request import checked_body
+from service.http.refusals import (
     GRAPHQL_RESPONSE_JSON,
     answer_exception,
     refusal_of,
     refusal_response,
 )
-from service.api.response_cache import ResponseCache
-from service.api.trusted_documents import (
-    DocumentRegistry,
-    TrustedDocumentsView,
-    TrustedSubscribeMessages,
+from service.http.trusted_documents import TrustedSubscribeMessages, names_a_document
+from service.http.websocket.keepalive import KeepAliveTransportWSHandler
+from service.http.websocket.rate_limit import RateLimitedSubscribeMessages
+from service.http.websocket.subscribe import (
+    OutageClosesSocket,
+    QuietWhenClientLeaves,
+    WellFormedMessages,
 )
-from service.api.ws_keepalive import KeepAliveTransportWSHandler
-from service.api.ws_rate_limit import RateLimitedSubscribeMessages
-from service.api.ws_subscribe import OutageClosesSocket, QuietWhenClientLeaves, WellFormedMessages
 
 _encoder = msgspec.json.Encoder()
 
@@ -101,6 +102,7 @@ def _is_request_error(payload: GraphQLHTTPResponse) -> bool:
 
 def build_controller(
     schema: BaseSchema,
+    config: TransportConfig,
     *,
     path: str,
     context_getter: Callable[[State, Request[Any, Any, Any]], Awaitable[Any]],
@@ -108,34 +110,21 @@ def build_controller(
     allowed_origins: Sequence[str] = (),
     max_subscriptions_per_connection: int = 20,
     middleware: Sequence[Any] = (),
-    rate_budget: Budget | None = None,
     request_max_body_size: int | None = None,
-    request_timeout_s: float = 10.0,
-    max_query_tokens: int = 2000,
-    max_query_chars: int = 100_000,
-    ws_ping_interval_s: float = 15.0,
-    response_cache: ResponseCache | None = None,
-    trusted_documents: DocumentRegistry | None = None,
-    trusted_only: bool = False,
-    report_round_trips: bool = False,
 ) -> type[GraphQLController]:
     """The `/graphql` controller: queries, mutations, subscriptions and the playground.
 
+    HTTP requests are answered by the pipeline (pipeline.py); Strawberry's controller
+    stays underneath as its executor, and for websockets, GET parameters and the
+    playground. The overrides below are the hooks of Strawberry's view that this service
+    needs, each saying why.
+
     Args:
+        config: how requests are admitted and answered (built from Settings).
         context_getter: builds a request's context (Litestar's state, the request); HTTP
             requests call it directly, websockets as a dependency.
         middleware: Litestar middleware of the GraphQL routes (authentication, rate limit).
-        rate_budget: the budget that middleware's limiter spends, which operations sent
-            over websockets spend too (None: no limit).
         request_max_body_size: largest body accepted (413 beyond); None: Litestar's default.
-        request_timeout_s: an HTTP request is cancelled (504) after this long.
-        max_query_tokens: most tokens any parse of a document reads (MAX_QUERY_TOKENS).
-        max_query_chars: longest document text accepted, before any parse (MAX_QUERY_CHARS).
-        ws_ping_interval_s: seconds between server pings on subscription websockets.
-        response_cache: serve repeated queries from this cache (None: no cache).
-        trusted_documents: documents clients may name by id instead of sending them.
-        trusted_only: refuse any document that is not registered.
-        report_round_trips: answers carry `extensions.sqlRoundTrips` (not in production).
     """
     base = make_graphql_controller(
         schema,
@@ -146,14 +135,21 @@ def build_controller(
         allowed_origins=allowed_origins,
         max_subscriptions_per_connection=max_subscriptions_per_connection,
         keep_alive=True,
-        keep_alive_interval=ws_ping_interval_s,
+        keep_alive_interval=config.ws_ping_interval_s,
     )
+    documents = config.documents
+    transport, route_middleware, max_body = config, list(middleware), request_max_body_size
 
-    # Order matters: GuardedView checks the media type and the time first; trusted
-    # documents resolve ids before the cache keys the request; a kept compiled statement
-    # answers a cache miss before Strawberry is asked.
-    class Controller(GuardedView, TrustedDocumentsView, CachedView, CompiledView, base):  # type: ignore[valid-type,misc]
+    class Controller(base):  # type: ignore[valid-type,misc]
         graphql_transport_ws_handler_class = _WebSocketHandler
+        # Read by the pipeline here, and by the websocket handler as `view.config`.
+        config: ClassVar[TransportConfig] = transport
+        middleware = route_middleware
+        # Whatever the route's middleware or the view raise (the body limit, the rate
+        # limit, a lost database, a bug) is answered as a GraphQL error too.
+        exception_handlers = {Exception: answer_exception}
+        if max_body is not None:
+            request_max_body_size = max_body
 
         # HTTP handlers without dependency injection: Strawberry's take four dependencies
         # (custom context, sub-response, root value, context) that Litestar resolves and
@@ -161,11 +157,29 @@ def build_controller(
         # of a compiled read). Websockets keep Strawberry's handler and dependencies.
         @get(raises=[ValidationException, NotFoundException])
         async def handle_http_get(self, request: Request[Any, Any, Any]) -> Response[Any]:
-            return await self.execute_request(request, await self._context_of(request), None)
+            return await self._answer(request)
 
         @post(status_code=HTTP_200_OK)
         async def handle_http_post(self, request: Request[Any, Any, Any]) -> Response[Any]:
-            return await self.execute_request(request, await self._context_of(request), None)
+            return await self._answer(request)
+
+        async def _answer(self, request: Request[Any, Any, Any]) -> Response[Any]:
+            context = await self._context_of(request)
+
+            async def executor() -> Response[Any]:
+                response: Response[Any] = await self.run(request, context=context, root_value=None)
+                return response
+
+            try:
+                return await pipeline.answer(
+                    request,
+                    context,
+                    self.config,
+                    shows_playground=self.should_render_graphql_ide(request),
+                    executor=executor,
+                )
+            except HTTPException as exc:  # a Refusal, or one of Strawberry's
+                return refusal_response(request, refusal_of(exc))
 
         async def _context_of(self, request: Request[Any, Any, Any]) -> Any:
             sub_response: Response[Any] = Response({})
@@ -175,10 +189,13 @@ def build_controller(
             context.response = sub_response
             return context
 
+        # Strawberry keeps the sub-response on the controller, which Litestar makes once
+        # per app (see _SUB_RESPONSE): each request's is in its own scope.
         async def get_sub_response(self, request: Request[Any, Any, Any]) -> Response[Any]:
             sub_response: Response[Any] = request.scope["state"][_SUB_RESPONSE]
             return sub_response
 
+        # Bounded JSON (depth, numbers) for HTTP bodies and websocket messages alike.
         def decode_json(self, data: str | bytes) -> object:
             try:
                 return bounded_json.decode(data)
@@ -188,23 +205,60 @@ def build_controller(
                 # than the decoder goes (a thousand brackets are enough).
                 raise json.JSONDecodeError(str(exc), str(data)[:100], 0) from None
 
+        # The body's shape is checked, and each operation's document resolved (ids,
+        # persisted queries, trusted-only, MAX_QUERY_CHARS), before Strawberry reads it.
         def parse_json(self, data: str | bytes) -> Any:
             try:
-                return super().parse_json(data)
+                parsed = checked_body(super().parse_json(data))
             except HTTPException as exc:
-                # Strawberry's 400 says "Unable to parse request body as JSON" alone; say why
-                # (not JSON at which byte, or nested too deep).
+                # Strawberry's 400 says "Unable to parse request body as JSON" alone; say
+                # why (not JSON at which byte, or nested too deep).
                 cause = exc.__cause__
                 if isinstance(cause, json.JSONDecodeError):
                     raise HTTPException(400, f"{exc.reason}: {cause.msg}") from cause
                 raise
+            if isinstance(parsed, list):
+                return [documents.with_document(item) for item in parsed]
+            return documents.with_document(parsed)
 
-        def encode_json(self, data: object) -> bytes:
-            return _encoder.encode(data)
+        # The same for a GET's parameters.
+        def parse_query_params(self, params: Any) -> dict[str, Any]:
+            parsed: dict[str, Any] = super().parse_query_params(params)
+            return documents.with_document(parsed)  # type: ignore[no-any-return]
 
+        # A GET naming a document is an operation, never the playground page.
+        def should_render_graphql_ide(self, request: Request[Any, Any, Any]) -> bool:
+            if names_a_document(request):
+                return False
+            return bool(super().should_render_graphql_ide(request))
+
+        # Strawberry's batch limit, with a message that says what the limit is.
+        def _validate_batch_request(self, request_data: list[Any], protocol: Any) -> None:
+            refuse_large_batch(self.schema.config.batching_config, len(request_data))
+            super()._validate_batch_request(request_data, protocol)
+
+        # A caller who may run nothing is refused before any parse.
+        async def execute_operation(
+            self,
+            request: Any,
+            request_adapter: Any,
+            request_data: Any,
+            context: Any,
+            root_value: Any,
+            sub_response: Any,
+        ) -> Any:
+            refused = refused_caller_results(context, request_data)
+            if refused is not None:
+                return refused
+            return await super().execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+
+        # A subscription over HTTP is a 400 that says where to go; a mutation over GET a
+        # 405 (Strawberry: 400).
         async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
             request_data = kwargs.get("request_data", args[-1] if args else None)
-            if _is_plain_http_subscription(request_data, self.max_query_tokens):
+            if _is_plain_http_subscription(request_data, self.config.max_query_tokens):
                 raise HTTPException(400, SUBSCRIPTION_OVER_HTTP)
             try:
                 return await super().execute_single(*args, **kwargs)
@@ -214,49 +268,19 @@ def build_controller(
                     raise HTTPException(405, exc.reason) from cause
                 raise
 
-        async def execute_request(
-            self, request: Request[Any, Any, Any], context: Any, root_value: Any
-        ) -> Response[Any]:
-            try:
-                response: Response[Any] = await self.run(
-                    request, context=context, root_value=root_value
-                )
-                return response
-            except HTTPException as exc:  # a Refusal, or one of Strawberry's
-                return refusal_response(request, refusal_of(exc))
+        def encode_json(self, data: object) -> bytes:
+            return _encoder.encode(data)
 
+        # GraphQL over HTTP: a request error has no `data` entry at all.
         async def process_result(self, request: Any, result: Any) -> GraphQLHTTPResponse:
             payload: GraphQLHTTPResponse = await super().process_result(request, result)
             if _wants_graphql_response_json(request) and _is_request_error(payload):
-                # Per the spec, a request error has no `data` entry at all (see `run`).
                 payload.pop("data", None)
             return payload
 
-        async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:
-            response = await super().run(request, context=context, root_value=root_value)
-            if isinstance(request, Request) and _wants_graphql_response_json(request):
-                body = getattr(response, "content", None)
-                if isinstance(body, bytes):
-                    response.media_type = GRAPHQL_RESPONSE_JSON
-                    # A request error (nothing ran) is a 400, unless a 401/403/504 says more.
-                    if body.startswith(b'{"errors"') and response.status_code == 200:
-                        response.status_code = 400
-            return response
+        # A websocket authenticates in `connection_init`.
+        async def on_ws_connect(self, context: Any) -> Any:
+            await admit_websocket(context)
+            return UNSET
 
-    Controller.middleware = list(middleware)
-    # Whatever the route's middleware or the view raise (the body limit, the rate
-    # limit, a lost database, a bug) is answered as a GraphQL error too.
-    Controller.exception_handlers = {Exception: answer_exception}
-    Controller.rate_budget = rate_budget
-    if request_max_body_size is not None:
-        Controller.request_max_body_size = request_max_body_size
-    Controller.request_timeout_s = request_timeout_s
-    Controller.max_query_tokens = max_query_tokens
-    Controller.response_cache = response_cache
-    Controller.trusted_documents = trusted_documents or DocumentRegistry({})
-    Controller.trusted_only = trusted_only
-    Controller.max_tokens = max_query_tokens
-    Controller.max_query_chars = max_query_chars
-    Controller.query_compiler = getattr(schema, "query_compiler", None)
-    Controller.report_round_trips = report_round_trips
     return Controller

@@ -18,7 +18,7 @@ from graphql.language.parser import parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from service.api.document_shape import ShapeLimits
+from service.http.document_shape import ShapeLimits
 from service.lru import Lru
 
 OperationKey = tuple[str, str | None, bytes]

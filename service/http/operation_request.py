@@ -1,6 +1,6 @@
-"""The operation an HTTP request asks for, read once for the views that answer it early.
+"""The operation an HTTP request asks for, read once for the pipeline steps that answer it early.
 
-The response cache and the compiled-statement view look at a request before Strawberry
+The response cache and the kept statements look at a request before Strawberry
 does; both need its query, operation name, variables and document id. They are decoded
 here once per request (kept in the ASGI scope), with msgspec, into a typed struct.
 """

@@ -1,1 +1,0 @@
-"""The HTTP and websocket side of the service."""

@@ -1,1 +1,0 @@
-"""The kept-statement view (moves with the transport package)."""

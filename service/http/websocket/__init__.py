@@ -1,0 +1,1 @@
+"""graphql-transport-ws: keep-alive pings, the rate limit, and well-formed subscribe messages."""
