@@ -110,7 +110,7 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import graphql as warnings
+        from service.kinds.warnings import types as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.issued_by(info, self.db_id, page)
@@ -124,7 +124,7 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import graphql as warnings
+        from service.kinds.warnings import types as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.aimed_at(info, self.db_id, page)
@@ -138,7 +138,7 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyStance]:
-        from service.kinds.stances import graphql as stances
+        from service.kinds.stances import types as stances
 
         page = page_request(first, after, last, before)
         return await stances.of_actor(info, self.db_id, page)
