@@ -88,7 +88,7 @@ class Statement(Record):
         before: str | None = None,
     ) -> Connection[LazyWarning]:
         from service.kinds.warnings import (
-            graphql as warnings,  # imported here: the modules refer to each other
+            types as warnings,  # imported here: the modules refer to each other
         )
 
         return await warnings.made_in(info, self.db_id, page_request(first, after, last, before))
