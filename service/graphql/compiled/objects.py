@@ -120,7 +120,7 @@ OBJECTS: dict[str, ObjectSql] = {
         {
             **_RECORD,
             "quotedIn": Children(
-                _fixed(record.CITATIONS_OF_SOURCE, record.BY_CREATION, _THREE_OFF)
+                _fixed(sources.CITATIONS_OF_SOURCE, record.BY_CREATION, _THREE_OFF)
             ),
         },
     ),

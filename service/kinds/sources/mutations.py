@@ -9,9 +9,10 @@ from strawberry import UNSET
 
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
-from service.graphql.record import Citation, Source
 from service.kinds.citations.commands import AddCitation, UpdateCitation
+from service.kinds.citations.types import Citation
 from service.kinds.sources.commands import CreateSource, UpdateSource
+from service.kinds.sources.types import Source
 from service.record import tables
 from service.vocab import SourceKind
 

@@ -2,22 +2,84 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
+from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
     Connection,
     ListQuery,
     ListRead,
+    child,
     page_request,
     top_level,
 )
 from service.graphql.context import Info
+from service.graphql.lazy import LazyCitation
 from service.graphql.lookup import by_slug
-from service.graphql.record import BY_CREATION, Source
+from service.graphql.nodes import by_id_batch, register, row_reader
+from service.graphql.record import BY_CREATION, Record, record_fields
+from service.record.dates import from_columns
 from service.record.paging import Order, SortKey
 from service.vocab import RecordKind, SourceKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="Where a claim was read: an article, a post, an official page.")
+class Source(Record):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    url: str = strawberry.field(description="Address of the source (or a urn: when none).")
+    publisher: str = strawberry.field(description="Who published it.")
+    title: str | None = strawberry.field(description="Its title, if it has one.")
+    kind: SourceKind = strawberry.field(description="What the source is.")
+    language: str = strawberry.field(description="Language (BCP 47 code).")
+    published: FuzzyDate | None = strawberry.field(description="When it was published.")
+    retrieved_at: datetime | None = strawberry.field(description="When it was read.")
+
+    @staticmethod
+    def from_row(row: Row) -> Source:
+        """The GraphQL object of a source row."""
+        return Source(
+            **record_fields(RecordKind.SOURCE, row),
+            slug=row["slug"],
+            url=row["url"],
+            publisher=row["publisher"],
+            title=row["title"],
+            kind=SourceKind(row["kind"]),
+            language=row["language"],
+            published=FuzzyDate.of(from_columns(row["published_at"], row["published_precision"])),
+            retrieved_at=row["retrieved_at"],
+        )
+
+    @strawberry.field(description="Every citation that quotes this source.")
+    async def quoted_in(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyCitation]:
+        return await child(
+            info,
+            CITATIONS_OF_SOURCE,
+            self.db_id,
+            BY_CREATION,
+            page_request(first, after, last, before),
+            (None, None, None),
+        )
+
+
+# Citations are read by their kind's registered row reader: Citation (its home) embeds Source.
+CITATIONS_OF_SOURCE = ListQuery(
+    "citations", "list_citations", row_reader(RecordKind.CITATION), "source_id"
+)
+
+register(RecordKind.SOURCE, by_id_batch("sources", "sources_by_id"), Source.from_row)
 
 SOURCES = ListQuery("sources", "list_sources", Source.from_row)
 
