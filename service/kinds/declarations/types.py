@@ -23,6 +23,9 @@ from service.graphql.lazy import LazyActor, LazyStance, LazyStatement, LazyWarni
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import BY_CREATION, Record, record_fields
+from service.kinds.stances import types as stances
+from service.kinds.statements import types as statements
+from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
 from service.record.paging import Order, PageRequest, SortKey
 from service.vocab import (
@@ -48,9 +51,6 @@ class Subject(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyStance]:
-        from service.kinds.stances import (
-            types as stances,  # imported here: the modules refer to each other
-        )
 
         return await stances.toward(info, self.db_id, page_request(first, after, last, before))
 
@@ -63,7 +63,6 @@ class Subject(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyStatement]:
-        from service.kinds.statements import types as statements
 
         page = page_request(first, after, last, before)
         return await statements.about(info, self.db_id, page)
@@ -137,7 +136,6 @@ class Declaration(Subject):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import types as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.answering(info, self.db_id, page)
@@ -181,7 +179,6 @@ class Provision(Subject):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import types as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.answering(info, self.db_id, page)

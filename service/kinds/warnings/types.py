@@ -19,11 +19,10 @@ from service.graphql.connection import (
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
-from service.graphql.lazy import LazyActor
+from service.graphql.lazy import LazyActor, LazyStatement
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
-from service.kinds.statements.types import Statement
 from service.record.paging import Order, PageRequest, SortKey
 from service.vocab import RecordKind
 
@@ -62,8 +61,8 @@ class WarningNode(Record):
         )
 
     @strawberry.field(description="The statement the warning was made in (speaker, date, quote).")
-    async def statement(self, info: Info) -> Statement:
-        found: Statement = await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
+    async def statement(self, info: Info) -> LazyStatement:
+        found: LazyStatement = await load_node(info, RecordKind.STATEMENT, self.statement_db_id)
         return found
 
     @strawberry.field(
