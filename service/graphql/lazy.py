@@ -13,14 +13,16 @@ import strawberry
 
 if TYPE_CHECKING:
     from service.kinds.actors.types import Actor
+    from service.kinds.citations.types import Citation
     from service.kinds.declarations.types import Party
-    from service.kinds.stances.graphql import Stance
+    from service.kinds.stances.types import Stance
     from service.kinds.statements.types import Statement, StatementOrder
-    from service.kinds.warnings.graphql import WarningNode
+    from service.kinds.warnings.types import WarningNode
 
 LazyActor = Annotated["Actor", strawberry.lazy("service.kinds.actors.types")]
+LazyCitation = Annotated["Citation", strawberry.lazy("service.kinds.citations.types")]
 LazyParty = Annotated["Party", strawberry.lazy("service.kinds.declarations.types")]
-LazyStance = Annotated["Stance", strawberry.lazy("service.kinds.stances.graphql")]
+LazyStance = Annotated["Stance", strawberry.lazy("service.kinds.stances.types")]
 LazyStatement = Annotated["Statement", strawberry.lazy("service.kinds.statements.types")]
 LazyStatementOrder = Annotated["StatementOrder", strawberry.lazy("service.kinds.statements.types")]
-LazyWarning = Annotated["WarningNode", strawberry.lazy("service.kinds.warnings.graphql")]
+LazyWarning = Annotated["WarningNode", strawberry.lazy("service.kinds.warnings.types")]

@@ -101,3 +101,14 @@ async def resolve_global(info: Info, global_id: str) -> Any | None:
     if kind not in _REGISTRY:
         return None
     return await load_node(info, kind, record_id)
+
+
+def row_reader(kind: RecordKind) -> Callable[[Row], Any]:
+    """The GraphQL object of a `kind` row, read from the registry when called: a list of
+    another kind's records needs no import of that kind's module (the schema registers
+    every kind when it is assembled)."""
+
+    def to_node(row: Row) -> Any:
+        return _REGISTRY[kind][1](row)
+
+    return to_node

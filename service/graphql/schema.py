@@ -36,13 +36,17 @@ from service.http.operation_caches import (
 from service.kinds.actors.mutations import ActorMutation
 from service.kinds.actors.types import ActorQuery
 from service.kinds.declarations.mutations import DeclarationMutation
-from service.kinds.declarations.root_fields import DeclarationQuery
-from service.kinds.sources.graphql import SourceMutation, SourceQuery
-from service.kinds.stances.graphql import StanceMutation, StanceQuery
+from service.kinds.declarations.types import DeclarationQuery
+from service.kinds.sources.mutations import SourceMutation
+from service.kinds.sources.types import SourceQuery
+from service.kinds.stances.mutations import StanceMutation
+from service.kinds.stances.types import StanceQuery
 from service.kinds.statements.mutations import StatementMutation
 from service.kinds.statements.types import StatementQuery
-from service.kinds.tracks.graphql import TrackMutation, TrackQuery
-from service.kinds.warnings.graphql import WarningMutation, WarningQuery
+from service.kinds.tracks.mutations import TrackMutation
+from service.kinds.tracks.types import TrackQuery
+from service.kinds.warnings.mutations import WarningMutation
+from service.kinds.warnings.types import WarningQuery
 from service.lru import Lru
 from service.settings import Settings
 

@@ -23,8 +23,8 @@ from service.graphql.nodes import load_node, shared_node
 from service.graphql.record import Record
 from service.kinds.declarations.types import Declaration
 from service.kinds.statements.types import Statement
-from service.kinds.tracks.graphql import TrackUpdate
-from service.kinds.warnings.graphql import WarningNode
+from service.kinds.tracks.types import TrackUpdate
+from service.kinds.warnings.types import WarningNode
 from service.live.rows import SharedRows
 from service.record.paging import Order, SortKey
 from service.vocab import RecordKind

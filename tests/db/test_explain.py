@@ -27,10 +27,10 @@ from service.graphql.connection import ListQuery
 from service.kinds.declarations.types import BY_ACTOR_NAME, BY_POSITION
 from service.kinds.declarations.types import PARTIES_OF_DECLARATION as PARTIES
 from service.kinds.declarations.types import PROVISIONS_OF_DECLARATION as PROVISIONS
-from service.kinds.stances import graphql as stances
+from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
-from service.kinds.tracks import graphql as tracks
-from service.kinds.warnings import graphql as warnings
+from service.kinds.tracks import types as tracks
+from service.kinds.warnings import types as warnings
 from service.record.paging import Order, PageRequest, fetch_pages_by_parent
 from tests.conftest import clone_database, drop_database
 from tests.pg import with_database

@@ -27,13 +27,13 @@ from service.graphql.compiled.fields import (
 )
 from service.graphql.connection import ListQuery, ListRead
 from service.kinds.actors import types as actors
-from service.kinds.declarations import root_fields as declaration_queries
+from service.kinds.declarations import types as declaration_queries
 from service.kinds.declarations import types as declarations
-from service.kinds.sources import graphql as sources
-from service.kinds.stances import graphql as stances
+from service.kinds.sources import types as sources
+from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
-from service.kinds.tracks import graphql as tracks
-from service.kinds.warnings import graphql as warnings
+from service.kinds.tracks import types as tracks
+from service.kinds.warnings import types as warnings
 from service.record.paging import Order
 from service.vocab import RecordKind
 
@@ -120,7 +120,7 @@ OBJECTS: dict[str, ObjectSql] = {
         {
             **_RECORD,
             "quotedIn": Children(
-                _fixed(record.CITATIONS_OF_SOURCE, record.BY_CREATION, _THREE_OFF)
+                _fixed(sources.CITATIONS_OF_SOURCE, record.BY_CREATION, _THREE_OFF)
             ),
         },
     ),

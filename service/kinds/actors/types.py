@@ -27,6 +27,10 @@ from service.graphql.lazy import (
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import BY_CREATION, Record, record_fields
+from service.kinds.declarations import types as declarations
+from service.kinds.stances import types as stances
+from service.kinds.statements import types as statements
+from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
 from service.record.paging import Order, SortKey
 from service.vocab import ActorKind, RecordKind
@@ -92,9 +96,6 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyStatement]:
-        from service.kinds.statements import (
-            types as statements,  # imported here: the modules refer to each other
-        )
 
         page = page_request(first, after, last, before)
         return await statements.of_speaker(info, self.db_id, order_by, page)
@@ -110,7 +111,6 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import graphql as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.issued_by(info, self.db_id, page)
@@ -124,7 +124,6 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import graphql as warnings
 
         page = page_request(first, after, last, before)
         return await warnings.aimed_at(info, self.db_id, page)
@@ -138,7 +137,6 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyStance]:
-        from service.kinds.stances import graphql as stances
 
         page = page_request(first, after, last, before)
         return await stances.of_actor(info, self.db_id, page)
@@ -152,7 +150,6 @@ class Actor(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyParty]:
-        from service.kinds.declarations import types as declarations
 
         page = page_request(first, after, last, before)
         return await declarations.parties_of_actor(info, self.db_id, page)

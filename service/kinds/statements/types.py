@@ -25,6 +25,7 @@ from service.graphql.lazy import LazyActor, LazyWarning
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
+from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
 from service.record.paging import Order, PageRequest, SortKey
 from service.vocab import Channel, RecordKind
@@ -87,9 +88,6 @@ class Statement(Record):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[LazyWarning]:
-        from service.kinds.warnings import (
-            graphql as warnings,  # imported here: the modules refer to each other
-        )
 
         return await warnings.made_in(info, self.db_id, page_request(first, after, last, before))
 

@@ -1,4 +1,4 @@
-"""Negotiation tracks and their status updates: types, query fields, mutations."""
+"""GraphQL types, filters, orders and query fields of tracks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry import UNSET
 
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
@@ -21,16 +20,8 @@ from service.graphql.context import Info
 from service.graphql.lazy import LazyActor, LazyStatement
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
-from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.graphql.record import Record, record_fields
 from service.kinds.declarations.types import Subject
-from service.kinds.tracks.commands import (
-    AddTrackUpdate,
-    CreateTrack,
-    UpdateTrack,
-    UpdateTrackUpdate,
-)
-from service.record import tables
 from service.record.dates import from_columns
 from service.record.paging import Order, SortKey
 from service.vocab import RecordKind, TrackStatus
@@ -181,73 +172,3 @@ def track_updates_read(
     """Query.trackUpdates."""
     params = ([s.value for s in statuses] if statuses else None, reported_from, reported_to)
     return ListRead(UPDATES, OLDEST_FIRST, params)
-
-
-@strawberry.input(description="A new negotiation track.")
-class CreateTrackInput:
-    slug: str = strawberry.field(description="Stable key.")
-    name: str = strawberry.field(description="Its name.")
-    summary: str | None = strawberry.field(default=UNSET, description="What is negotiated.")
-
-
-@strawberry.input(description="Changes to a track; omitted fields stay as they are.")
-class UpdateTrackInput:
-    id: strawberry.ID = strawberry.field(description="The track's id.")
-    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
-    slug: str | None = UNSET
-    name: str | None = UNSET
-    summary: str | None = UNSET
-
-
-@strawberry.input(description="A reported status of a track.")
-class AddTrackUpdateInput:
-    track_id: strawberry.ID = strawberry.field(description="The track.")
-    status: TrackStatus = strawberry.field(description="The status reported.")
-    reported: str = strawberry.field(description="When, at its precision.")
-    reported_by_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Who.")
-    statement_id: strawberry.ID | None = strawberry.field(
-        default=UNSET, description="The statement it rests on."
-    )
-    summary: str | None = strawberry.field(default=UNSET, description="What was reported.")
-
-
-@strawberry.input(description="Changes to a status update; omitted fields stay as they are.")
-class UpdateTrackUpdateInput:
-    id: strawberry.ID = strawberry.field(description="The update's id.")
-    expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
-    status: TrackStatus | None = UNSET
-    reported: str | None = UNSET
-    reported_by_id: strawberry.ID | None = UNSET
-    statement_id: strawberry.ID | None = UNSET
-    summary: str | None = UNSET
-
-
-@strawberry.type
-class TrackMutation:
-    @strawberry.mutation(description="Record a new negotiation track.")
-    async def create_track(self, info: Info, input: CreateTrackInput) -> Payload[Track]:
-        return await create(info, tables.TRACK, input, CreateTrack)
-
-    @strawberry.mutation(description="Change a track (optimistic locking).")
-    async def update_track(self, info: Info, input: UpdateTrackInput) -> Payload[Track]:
-        return await update(info, tables.TRACK, input.id, input, UpdateTrack)
-
-    @strawberry.mutation(description="Delete a track with no updates or references.")
-    async def delete_track(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.TRACK, input)
-
-    @strawberry.mutation(description="Record a reported status of a track.")
-    async def add_track_update(
-        self, info: Info, input: AddTrackUpdateInput
-    ) -> Payload[TrackUpdate]:
-        return await create(info, tables.TRACK_UPDATE, input, AddTrackUpdate)
-
-    @strawberry.mutation(description="Change a status update.")
-    async def update_track_update(
-        self, info: Info, input: UpdateTrackUpdateInput
-    ) -> Payload[TrackUpdate]:
-        return await update(info, tables.TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
-
-    @strawberry.mutation(description="Remove a status update.")
-    async def remove_track_update(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.TRACK_UPDATE, input)

@@ -1,0 +1,142 @@
+"""GraphQL types, filters, orders and query fields of sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+from service.graphql.common import FuzzyDate
+from service.graphql.connection import (
+    Connection,
+    ListQuery,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
+from service.graphql.context import Info
+from service.graphql.lazy import LazyCitation
+from service.graphql.lookup import by_slug
+from service.graphql.nodes import by_id_batch, register, row_reader
+from service.graphql.record import BY_CREATION, Record, record_fields
+from service.record.dates import from_columns
+from service.record.paging import Order, SortKey
+from service.vocab import RecordKind, SourceKind
+
+Row = dict[str, Any]
+
+
+@strawberry.type(description="Where a claim was read: an article, a post, an official page.")
+class Source(Record):
+    slug: str = strawberry.field(description="Stable human-readable key.")
+    url: str = strawberry.field(description="Address of the source (or a urn: when none).")
+    publisher: str = strawberry.field(description="Who published it.")
+    title: str | None = strawberry.field(description="Its title, if it has one.")
+    kind: SourceKind = strawberry.field(description="What the source is.")
+    language: str = strawberry.field(description="Language (BCP 47 code).")
+    published: FuzzyDate | None = strawberry.field(description="When it was published.")
+    retrieved_at: datetime | None = strawberry.field(description="When it was read.")
+
+    @staticmethod
+    def from_row(row: Row) -> Source:
+        """The GraphQL object of a source row."""
+        return Source(
+            **record_fields(RecordKind.SOURCE, row),
+            slug=row["slug"],
+            url=row["url"],
+            publisher=row["publisher"],
+            title=row["title"],
+            kind=SourceKind(row["kind"]),
+            language=row["language"],
+            published=FuzzyDate.of(from_columns(row["published_at"], row["published_precision"])),
+            retrieved_at=row["retrieved_at"],
+        )
+
+    @strawberry.field(description="Every citation that quotes this source.")
+    async def quoted_in(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[LazyCitation]:
+        return await child(
+            info,
+            CITATIONS_OF_SOURCE,
+            self.db_id,
+            BY_CREATION,
+            page_request(first, after, last, before),
+            (None, None, None),
+        )
+
+
+# Citations are read by their kind's registered row reader: Citation (its home) embeds Source.
+CITATIONS_OF_SOURCE = ListQuery(
+    "citations", "list_citations", row_reader(RecordKind.CITATION), "source_id"
+)
+
+register(RecordKind.SOURCE, by_id_batch("sources", "sources_by_id"), Source.from_row)
+
+SOURCES = ListQuery("sources", "list_sources", Source.from_row)
+
+
+@strawberry.enum(description="Orderings of sources.")
+class SourceOrder(Enum):
+    PUBLISHED_DESC = "published_desc"
+    PUBLISHED_ASC = "published_asc"
+    CREATED_ASC = "created_asc"
+
+
+_SOURCE_ORDERS = {
+    SourceOrder.PUBLISHED_DESC: Order(
+        (SortKey("sort_published", "timestamptz", True), SortKey("id", "bigint", True))
+    ),
+    SourceOrder.PUBLISHED_ASC: Order(
+        (SortKey("sort_published", "timestamptz"), SortKey("id", "bigint"))
+    ),
+    SourceOrder.CREATED_ASC: BY_CREATION,
+}
+
+
+@strawberry.input(description="Which sources to list (all given conditions must hold).")
+class SourceFilter:
+    kinds: list[SourceKind] | None = strawberry.field(
+        default=None, description="Any of these kinds."
+    )
+    publisher: str | None = strawberry.field(default=None, description="This publisher (any case).")
+    text: str | None = strawberry.field(
+        default=None, description="Words in the title or publisher."
+    )
+
+
+@strawberry.type
+class SourceQuery:
+    @strawberry.field(description="A source by its slug.")
+    async def source(self, info: Info, slug: str) -> Source | None:
+        return await by_slug(info, "sources", "source_by_slug", RecordKind.SOURCE, slug)
+
+    @strawberry.field(description="Sources, newest publication first by default.")
+    async def sources(
+        self,
+        info: Info,
+        filter: SourceFilter | None = None,
+        order_by: SourceOrder = SourceOrder.PUBLISHED_DESC,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Source]:
+        read = sources_read(filter, order_by)
+        page = page_request(first, after, last, before)
+        return await top_level(info, read.query, read.params, read.order, page)
+
+
+def sources_read(filter: SourceFilter | None, order_by: SourceOrder) -> ListRead:
+    """Query.sources."""
+    f = filter or SourceFilter()
+    params = ([k.value for k in f.kinds] if f.kinds else None, f.publisher, f.text)
+    return ListRead(SOURCES, _SOURCE_ORDERS[order_by], params)

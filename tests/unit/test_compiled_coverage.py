@@ -1,0 +1,117 @@
+"""Every field a query can reach is known to the compiled path, or declared executor-only
+with a reason: a field added to a resolver but forgotten in compiled/objects.py would
+otherwise send its queries to the executor silently (#17)."""
+
+from __future__ import annotations
+
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    GraphQLSchema,
+    GraphQLUnionType,
+    get_named_type,
+)
+
+from service.graphql.compiled.catalog import SchemaCatalog, has_field_extensions
+from service.graphql.schema import build_schema
+from service.settings import Settings
+
+_NOT_A_RECORD = "not a record: no rows by id for the compiled path"
+_HISTORY = "the change log (graphql/history.py) pages with its own cursor, not a ListQuery"
+_ABSTRACT = "a list of an abstract type (Record/Subject): the compiler leaves those out"
+
+# (type, field) -> why the executor answers it. Shrink this, never grow it silently.
+EXECUTOR_ONLY: dict[tuple[str, str], str] = {
+    ("Query", "node"): _ABSTRACT,
+    ("Query", "nodes"): _ABSTRACT,
+    ("Query", "history"): _HISTORY,
+    ("Query", "changes"): _HISTORY,
+    ("Query", "viewer"): "the caller's token, read from the request, not the database",
+    **{
+        (kind, "history"): _HISTORY
+        for kind in (
+            "Actor",
+            "Citation",
+            "Source",
+            "Membership",
+            "Statement",
+            "Warning",
+            "Stance",
+            "Party",
+            "Declaration",
+            "Provision",
+            "Track",
+            "TrackUpdate",
+        )
+    },
+    **{
+        ("Change", f): _NOT_A_RECORD
+        for f in (
+            "id",
+            "kind",
+            "recordId",
+            "operation",
+            "version",
+            "actor",
+            "at",
+            "before",
+            "after",
+        )
+    },
+    ("Statement", "about"): _ABSTRACT,
+    ("Warning", "targets"): _ABSTRACT,
+    ("Warning", "answers"): _ABSTRACT,
+    ("Declaration", "warnings"): "the answered id is computed (warnings.BY_ANSWERED, "
+    "lateral=False): not mapped in compiled/objects.py",
+    ("Provision", "warnings"): "as Declaration.warnings",
+    **{("Viewer", f): _NOT_A_RECORD for f in ("name", "role")},
+    **{
+        ("ApiToken", f): _NOT_A_RECORD
+        for f in ("name", "role", "createdAt", "lastUsedAt", "revokedAt")
+    },
+}
+
+# Built by the compiler itself for every list and date (compiled/connections.py, fields.py).
+_STRUCTURAL_SUFFIXES = ("Connection", "Edge")
+_STRUCTURAL = {"PageInfo", "FuzzyDate"}
+
+
+def _reachable_objects(schema: GraphQLSchema) -> list[GraphQLObjectType]:
+    """The object types a query can reach from Query (not mutation payloads)."""
+    assert schema.query_type is not None
+    seen: dict[str, GraphQLObjectType] = {}
+    todo: list[object] = [schema.query_type]
+    while todo:
+        type_ = todo.pop()
+        if isinstance(type_, (GraphQLInterfaceType, GraphQLUnionType)):
+            todo.extend(schema.get_possible_types(type_))
+            continue
+        if not isinstance(type_, GraphQLObjectType) or type_.name in seen:
+            continue
+        seen[type_.name] = type_
+        todo.extend(get_named_type(f.type) for f in type_.fields.values())
+    return [t for t in seen.values() if t is not schema.query_type]
+
+
+def test_every_reachable_field_is_compiled_or_executor_only() -> None:
+    schema = build_schema(Settings())
+    catalog = SchemaCatalog(schema)
+    graphql_schema = schema._schema
+    assert graphql_schema.query_type is not None
+    unknown = [
+        ("Query", name)
+        for name, field in graphql_schema.query_type.fields.items()
+        if catalog.root(name) is None and not has_field_extensions(field)
+    ]
+    for type_ in _reachable_objects(graphql_schema):
+        if type_.name in _STRUCTURAL or type_.name.endswith(_STRUCTURAL_SUFFIXES):
+            continue
+        unknown += [
+            (type_.name, name)
+            for name, field in type_.fields.items()
+            if catalog.field(type_.name, name) is None and not has_field_extensions(field)
+        ]
+    missing = sorted(set(unknown) - EXECUTOR_ONLY.keys())
+    assert not missing, f"fields the compiled path does not know: {missing}"
+    stale = sorted(EXECUTOR_ONLY.keys() - set(unknown))
+    assert not stale, f"executor-only fields the compiled path now knows (drop them): {stale}"
