@@ -15,8 +15,8 @@ from service.graphql.context import Info
 from service.graphql.ids import decode_id_of
 from service.record import writer
 from service.record.dates import parse_precise_date
+from service.record.description import Description
 from service.record.history import write_transaction
-from service.record.tables import Table
 
 S = TypeVar("S", bound=msgspec.Struct)
 R = TypeVar("R")
@@ -46,7 +46,7 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-def to_columns(table: Table, command: msgspec.Struct) -> dict[str, Any]:
+def to_columns(table: Description, command: msgspec.Struct) -> dict[str, Any]:
     """Column values of a command: UNSET fields dropped, global ids turned into db ids."""
     values: dict[str, Any] = {}
     for name in command.__struct_fields__:
@@ -65,7 +65,7 @@ def to_columns(table: Table, command: msgspec.Struct) -> dict[str, Any]:
     return values
 
 
-def to_links(table: Table, command: msgspec.Struct) -> dict[str, list[int]]:
+def to_links(table: Description, command: msgspec.Struct) -> dict[str, list[int]]:
     """Link sets a command sets (each a list of global ids)."""
     links: dict[str, list[int]] = {}
     for name, link in table.links.items():
@@ -89,7 +89,7 @@ async def attempt(action: Callable[[], Awaitable[R]]) -> tuple[R | None, list[Do
         return None, [error]
 
 
-async def create_record(info: Info, table: Table, command: msgspec.Struct) -> dict[str, Any]:
+async def create_record(info: Info, table: Description, command: msgspec.Struct) -> dict[str, Any]:
     """Insert a record from a validated command; its change is logged in the same transaction."""
     values, links = to_columns(table, command), to_links(table, command)
     name = info.context.caller_name
@@ -101,7 +101,7 @@ async def create_record(info: Info, table: Table, command: msgspec.Struct) -> di
 
 
 async def update_record(
-    info: Info, table: Table, global_id: str, command: msgspec.Struct
+    info: Info, table: Description, global_id: str, command: msgspec.Struct
 ) -> dict[str, Any]:
     """Apply a validated update command if the record is still at its expected version."""
     record_id = decode_id_of(global_id, (table.kind,), "id")
@@ -118,7 +118,7 @@ async def update_record(
 
 
 async def delete_record(
-    info: Info, table: Table, global_id: str, expected_version: int | None
+    info: Info, table: Description, global_id: str, expected_version: int | None
 ) -> dict[str, Any]:
     """Delete a record (refused while referenced); its last state stays in its history."""
     record_id = decode_id_of(global_id, (table.kind,), "id")

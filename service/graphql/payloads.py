@@ -14,7 +14,7 @@ from service.graphql.context import Info
 from service.graphql.ids import encode_id
 from service.graphql.mutations import create_record, delete_record, to_command, update_record
 from service.graphql.nodes import fresh_node, node_of
-from service.record.tables import Table
+from service.record.description import Description
 from service.vocab import RecordKind
 
 T = TypeVar("T")
@@ -54,7 +54,9 @@ class DeleteInput:
 _COMPUTED_KINDS = frozenset({RecordKind.PARTY, RecordKind.TRACK, RecordKind.CITATION})
 
 
-async def _payload(info: Info, table: Table, action: Callable[[], Awaitable[Row]]) -> Payload[Any]:
+async def _payload(
+    info: Info, table: Description, action: Callable[[], Awaitable[Row]]
+) -> Payload[Any]:
     try:
         row = await action()
     except DomainError as error:
@@ -66,7 +68,7 @@ async def _payload(info: Info, table: Table, action: Callable[[], Awaitable[Row]
 
 async def create(
     info: Info,
-    table: Table,
+    table: Description,
     data: object,
     command: type[msgspec.Struct],
 ) -> Payload[Any]:
@@ -80,7 +82,7 @@ async def create(
 
 async def update(
     info: Info,
-    table: Table,
+    table: Description,
     global_id: str,
     data: object,
     command: type[msgspec.Struct],
@@ -93,7 +95,7 @@ async def update(
     return await _payload(info, table, action)
 
 
-async def delete(info: Info, table: Table, data: DeleteInput) -> DeletePayload:
+async def delete(info: Info, table: Description, data: DeleteInput) -> DeletePayload:
     """The whole delete mutation (REFERENCED while other records point at it)."""
     try:
         row = await delete_record(info, table, data.id, data.expected_version)

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from service.database.pool import init_connection
-from service.record import tables, writer
+from service.kinds.actors.description import ACTOR
+from service.record import writer
 from service.record.history import write_transaction
 from tests.api.tokens import auth, create_token
 from tests.api.ws import connect
@@ -172,7 +173,7 @@ async def test_unexpected_errors_over_websockets_are_masked(
         # A change to resume from, whose record the subscription then fails to read.
         async with write_transaction(conn):
             await writer.insert(
-                conn, tables.ACTOR, {"slug": f"ws-{moved}", "kind": "state", "name": "W"},
+                conn, ACTOR, {"slug": f"ws-{moved}", "kind": "state", "name": "W"},
                 actor_name="test",
             )  # fmt: skip
         await conn.execute(f"alter table {moved} rename to {moved}_moved_away")

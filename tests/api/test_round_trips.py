@@ -14,7 +14,12 @@ import asyncpg
 import pytest
 
 from service.database.pool import init_connection
-from service.record import tables, writer
+from service.kinds.actors.description import ACTOR, MEMBERSHIP
+from service.kinds.citations.description import CITATION
+from service.kinds.sources.description import SOURCE
+from service.kinds.statements.description import STATEMENT
+from service.kinds.warnings.description import WARNING
+from service.record import writer
 from tests.api.client import Client
 from tests.server import run_service
 
@@ -45,33 +50,33 @@ async def hundred_speakers(module_db_url: str) -> None:
         async with pool.acquire() as conn, conn.transaction():
             source = await writer.insert(
                 conn,
-                tables.SOURCE,
+                SOURCE,
                 {"slug": "rt-source", "url": "urn:rt", "publisher": "Wire", "kind": "wire"},
                 actor_name="test",
             )
             org = await writer.insert(
                 conn,
-                tables.ACTOR,
+                ACTOR,
                 {"slug": "rt-org", "kind": "state", "name": "Org"},
                 actor_name="test",
             )
             for i in range(100):
                 person = await writer.insert(
                     conn,
-                    tables.ACTOR,
+                    ACTOR,
                     {"slug": f"rt-person-{i:03}", "kind": "person", "name": f"Person {i:03}"},
                     actor_name="test",
                 )
                 await writer.insert(
                     conn,
-                    tables.MEMBERSHIP,
+                    MEMBERSHIP,
                     {"member_id": person["id"], "organization_id": org["id"], "role": "envoy"},
                     actor_name="test",
                 )
                 for j in range(2):
                     statement = await writer.insert(
                         conn,
-                        tables.STATEMENT,
+                        STATEMENT,
                         {
                             "slug": f"rt-{i}-{j}",
                             "speaker_id": person["id"],
@@ -85,13 +90,13 @@ async def hundred_speakers(module_db_url: str) -> None:
                     )
                     await writer.insert(
                         conn,
-                        tables.CITATION,
+                        CITATION,
                         {"subject_id": statement["id"], "source_id": source["id"], "quote": "q"},
                         actor_name="test",
                     )
                     await writer.insert(
                         conn,
-                        tables.WARNING,
+                        WARNING,
                         {
                             "slug": f"rt-w-{i}-{j}",
                             "statement_id": statement["id"],

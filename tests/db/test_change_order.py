@@ -23,7 +23,8 @@ import pytest
 
 from service.database.named_queries import query
 from service.database.pool import init_connection
-from service.record import tables, writer
+from service.kinds.actors.description import ACTOR
+from service.record import writer
 from service.record.history import write_transaction
 
 pytestmark = pytest.mark.db
@@ -52,7 +53,7 @@ async def write(pool: asyncpg.Pool, number: int, rng: random.Random) -> None:
                 for r in range(RECORDS):
                     await writer.insert(
                         conn,
-                        tables.ACTOR,
+                        ACTOR,
                         {"slug": f"w{number}-{t}-{r}", "kind": "state", "name": "Writer"},
                         actor_name="test",
                     )

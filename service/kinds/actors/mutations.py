@@ -8,8 +8,8 @@ from strawberry import UNSET
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.kinds.actors.commands import AddMembership, CreateActor, UpdateActor, UpdateMembership
+from service.kinds.actors.description import ACTOR, MEMBERSHIP
 from service.kinds.actors.types import Actor, Membership
-from service.record import tables
 from service.vocab import ActorKind
 
 
@@ -65,26 +65,26 @@ class UpdateMembershipInput:
 class ActorMutation:
     @strawberry.mutation(description="Record a new actor.")
     async def create_actor(self, info: Info, input: CreateActorInput) -> Payload[Actor]:
-        return await create(info, tables.ACTOR, input, CreateActor)
+        return await create(info, ACTOR, input, CreateActor)
 
     @strawberry.mutation(description="Change an actor (optimistic locking on expectedVersion).")
     async def update_actor(self, info: Info, input: UpdateActorInput) -> Payload[Actor]:
-        return await update(info, tables.ACTOR, input.id, input, UpdateActor)
+        return await update(info, ACTOR, input.id, input, UpdateActor)
 
     @strawberry.mutation(description="Delete an actor nothing refers to any more.")
     async def delete_actor(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.ACTOR, input)
+        return await delete(info, ACTOR, input)
 
     @strawberry.mutation(description="Record that an actor holds a role in an organisation.")
     async def add_membership(self, info: Info, input: AddMembershipInput) -> Payload[Membership]:
-        return await create(info, tables.MEMBERSHIP, input, AddMembership)
+        return await create(info, MEMBERSHIP, input, AddMembership)
 
     @strawberry.mutation(description="Change a membership.")
     async def update_membership(
         self, info: Info, input: UpdateMembershipInput
     ) -> Payload[Membership]:
-        return await update(info, tables.MEMBERSHIP, input.id, input, UpdateMembership)
+        return await update(info, MEMBERSHIP, input.id, input, UpdateMembership)
 
     @strawberry.mutation(description="Remove a membership.")
     async def remove_membership(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.MEMBERSHIP, input)
+        return await delete(info, MEMBERSHIP, input)

@@ -15,8 +15,8 @@ from service.kinds.declarations.commands import (
     UpdateParty,
     UpdateProvision,
 )
+from service.kinds.declarations.description import DECLARATION, PARTY, PROVISION
 from service.kinds.declarations.types import Declaration, Party, Provision
-from service.record import tables
 from service.vocab import (
     BindingNature,
     DeclarationKind,
@@ -99,38 +99,38 @@ class DeclarationMutation:
     async def create_declaration(
         self, info: Info, input: CreateDeclarationInput
     ) -> Payload[Declaration]:
-        return await create(info, tables.DECLARATION, input, CreateDeclaration)
+        return await create(info, DECLARATION, input, CreateDeclaration)
 
     @strawberry.mutation(description="Change a document (optimistic locking).")
     async def update_declaration(
         self, info: Info, input: UpdateDeclarationInput
     ) -> Payload[Declaration]:
-        return await update(info, tables.DECLARATION, input.id, input, UpdateDeclaration)
+        return await update(info, DECLARATION, input.id, input, UpdateDeclaration)
 
     @strawberry.mutation(description="Delete a document with no clauses, parties or references.")
     async def delete_declaration(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.DECLARATION, input)
+        return await delete(info, DECLARATION, input)
 
     @strawberry.mutation(description="Add a clause to a document.")
     async def add_provision(self, info: Info, input: AddProvisionInput) -> Payload[Provision]:
-        return await create(info, tables.PROVISION, input, AddProvision)
+        return await create(info, PROVISION, input, AddProvision)
 
     @strawberry.mutation(description="Change a clause.")
     async def update_provision(self, info: Info, input: UpdateProvisionInput) -> Payload[Provision]:
-        return await update(info, tables.PROVISION, input.id, input, UpdateProvision)
+        return await update(info, PROVISION, input.id, input, UpdateProvision)
 
     @strawberry.mutation(description="Remove a clause nothing refers to.")
     async def remove_provision(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.PROVISION, input)
+        return await delete(info, PROVISION, input)
 
     @strawberry.mutation(description="Claim that an actor takes part in a document.")
     async def add_party(self, info: Info, input: AddPartyInput) -> Payload[Party]:
-        return await create(info, tables.PARTY, input, AddParty)
+        return await create(info, PARTY, input, AddParty)
 
     @strawberry.mutation(description="Change a party claim.")
     async def update_party(self, info: Info, input: UpdatePartyInput) -> Payload[Party]:
-        return await update(info, tables.PARTY, input.id, input, UpdateParty)
+        return await update(info, PARTY, input.id, input, UpdateParty)
 
     @strawberry.mutation(description="Remove a party claim.")
     async def remove_party(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.PARTY, input)
+        return await delete(info, PARTY, input)

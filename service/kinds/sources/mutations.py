@@ -10,10 +10,11 @@ from strawberry import UNSET
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.kinds.citations.commands import AddCitation, UpdateCitation
+from service.kinds.citations.description import CITATION
 from service.kinds.citations.types import Citation
 from service.kinds.sources.commands import CreateSource, UpdateSource
+from service.kinds.sources.description import SOURCE
 from service.kinds.sources.types import Source
-from service.record import tables
 from service.vocab import SourceKind
 
 
@@ -80,24 +81,24 @@ class UpdateCitationInput:
 class SourceMutation:
     @strawberry.mutation(description="Record a new source.")
     async def create_source(self, info: Info, input: CreateSourceInput) -> Payload[Source]:
-        return await create(info, tables.SOURCE, input, CreateSource)
+        return await create(info, SOURCE, input, CreateSource)
 
     @strawberry.mutation(description="Change a source (optimistic locking on expectedVersion).")
     async def update_source(self, info: Info, input: UpdateSourceInput) -> Payload[Source]:
-        return await update(info, tables.SOURCE, input.id, input, UpdateSource)
+        return await update(info, SOURCE, input.id, input, UpdateSource)
 
     @strawberry.mutation(description="Delete a source no citation uses.")
     async def delete_source(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.SOURCE, input)
+        return await delete(info, SOURCE, input)
 
     @strawberry.mutation(description="Cite a source, with its exact quote, for any record.")
     async def add_citation(self, info: Info, input: AddCitationInput) -> Payload[Citation]:
-        return await create(info, tables.CITATION, input, AddCitation)
+        return await create(info, CITATION, input, AddCitation)
 
     @strawberry.mutation(description="Change a citation.")
     async def update_citation(self, info: Info, input: UpdateCitationInput) -> Payload[Citation]:
-        return await update(info, tables.CITATION, input.id, input, UpdateCitation)
+        return await update(info, CITATION, input.id, input, UpdateCitation)
 
     @strawberry.mutation(description="Remove a citation.")
     async def remove_citation(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.CITATION, input)
+        return await delete(info, CITATION, input)

@@ -8,8 +8,8 @@ from strawberry import UNSET
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.kinds.stances.commands import CreateStance, UpdateStance
+from service.kinds.stances.description import STANCE
 from service.kinds.stances.types import Stance
-from service.record import tables
 from service.vocab import StancePosition
 
 
@@ -39,12 +39,12 @@ class UpdateStanceInput:
 class StanceMutation:
     @strawberry.mutation(description="Record an actor's stance.")
     async def create_stance(self, info: Info, input: CreateStanceInput) -> Payload[Stance]:
-        return await create(info, tables.STANCE, input, CreateStance)
+        return await create(info, STANCE, input, CreateStance)
 
     @strawberry.mutation(description="Change a stance (optimistic locking).")
     async def update_stance(self, info: Info, input: UpdateStanceInput) -> Payload[Stance]:
-        return await update(info, tables.STANCE, input.id, input, UpdateStance)
+        return await update(info, STANCE, input.id, input, UpdateStance)
 
     @strawberry.mutation(description="Delete a stance.")
     async def delete_stance(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.STANCE, input)
+        return await delete(info, STANCE, input)

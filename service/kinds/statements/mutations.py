@@ -8,8 +8,8 @@ from strawberry import UNSET
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.kinds.statements.commands import CreateStatement, UpdateStatement
+from service.kinds.statements.description import STATEMENT
 from service.kinds.statements.types import Statement
-from service.record import tables
 from service.vocab import Channel
 
 
@@ -55,12 +55,12 @@ class UpdateStatementInput:
 class StatementMutation:
     @strawberry.mutation(description="Record a new statement.")
     async def create_statement(self, info: Info, input: CreateStatementInput) -> Payload[Statement]:
-        return await create(info, tables.STATEMENT, input, CreateStatement)
+        return await create(info, STATEMENT, input, CreateStatement)
 
     @strawberry.mutation(description="Change a statement (optimistic locking).")
     async def update_statement(self, info: Info, input: UpdateStatementInput) -> Payload[Statement]:
-        return await update(info, tables.STATEMENT, input.id, input, UpdateStatement)
+        return await update(info, STATEMENT, input.id, input, UpdateStatement)
 
     @strawberry.mutation(description="Delete a statement no warning, update or stance rests on.")
     async def delete_statement(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.STATEMENT, input)
+        return await delete(info, STATEMENT, input)

@@ -13,8 +13,8 @@ from service.kinds.tracks.commands import (
     UpdateTrack,
     UpdateTrackUpdate,
 )
+from service.kinds.tracks.description import TRACK, TRACK_UPDATE
 from service.kinds.tracks.types import Track, TrackUpdate
-from service.record import tables
 from service.vocab import TrackStatus
 
 
@@ -61,28 +61,28 @@ class UpdateTrackUpdateInput:
 class TrackMutation:
     @strawberry.mutation(description="Record a new negotiation track.")
     async def create_track(self, info: Info, input: CreateTrackInput) -> Payload[Track]:
-        return await create(info, tables.TRACK, input, CreateTrack)
+        return await create(info, TRACK, input, CreateTrack)
 
     @strawberry.mutation(description="Change a track (optimistic locking).")
     async def update_track(self, info: Info, input: UpdateTrackInput) -> Payload[Track]:
-        return await update(info, tables.TRACK, input.id, input, UpdateTrack)
+        return await update(info, TRACK, input.id, input, UpdateTrack)
 
     @strawberry.mutation(description="Delete a track with no updates or references.")
     async def delete_track(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.TRACK, input)
+        return await delete(info, TRACK, input)
 
     @strawberry.mutation(description="Record a reported status of a track.")
     async def add_track_update(
         self, info: Info, input: AddTrackUpdateInput
     ) -> Payload[TrackUpdate]:
-        return await create(info, tables.TRACK_UPDATE, input, AddTrackUpdate)
+        return await create(info, TRACK_UPDATE, input, AddTrackUpdate)
 
     @strawberry.mutation(description="Change a status update.")
     async def update_track_update(
         self, info: Info, input: UpdateTrackUpdateInput
     ) -> Payload[TrackUpdate]:
-        return await update(info, tables.TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
+        return await update(info, TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
 
     @strawberry.mutation(description="Remove a status update.")
     async def remove_track_update(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.TRACK_UPDATE, input)
+        return await delete(info, TRACK_UPDATE, input)

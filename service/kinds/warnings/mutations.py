@@ -8,8 +8,8 @@ from strawberry import UNSET
 from service.graphql.context import Info
 from service.graphql.payloads import DeleteInput, DeletePayload, Payload, create, delete, update
 from service.kinds.warnings.commands import CreateWarning, UpdateWarning
+from service.kinds.warnings.description import WARNING
 from service.kinds.warnings.types import WarningNode
-from service.record import tables
 
 
 @strawberry.input(description="A warning made in a statement.")
@@ -54,12 +54,12 @@ class UpdateWarningInput:
 class WarningMutation:
     @strawberry.mutation(description="Record a warning made in a statement.")
     async def create_warning(self, info: Info, input: CreateWarningInput) -> Payload[WarningNode]:
-        return await create(info, tables.WARNING, input, CreateWarning)
+        return await create(info, WARNING, input, CreateWarning)
 
     @strawberry.mutation(description="Change a warning (optimistic locking).")
     async def update_warning(self, info: Info, input: UpdateWarningInput) -> Payload[WarningNode]:
-        return await update(info, tables.WARNING, input.id, input, UpdateWarning)
+        return await update(info, WARNING, input.id, input, UpdateWarning)
 
     @strawberry.mutation(description="Delete a warning no other warning repeats.")
     async def delete_warning(self, info: Info, input: DeleteInput) -> DeletePayload:
-        return await delete(info, tables.WARNING, input)
+        return await delete(info, WARNING, input)
