@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from service.database.named_queries import query
+from service.database.named_queries import parameters, query
 from service.graphql.context import Info
 from service.record.paging import (
     Order,
@@ -62,7 +62,7 @@ class ListQuery:
 
     Attributes:
         feature: the .sql file.
-        name: the query's name; its filters use $1..$n.
+        name: the query's name; its filters are named parameters (`:speakers`).
         to_node: builds the GraphQL object from a row.
         parent_column: for lists under a parent, the column holding the parent's id.
         union: the query is a union of branches (`union all` lines) that top-level pages
@@ -84,8 +84,17 @@ class ListQuery:
 
     @property
     def sql(self) -> str:
-        """The query text."""
+        """The query text, its parameters numbered."""
         return query(self.feature, self.name)
+
+    def bind(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The values of the query's parameters in their numbered order; a parameter
+        not given is None (a filter left out is off). A name the query does not have is
+        a mistake in the caller, not a filter to ignore: KeyError."""
+        names = parameters(self.feature, self.name)
+        if unknown := set(values) - set(names):
+            raise KeyError(f"{self.feature}.{self.name} has no parameter {sorted(unknown)}")
+        return tuple(values.get(name) for name in names)
 
     async def fetch_page(
         self, executor: Any, params: Sequence[Any], order: Order, page: PageRequest, limit: int
@@ -108,7 +117,12 @@ class ListRead:
 
     query: ListQuery
     order: Order
-    params: tuple[Any, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def bound(self) -> tuple[Any, ...]:
+        """The parameters in the query's numbered order."""
+        return self.query.bind(self.params)
 
 
 def page_request(
@@ -137,9 +151,10 @@ def _to_connection(
 
 
 async def top_level(
-    info: Info, list_query: ListQuery, params: Sequence[Any], order: Order, page: PageRequest
+    info: Info, list_query: ListQuery, named: Mapping[str, Any], order: Order, page: PageRequest
 ) -> Connection[Any]:
     """A connection over a whole list (the root query fields)."""
+    params = list_query.bind(named)
     settings = info.context.settings
     limit = page.limit(settings.default_page_size, settings.max_page_size)
     pool = info.context.pool
@@ -165,11 +180,11 @@ async def child(
     parent_id: int,
     order: Order,
     page: PageRequest,
-    params: tuple[Any, ...] = (),
+    named: Mapping[str, Any] | None = None,
 ) -> Connection[Any]:
     """A connection under one parent, batched with its siblings: one round-trip per level."""
     # Loader keys must be hashable: list filters travel as tuples (asyncpg takes both).
-    params = tuple(tuple(p) if isinstance(p, list) else p for p in params)
+    params = tuple(tuple(p) if isinstance(p, list) else p for p in list_query.bind(named or {}))
     settings = info.context.settings
     sizes = (settings.default_page_size, settings.max_page_size)
     page.limit(*sizes)  # a bad page size fails here, before any SQL runs

@@ -77,7 +77,7 @@ CHANGES_OF_RECORD = ListQuery("changes", "list_changes", Change.from_row, "recor
 
 async def record_history(info: Info, record_id: int, page: PageRequest) -> Connection[Change]:
     """The changes of one record, oldest first (batched with its siblings')."""
-    return await child(info, CHANGES_OF_RECORD, record_id, BY_ID, page, (None, None, None, None))
+    return await child(info, CHANGES_OF_RECORD, record_id, BY_ID, page)
 
 
 def change_number(text: str, field: str) -> int | None:
@@ -123,7 +123,7 @@ class HistoryQuery:
         before: str | None = None,
     ) -> Connection[Change]:
         kind, record_id = decode_id(id)
-        params = (record_id, [kind.value], None, None)
+        params = {"record_id": record_id, "kinds": [kind.value]}
         return await top_level(
             info, CHANGES, params, BY_ID, page_request(first, after, last, before)
         )
@@ -152,7 +152,7 @@ class HistoryQuery:
     ) -> Connection[Change]:
         since_id = None if since is None else change_id_of(since)
         kind_names = None if kinds is None else [k.value for k in kinds]
-        params = (None, kind_names, actor, since_id)
+        params = {"kinds": kind_names, "actor": actor, "after_id": since_id}
         return await top_level(
             info, CHANGES, params, BY_ID, page_request(first, after, last, before)
         )

@@ -17,7 +17,13 @@ from service.graphql.ids import encode_id
 from service.graphql.loaders import Loaders
 from service.graphql.nodes import shared_node
 from service.graphql.record import Record
-from service.graphql.timeline import TimelineEntry, TimelineFilter, timeline_entry, timeline_params
+from service.graphql.timeline import (
+    TIMELINE,
+    TimelineEntry,
+    TimelineFilter,
+    timeline_entry,
+    timeline_params,
+)
 from service.live.feed import SharedFeed
 from service.live.rows import SharedRows
 from service.vocab import RecordKind
@@ -115,7 +121,8 @@ class Subscription:
         filter: TimelineFilter | None = None,
         after_change_id: str | None = None,
     ) -> AsyncGenerator[TimelineAdded, None]:
-        params = timeline_params(filter or TimelineFilter())
+        # Positional: the query below adds its own $7 and $8 after the timeline's six.
+        params = TIMELINE.bind(timeline_params(filter or TimelineFilter()))
         shared = _feed(info)
         feed = shared.follow(after=_after(after_change_id), kinds=TIMELINE_KINDS)
         async for change in feed:

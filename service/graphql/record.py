@@ -52,7 +52,7 @@ class Record(Node):
             self.db_id,
             BY_CREATION,
             page_request(first, after, last, before),
-            (field, None, None),
+            {"field": field},
         )
 
     @strawberry.field(

@@ -127,16 +127,16 @@ class TimelineFilter:
     to: datetime | None = strawberry.field(default=None, description="Before.")
 
 
-def timeline_params(f: TimelineFilter) -> tuple[Any, ...]:
-    """The timeline query's parameters ($1..$6) for a filter."""
-    return (
-        [k.value for k in f.kinds] if f.kinds else None,
-        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-        ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
-        ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
-        f.from_,
-        f.to,
-    )
+def timeline_params(f: TimelineFilter) -> dict[str, Any]:
+    """The timeline query's parameters for a filter."""
+    return {
+        "kinds": [k.value for k in f.kinds] if f.kinds else None,
+        "actor_ids": ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        "declaration_ids": ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+        "track_ids": ids_of(f.track_ids, (RecordKind.TRACK,), "trackIds"),
+        "from_time": f.from_,
+        "to_time": f.to,
+    }
 
 
 @strawberry.enum(description="Timeline orderings.")
@@ -190,4 +190,6 @@ def search_read(text: str, kinds: list[RecordKind] | None) -> ListRead:
     """Query.search (Invalid for an empty or overlong text)."""
     if not text.strip() or len(text) > 500:
         raise Invalid("`text` must hold 1 to 500 characters", field="text")
-    return ListRead(SEARCH, _BEST, (text, [k.value for k in kinds] if kinds else None))
+    return ListRead(
+        SEARCH, _BEST, {"text": text, "kinds": [k.value for k in kinds] if kinds else None}
+    )

@@ -1,8 +1,8 @@
 -- name: search
--- Ranked full-text hits across kinds. $1 text, $2 kinds.
+-- Ranked full-text hits across kinds. :text, :kinds.
 -- Only what ranks and pages the hits: their excerpts (ts_headline, by far the costliest
 -- part) are made by `search_excerpts` for the rows of one page.
-with q as (select websearch_to_tsquery('english', $1) as query)
+with q as (select websearch_to_tsquery('english', :text) as query)
 select kind, id, rank from (
     select 'statement'::text as kind, s.id, ts_rank(s.search, q.query)::float8 as rank
     from statement s, q where s.search @@ q.query
@@ -25,11 +25,11 @@ select kind, id, rank from (
     select 'citation', c.id, ts_rank(c.search, q.query)::float8
     from citation c, q where c.search @@ q.query
 ) as hits
-where ($2::text[] is null or kind = any($2))
+where (:kinds::text[] is null or kind = any(:kinds))
 
 -- name: search_excerpts
 -- One page of `search` with each hit's excerpt. The pager provides the page as `page`
--- (kind, id, rank) and the same parameters ($1 text). CASE runs only the subquery of the
+-- (kind, id, rank) and the same parameters (:text). CASE runs only the subquery of the
 -- hit's kind, so ts_headline runs once per row of the page.
 select page.kind, page.id, page.rank,
        case page.kind
@@ -60,4 +60,4 @@ select page.kind, page.id, page.rank,
                select ts_headline('english', c.quote, q.query, 'MaxFragments=1, MaxWords=30, MinWords=8')
                from citation c where c.id = page.id)
        end as excerpt
-from page, websearch_to_tsquery('english', $1) as q (query)
+from page, websearch_to_tsquery('english', :text) as q (query)

@@ -1,6 +1,6 @@
 -- name: timeline
 -- Dated items in one list: statements, warnings, track updates and adoptions of documents.
--- $1 kinds, $2 actor ids, $3 declaration ids, $4 track ids, $5 from, $6 to.
+-- :kinds, :actor_ids, :declaration_ids, :track_ids, :from_time, :to_time.
 -- An item kind that cannot relate to a given filter (an adoption to a track) is left out.
 -- Each branch applies every filter itself, and branches are separated by lines holding
 -- only `union all`: the timeline's pager (service/api/timeline.py) splits the query there
@@ -8,45 +8,45 @@
 -- date serves it). Wrapped whole, it is still the full list (service/api/live.py).
 select 'statement'::text as item_kind, s.id, s.said_at as at
 from statement s
-where ($1::text[] is null or 'statement' = any($1))
-  and ($5::timestamptz is null or s.said_at >= $5)
-  and ($6::timestamptz is null or s.said_at < $6)
-  and ($2::bigint[] is null or s.speaker_id = any($2) or s.on_behalf_of_id = any($2))
-  and ($3::bigint[] is null or exists (
+where (:kinds::text[] is null or 'statement' = any(:kinds))
+  and (:from_time::timestamptz is null or s.said_at >= :from_time)
+  and (:to_time::timestamptz is null or s.said_at < :to_time)
+  and (:actor_ids::bigint[] is null or s.speaker_id = any(:actor_ids) or s.on_behalf_of_id = any(:actor_ids))
+  and (:declaration_ids::bigint[] is null or exists (
         select 1 from statement_subject ss left join provision p on p.id = ss.subject_id
-        where ss.statement_id = s.id and (ss.subject_id = any($3) or p.declaration_id = any($3))))
-  and ($4::bigint[] is null or exists (
-        select 1 from statement_subject ss where ss.statement_id = s.id and ss.subject_id = any($4)))
+        where ss.statement_id = s.id and (ss.subject_id = any(:declaration_ids) or p.declaration_id = any(:declaration_ids))))
+  and (:track_ids::bigint[] is null or exists (
+        select 1 from statement_subject ss where ss.statement_id = s.id and ss.subject_id = any(:track_ids)))
 union all
 select 'warning'::text as item_kind, w.id, ws.said_at as at
 from warning w join warning_said ws on ws.warning_id = w.id
 join statement s on s.id = w.statement_id
-where ($1::text[] is null or 'warning' = any($1))
-  and ($5::timestamptz is null or ws.said_at >= $5)
-  and ($6::timestamptz is null or ws.said_at < $6)
-  and ($2::bigint[] is null or s.speaker_id = any($2) or s.on_behalf_of_id = any($2))
-  and ($3::bigint[] is null or exists (
+where (:kinds::text[] is null or 'warning' = any(:kinds))
+  and (:from_time::timestamptz is null or ws.said_at >= :from_time)
+  and (:to_time::timestamptz is null or ws.said_at < :to_time)
+  and (:actor_ids::bigint[] is null or s.speaker_id = any(:actor_ids) or s.on_behalf_of_id = any(:actor_ids))
+  and (:declaration_ids::bigint[] is null or exists (
         select 1 from warning_answer a left join provision p on p.id = a.subject_id
-        where a.warning_id = w.id and (a.subject_id = any($3) or p.declaration_id = any($3))))
-  and ($4::bigint[] is null or exists (
-        select 1 from statement_subject ss where ss.statement_id = s.id and ss.subject_id = any($4)))
+        where a.warning_id = w.id and (a.subject_id = any(:declaration_ids) or p.declaration_id = any(:declaration_ids))))
+  and (:track_ids::bigint[] is null or exists (
+        select 1 from statement_subject ss where ss.statement_id = s.id and ss.subject_id = any(:track_ids)))
 union all
 select 'track_update'::text as item_kind, u.id, u.reported_at as at
 from track_update u
-where ($1::text[] is null or 'track_update' = any($1))
-  and ($5::timestamptz is null or u.reported_at >= $5)
-  and ($6::timestamptz is null or u.reported_at < $6)
-  and ($2::bigint[] is null or u.reported_by_id = any($2))
-  and $3::bigint[] is null
-  and ($4::bigint[] is null or u.track_id = any($4))
+where (:kinds::text[] is null or 'track_update' = any(:kinds))
+  and (:from_time::timestamptz is null or u.reported_at >= :from_time)
+  and (:to_time::timestamptz is null or u.reported_at < :to_time)
+  and (:actor_ids::bigint[] is null or u.reported_by_id = any(:actor_ids))
+  and :declaration_ids::bigint[] is null
+  and (:track_ids::bigint[] is null or u.track_id = any(:track_ids))
 union all
 select 'declaration'::text as item_kind, d.id, d.adopted_at as at
 from declaration d
 where d.adopted_at is not null
-  and ($1::text[] is null or 'declaration' = any($1))
-  and ($5::timestamptz is null or d.adopted_at >= $5)
-  and ($6::timestamptz is null or d.adopted_at < $6)
-  and ($2::bigint[] is null or exists (
-        select 1 from party p where p.declaration_id = d.id and p.actor_id = any($2)))
-  and ($3::bigint[] is null or d.id = any($3))
-  and $4::bigint[] is null
+  and (:kinds::text[] is null or 'declaration' = any(:kinds))
+  and (:from_time::timestamptz is null or d.adopted_at >= :from_time)
+  and (:to_time::timestamptz is null or d.adopted_at < :to_time)
+  and (:actor_ids::bigint[] is null or exists (
+        select 1 from party p where p.declaration_id = d.id and p.actor_id = any(:actor_ids)))
+  and (:declaration_ids::bigint[] is null or d.id = any(:declaration_ids))
+  and :track_ids::bigint[] is null

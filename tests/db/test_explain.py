@@ -114,19 +114,22 @@ async def _busiest_speaker(conn: asyncpg.Connection) -> int:
 
 
 async def _warnings_by_issuer(conn: asyncpg.Connection) -> Recorder:
-    params = ([await _busiest_speaker(conn)], None, None, None, None, None)
+    params = warnings.WARNINGS.bind({"issuer_ids": [await _busiest_speaker(conn)]})
     return await top_level(warnings.WARNINGS, params, warnings.NEWEST_FIRST)
 
 
 async def _actor_statements(conn: asyncpg.Connection) -> Recorder:
     speaker = await _busiest_speaker(conn)
     return await children(
-        statements.STATEMENTS_OF_SPEAKER, statements._NO_FILTER, [speaker], SAID_DESC
+        statements.STATEMENTS_OF_SPEAKER,
+        statements.STATEMENTS_OF_SPEAKER.bind({}),
+        [speaker],
+        SAID_DESC,
     )
 
 
 async def _statements_of_actor(conn: asyncpg.Connection) -> Recorder:
-    params = ([await _busiest_speaker(conn)], None, None, None, None, None, None)
+    params = statements.STATEMENTS.bind({"speaker_ids": [await _busiest_speaker(conn)]})
     return await top_level(statements.STATEMENTS, params, SAID_DESC)
 
 
@@ -135,59 +138,67 @@ async def _declaration(conn: asyncpg.Connection) -> int:
 
 
 async def _provisions(conn: asyncpg.Connection) -> Recorder:
-    return await children(PROVISIONS, (None, None, None), [await _declaration(conn)], BY_POSITION)
+    return await children(PROVISIONS, PROVISIONS.bind({}), [await _declaration(conn)], BY_POSITION)
 
 
 async def _parties(conn: asyncpg.Connection) -> Recorder:
-    return await children(PARTIES, (None,), [await _declaration(conn)], BY_ACTOR_NAME)
+    return await children(PARTIES, PARTIES.bind({}), [await _declaration(conn)], BY_ACTOR_NAME)
 
 
 async def _stances(conn: asyncpg.Connection) -> Recorder:
     declaration = [await _declaration(conn)]
-    return await children(stances.TOWARD, stances._NO_FILTER, declaration, stances.BY_SINCE)
+    return await children(stances.TOWARD, stances.TOWARD.bind({}), declaration, stances.BY_SINCE)
 
 
 async def _citations(conn: asyncpg.Connection) -> Recorder:
     newest = await conn.fetch("select id from statement order by said_at desc, id desc limit 20")
     parents = [r["id"] for r in newest]
     citations = record.CITATIONS_OF_SUBJECT
-    return await children(citations, (None, None, None), parents, record.BY_CREATION)
+    return await children(citations, citations.bind({}), parents, record.BY_CREATION)
 
 
 async def _timeline_first(conn: asyncpg.Connection) -> Recorder:
-    return await top_level(timeline.TIMELINE, (None,) * 6, timeline._NEWEST)
+    return await top_level(timeline.TIMELINE, timeline.TIMELINE.bind({}), timeline._NEWEST)
 
 
 async def _timeline_third(conn: asyncpg.Connection) -> Recorder:
     # Two real pages first: the third is read after a cursor (the keyset in each branch).
     page = PAGE
     for _ in range(2):
-        found = await timeline.TIMELINE.fetch_page(conn, (None,) * 6, timeline._NEWEST, page, 20)
+        found = await timeline.TIMELINE.fetch_page(
+            conn, timeline.TIMELINE.bind({}), timeline._NEWEST, page, 20
+        )
         page = PageRequest(first=20, after=found.cursors[-1])
-    return await top_level(timeline.TIMELINE, (None,) * 6, timeline._NEWEST, page)
+    return await top_level(timeline.TIMELINE, timeline.TIMELINE.bind({}), timeline._NEWEST, page)
 
 
 async def _timeline_of_actor(conn: asyncpg.Connection) -> Recorder:
-    params = (None, [await _busiest_speaker(conn)], None, None, None, None)
+    params = timeline.TIMELINE.bind({"actor_ids": [await _busiest_speaker(conn)]})
     return await top_level(timeline.TIMELINE, params, timeline._NEWEST)
 
 
 async def _search(conn: asyncpg.Connection) -> Recorder:
-    return await top_level(timeline.SEARCH, ("reparations tribunal", None), timeline._BEST)
+    return await top_level(
+        timeline.SEARCH, timeline.SEARCH.bind({"text": "reparations tribunal"}), timeline._BEST
+    )
 
 
 async def _track_updates(conn: asyncpg.Connection) -> Recorder:
-    return await top_level(tracks.UPDATES, (None, None, None), tracks.OLDEST_FIRST)
+    return await top_level(tracks.UPDATES, tracks.UPDATES.bind({}), tracks.OLDEST_FIRST)
 
 
 async def _updates_of_track(conn: asyncpg.Connection) -> Recorder:
     track = await _id(conn, "select id from track order by slug limit 1")
-    return await children(tracks.UPDATES_OF_TRACK, (None, None, None), [track], tracks.OLDEST_FIRST)
+    return await children(
+        tracks.UPDATES_OF_TRACK, tracks.UPDATES_OF_TRACK.bind({}), [track], tracks.OLDEST_FIRST
+    )
 
 
 async def _record_history(conn: asyncpg.Connection) -> Recorder:
     subject = await _id(conn, "select record_id from change order by id limit 1")
-    return await children(history.CHANGES_OF_RECORD, (None,) * 4, [subject], history.BY_ID)
+    return await children(
+        history.CHANGES_OF_RECORD, history.CHANGES_OF_RECORD.bind({}), [subject], history.BY_ID
+    )
 
 
 async def _change_feed(conn: asyncpg.Connection) -> Recorder:
@@ -198,7 +209,7 @@ async def _change_feed(conn: asyncpg.Connection) -> Recorder:
 
 
 async def _warnings(conn: asyncpg.Connection) -> Recorder:
-    return await top_level(warnings.WARNINGS, (None,) * 6, warnings.NEWEST_FIRST)
+    return await top_level(warnings.WARNINGS, warnings.WARNINGS.bind({}), warnings.NEWEST_FIRST)
 
 
 CASES = [

@@ -116,7 +116,7 @@ def connection(
 
 def _bind_read(c: Compilation, read: ListRead) -> str:
     """The list query of a read, its parameters bound."""
-    return c.bind(read.query.sql, read.params)
+    return c.bind(read.query.sql, read.bound)
 
 
 def _page(
@@ -138,12 +138,12 @@ def _page(
         # Each branch cut to the page before the union is sorted (fetch_union_page).
         branches = union_branches(read.query.sql)
         cut = [
-            f"(select * from ({c.bind(branch, read.params)}) as t {window})" for branch in branches
+            f"(select * from ({c.bind(branch, read.bound)}) as t {window})" for branch in branches
         ]
         return f"{numbered_sql} from ({' union all '.join(cut)}) as t {window}"
     base = f"select * from ({_bind_read(c, read)}) as t {window}"
     if read.query.decorate is not None:
         # Costly columns for the page's rows only (fetch_page's `decorate`).
-        decorate = c.bind(query(read.query.feature, read.query.decorate), read.params)
+        decorate = c.bind(query(read.query.feature, read.query.decorate), read.bound)
         return f"with page as ({base}) {numbered_sql} from ({decorate}) as t"
     return f"{numbered_sql} from ({base}) as t"

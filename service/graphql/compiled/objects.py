@@ -47,9 +47,9 @@ class ObjectSql:
     fields: Mapping[str, FieldSql] = field(default_factory=dict)
 
 
-def _fixed(query: ListQuery, order: Order, params: tuple[Any, ...] = ()) -> ReadOf:
+def _fixed(query: ListQuery, order: Order) -> ReadOf:
     """A list under a parent with no arguments but paging (as its resolver calls `child`)."""
-    read = ListRead(query, order, params)
+    read = ListRead(query, order)
     return lambda args: read
 
 
@@ -58,20 +58,18 @@ def _kinds_of_records() -> dict[str, str]:
     return {o.kind.value: name for name, o in OBJECTS.items() if o.kind and o.rows}
 
 
-_STATEMENT_FILTER_OFF = (None,) * 7
-_THREE_OFF = (None, None, None)
 _SAID_DESC = statements.STATEMENT_ORDERS[statements.StatementOrder.SAID_DESC]
 
 _RECORD: dict[str, FieldSql] = {
     "citations": Children(
         lambda a: ListRead(
-            record.CITATIONS_OF_SUBJECT, record.BY_CREATION, (a.get("field"), None, None)
+            record.CITATIONS_OF_SUBJECT, record.BY_CREATION, {"field": a.get("field")}
         )
     ),
 }
 _SUBJECT: dict[str, FieldSql] = {
     **_RECORD,
-    "stances": Children(_fixed(stances.TOWARD, stances.BY_SINCE, _THREE_OFF)),
+    "stances": Children(_fixed(stances.TOWARD, stances.BY_SINCE)),
     "statements": Children(_fixed(statements.STATEMENTS_ABOUT, _SAID_DESC)),
 }
 
@@ -95,13 +93,12 @@ OBJECTS: dict[str, ObjectSql] = {
                     statements.STATEMENT_ORDERS[
                         a.get("order_by") or statements.StatementOrder.SAID_DESC
                     ],
-                    _STATEMENT_FILTER_OFF,
                 )
             ),
             "warningsIssued": Children(_fixed(warnings.BY_ISSUER, warnings.NEWEST_FIRST)),
             "warningsReceived": Children(_fixed(warnings.BY_TARGET, warnings.NEWEST_FIRST)),
-            "stances": Children(_fixed(stances.OF_ACTOR, stances.BY_SINCE, _THREE_OFF)),
-            "parties": Children(_fixed(declarations.PARTIES_OF_ACTOR, record.BY_CREATION, (None,))),
+            "stances": Children(_fixed(stances.OF_ACTOR, stances.BY_SINCE)),
+            "parties": Children(_fixed(declarations.PARTIES_OF_ACTOR, record.BY_CREATION)),
         },
     ),
     "Membership": ObjectSql(
@@ -119,9 +116,7 @@ OBJECTS: dict[str, ObjectSql] = {
         ById("sources", "sources_by_id"),
         {
             **_RECORD,
-            "quotedIn": Children(
-                _fixed(sources.CITATIONS_OF_SOURCE, record.BY_CREATION, _THREE_OFF)
-            ),
+            "quotedIn": Children(_fixed(sources.CITATIONS_OF_SOURCE, record.BY_CREATION)),
         },
     ),
     "Citation": ObjectSql(
@@ -164,14 +159,14 @@ OBJECTS: dict[str, ObjectSql] = {
                 lambda a: ListRead(
                     declarations.PROVISIONS_OF_DECLARATION,
                     declarations.BY_POSITION,
-                    (_enum_values(a.get("topics")), None, None),
+                    {"topics": _enum_values(a.get("topics"))},
                 )
             ),
             "parties": Children(
                 lambda a: ListRead(
                     declarations.PARTIES_OF_DECLARATION,
                     declarations.BY_ACTOR_NAME,
-                    (_enum_values(a.get("roles")),),
+                    {"roles": _enum_values(a.get("roles"))},
                 )
             ),
         },
@@ -205,7 +200,7 @@ OBJECTS: dict[str, ObjectSql] = {
                 lambda a: ListRead(
                     tracks.UPDATES_OF_TRACK,
                     tracks.OLDEST_FIRST,
-                    (_enum_values(a.get("statuses")), None, None),
+                    {"statuses": _enum_values(a.get("statuses"))},
                 )
             ),
         },

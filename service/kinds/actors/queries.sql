@@ -7,14 +7,14 @@ from actor where id = any($1::bigint[])
 select id from actor where slug = $1
 
 -- name: list_actors
--- $1 kinds, $2 country codes, $3 text (full-text on name and summary, or a name fragment)
+-- :kinds, :country_codes, :text (full-text on name and summary, or a name fragment)
 select id, slug, kind, name, aliases, country_code, wikidata_id, summary,
        version, created_at, updated_at
 from actor
-where ($1::actor_kind[] is null or kind = any($1::actor_kind[]))
-  and ($2::text[] is null or country_code = any($2))
-  and ($3::text is null or search @@ websearch_to_tsquery('english', $3)
-       or name ilike '%' || $3 || '%' or $3 = any(aliases))
+where (:kinds::actor_kind[] is null or kind = any(:kinds::actor_kind[]))
+  and (:country_codes::text[] is null or country_code = any(:country_codes))
+  and (:text::text is null or search @@ websearch_to_tsquery('english', :text)
+       or name ilike '%' || :text || '%' or :text = any(aliases))
 
 -- name: memberships_by_id
 select id, member_id, organization_id, role, on_behalf_of_id, start_at, start_precision,

@@ -254,5 +254,9 @@ class ActorQuery:
 def actors_read(filter: ActorFilter | None, order_by: ActorOrder) -> ListRead:
     """Query.actors."""
     f = filter or ActorFilter()
-    params = ([k.value for k in f.kinds] if f.kinds else None, f.country_codes, f.text)
+    params = {
+        "kinds": [k.value for k in f.kinds] if f.kinds else None,
+        "country_codes": f.country_codes,
+        "text": f.text,
+    }
     return ListRead(ACTORS, ACTOR_ORDERS[order_by], params)

@@ -14,7 +14,7 @@ from citation c join source s on s.id = c.source_id
 where c.id = any($1::bigint[])
 
 -- name: list_citations
--- $1 field (null: every citation), $2 source ids, $3 subject ids
+-- :field (null: every citation), :source_ids, :subject_ids
 select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.claimed_value,
        c.note, c.version, c.created_at, c.updated_at,
        s.slug as source_slug, s.url as source_url, s.publisher as source_publisher,
@@ -24,6 +24,6 @@ select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.cl
        s.retrieved_at as source_retrieved_at, s.version as source_version,
        s.created_at as source_created_at, s.updated_at as source_updated_at
 from citation c join source s on s.id = c.source_id
-where ($1::text is null or c.field = $1)
-  and ($2::bigint[] is null or c.source_id = any($2))
-  and ($3::bigint[] is null or c.subject_id = any($3))
+where (:field::text is null or c.field = :field)
+  and (:source_ids::bigint[] is null or c.source_id = any(:source_ids))
+  and (:subject_ids::bigint[] is null or c.subject_id = any(:subject_ids))

@@ -106,7 +106,7 @@ class Declaration(Subject):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Provision]:
-        params = ([t.value for t in topics] if topics else None, None, None)
+        params = {"topics": [t.value for t in topics] if topics else None}
         page = page_request(first, after, last, before)
         return await child(info, PROVISIONS_OF_DECLARATION, self.db_id, BY_POSITION, page, params)
 
@@ -123,7 +123,7 @@ class Declaration(Subject):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Party]:
-        params = ([r.value for r in roles] if roles else None,)
+        params = {"roles": [r.value for r in roles] if roles else None}
         page = page_request(first, after, last, before)
         return await child(info, PARTIES_OF_DECLARATION, self.db_id, BY_ACTOR_NAME, page, params)
 
@@ -234,7 +234,7 @@ register(RecordKind.PARTY, by_id_batch("declarations", "parties_by_id"), Party.f
 
 async def parties_of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Party]:
     """The party claims of one actor (Actor.parties)."""
-    return await child(info, PARTIES_OF_ACTOR, actor_id, BY_CREATION, page, (None,))
+    return await child(info, PARTIES_OF_ACTOR, actor_id, BY_CREATION, page)
 
 
 @strawberry.enum(description="Orderings of declarations.")
@@ -329,14 +329,14 @@ class DeclarationQuery:
 def declarations_read(filter: DeclarationFilter | None, order_by: DeclarationOrder) -> ListRead:
     """Query.declarations."""
     f = filter or DeclarationFilter()
-    params = (
-        [k.value for k in f.kinds] if f.kinds else None,
-        [s.value for s in f.statuses] if f.statuses else None,
-        ids_of(f.party_ids, (RecordKind.ACTOR,), "partyIds"),
-        f.adopted_from,
-        f.adopted_to,
-        f.text,
-    )
+    params = {
+        "kinds": [k.value for k in f.kinds] if f.kinds else None,
+        "statuses": [s.value for s in f.statuses] if f.statuses else None,
+        "party_actor_ids": ids_of(f.party_ids, (RecordKind.ACTOR,), "partyIds"),
+        "adopted_from": f.adopted_from,
+        "adopted_to": f.adopted_to,
+        "text": f.text,
+    }
     return ListRead(DECLARATIONS, DECLARATION_ORDERS[order_by], params)
 
 
@@ -348,9 +348,9 @@ BY_DOCUMENT_AND_POSITION = Order(
 def provisions_read(filter: ProvisionFilter | None) -> ListRead:
     """Query.provisions."""
     f = filter or ProvisionFilter()
-    params = (
-        [t.value for t in f.topics] if f.topics else None,
-        ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
-        f.text,
-    )
+    params = {
+        "topics": [t.value for t in f.topics] if f.topics else None,
+        "declaration_ids": ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
+        "text": f.text,
+    }
     return ListRead(PROVISIONS, BY_DOCUMENT_AND_POSITION, params)

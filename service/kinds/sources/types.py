@@ -70,7 +70,6 @@ class Source(Record):
             self.db_id,
             BY_CREATION,
             page_request(first, after, last, before),
-            (None, None, None),
         )
 
 
@@ -138,5 +137,9 @@ class SourceQuery:
 def sources_read(filter: SourceFilter | None, order_by: SourceOrder) -> ListRead:
     """Query.sources."""
     f = filter or SourceFilter()
-    params = ([k.value for k in f.kinds] if f.kinds else None, f.publisher, f.text)
+    params = {
+        "kinds": [k.value for k in f.kinds] if f.kinds else None,
+        "publisher": f.publisher,
+        "text": f.text,
+    }
     return ListRead(SOURCES, _SOURCE_ORDERS[order_by], params)

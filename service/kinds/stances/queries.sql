@@ -4,10 +4,10 @@ select id, actor_id, subject_id, position, since_at, since_precision, statement_
 from stance where id = any($1::bigint[])
 
 -- name: list_stances
--- $1 actor ids, $2 subject ids, $3 positions
+-- :actor_ids, :subject_ids, :positions
 select id, actor_id, subject_id, position, since_at, since_precision, statement_id, summary,
        version, created_at, updated_at, coalesce(since_at, '-infinity') as sort_since
 from stance
-where ($1::bigint[] is null or actor_id = any($1))
-  and ($2::bigint[] is null or subject_id = any($2))
-  and ($3::stance_position[] is null or position = any($3::stance_position[]))
+where (:actor_ids::bigint[] is null or actor_id = any(:actor_ids))
+  and (:subject_ids::bigint[] is null or subject_id = any(:subject_ids))
+  and (:positions::stance_position[] is null or position = any(:positions::stance_position[]))

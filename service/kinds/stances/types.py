@@ -68,17 +68,16 @@ OF_ACTOR = ListQuery("stances", "list_stances", Stance.from_row, "actor_id")
 TOWARD = ListQuery("stances", "list_stances", Stance.from_row, "subject_id")
 BY_SINCE = Order((SortKey("sort_since", "timestamptz"), SortKey("id", "bigint")))
 register(RecordKind.STANCE, by_id_batch("stances", "stances_by_id"), Stance.from_row)
-_NO_FILTER = (None, None, None)
 
 
 async def of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Stance]:
     """Actor.stances: oldest first, so the list reads as how the stance changed."""
-    return await child(info, OF_ACTOR, actor_id, BY_SINCE, page, _NO_FILTER)
+    return await child(info, OF_ACTOR, actor_id, BY_SINCE, page)
 
 
 async def toward(info: Info, subject_id: int, page: PageRequest) -> Connection[Stance]:
     """Subject.stances."""
-    return await child(info, TOWARD, subject_id, BY_SINCE, page, _NO_FILTER)
+    return await child(info, TOWARD, subject_id, BY_SINCE, page)
 
 
 @strawberry.input(description="Which stances to list (all given conditions must hold).")
@@ -113,9 +112,9 @@ def stances_read(filter: StanceFilter | None) -> ListRead:
     """Query.stances."""
     f = filter or StanceFilter()
     subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
-    params = (
-        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-        ids_of(f.subject_ids, subject_kinds, "subjectIds"),
-        [p.value for p in f.positions] if f.positions else None,
-    )
+    params = {
+        "actor_ids": ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        "subject_ids": ids_of(f.subject_ids, subject_kinds, "subjectIds"),
+        "positions": [p.value for p in f.positions] if f.positions else None,
+    }
     return ListRead(STANCES, BY_SINCE, params)

@@ -7,20 +7,20 @@ from statement where id = any($1::bigint[])
 select id from statement where slug = $1
 
 -- name: list_statements
--- $1 speaker or on-behalf-of actor ids, $2 channels, $3 subject ids (about), $4 said from,
--- $5 said to, $6 text, $7 event code prefixes
+-- :speaker_ids (speaker or on-behalf-of actor ids), :channels, :about_ids, :said_from,
+-- :said_to, :text, :event_code_prefixes
 select id, slug, speaker_id, on_behalf_of_id, said_at, said_precision, channel, place, quote,
        language, event_code, summary, version, created_at, updated_at
 from statement s
-where ($1::bigint[] is null or speaker_id = any($1) or on_behalf_of_id = any($1))
-  and ($2::channel[] is null or channel = any($2::channel[]))
-  and ($3::bigint[] is null
+where (:speaker_ids::bigint[] is null or speaker_id = any(:speaker_ids) or on_behalf_of_id = any(:speaker_ids))
+  and (:channels::channel[] is null or channel = any(:channels::channel[]))
+  and (:about_ids::bigint[] is null
        or exists (select 1 from statement_subject ss
-                  where ss.statement_id = s.id and ss.subject_id = any($3)))
-  and ($4::timestamptz is null or said_at >= $4)
-  and ($5::timestamptz is null or said_at < $5)
-  and ($6::text is null or search @@ websearch_to_tsquery('english', $6))
-  and ($7::text[] is null or event_code like any (select p || '%' from unnest($7) p))
+                  where ss.statement_id = s.id and ss.subject_id = any(:about_ids)))
+  and (:said_from::timestamptz is null or said_at >= :said_from)
+  and (:said_to::timestamptz is null or said_at < :said_to)
+  and (:text::text is null or search @@ websearch_to_tsquery('english', :text))
+  and (:event_code_prefixes::text[] is null or event_code like any (select p || '%' from unnest(:event_code_prefixes) p))
 
 -- name: list_statements_about
 select s.id, s.slug, s.speaker_id, s.on_behalf_of_id, s.said_at, s.said_precision, s.channel,

@@ -119,7 +119,6 @@ STATEMENT_ORDERS = {
     ),
     StatementOrder.SAID_ASC: Order((SortKey("said_at", "timestamptz"), SortKey("id", "bigint"))),
 }
-_NO_FILTER = (None, None, None, None, None, None, None)
 
 
 async def of_speaker(
@@ -127,7 +126,7 @@ async def of_speaker(
 ) -> Connection[Statement]:
     """Actor.statements: what one actor said."""
     order = STATEMENT_ORDERS[order_by or StatementOrder.SAID_DESC]
-    return await child(info, STATEMENTS_OF_SPEAKER, actor_id, order, page, _NO_FILTER)
+    return await child(info, STATEMENTS_OF_SPEAKER, actor_id, order, page)
 
 
 async def about(info: Info, subject_id: int, page: PageRequest) -> Connection[Statement]:
@@ -179,13 +178,13 @@ def statements_read(filter: StatementFilter | None, order_by: StatementOrder) ->
     """Query.statements."""
     f = filter or StatementFilter()
     subject_kinds = (RecordKind.ACTOR, RecordKind.DECLARATION, RecordKind.PROVISION)
-    params = (
-        ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
-        [c.value for c in f.channels] if f.channels else None,
-        ids_of(f.about_ids, (*subject_kinds, RecordKind.TRACK), "aboutIds"),
-        f.said_from,
-        f.said_to,
-        f.text,
-        f.event_codes,
-    )
+    params = {
+        "speaker_ids": ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
+        "channels": [c.value for c in f.channels] if f.channels else None,
+        "about_ids": ids_of(f.about_ids, (*subject_kinds, RecordKind.TRACK), "aboutIds"),
+        "said_from": f.said_from,
+        "said_to": f.said_to,
+        "text": f.text,
+        "event_code_prefixes": f.event_codes,
+    }
     return ListRead(STATEMENTS, STATEMENT_ORDERS[order_by], params)

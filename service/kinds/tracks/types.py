@@ -59,7 +59,7 @@ class Track(Subject):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[TrackUpdate]:
-        params = ([s.value for s in statuses] if statuses else None, None, None)
+        params = {"statuses": [s.value for s in statuses] if statuses else None}
         page = page_request(first, after, last, before)
         return await child(info, UPDATES_OF_TRACK, self.db_id, OLDEST_FIRST, page, params)
 
@@ -160,7 +160,7 @@ class TrackQuery:
 def tracks_read(filter: TrackFilter | None) -> ListRead:
     """Query.tracks."""
     f = filter or TrackFilter()
-    params = ([s.value for s in f.statuses] if f.statuses else None, f.text)
+    params = {"statuses": [s.value for s in f.statuses] if f.statuses else None, "text": f.text}
     return ListRead(TRACKS, BY_NAME, params)
 
 
@@ -170,5 +170,9 @@ def track_updates_read(
     reported_to: datetime | None,
 ) -> ListRead:
     """Query.trackUpdates."""
-    params = ([s.value for s in statuses] if statuses else None, reported_from, reported_to)
+    params = {
+        "statuses": [s.value for s in statuses] if statuses else None,
+        "reported_from": reported_from,
+        "reported_to": reported_to,
+    }
     return ListRead(UPDATES, OLDEST_FIRST, params)

@@ -11,8 +11,8 @@ where w.id = any($1::bigint[])
 select id from warning where slug = $1
 
 -- name: list_warnings
--- $1 issuer ids (speaker or on behalf of), $2 target ids, $3 answered ids (documents or
--- clauses; a document also matches warnings answering its clauses), $4 from, $5 to, $6 text
+-- :issuer_ids (speaker or on behalf of), :target_ids, :answers_ids (documents or
+-- clauses; a document also matches warnings answering its clauses), :said_from, :said_to, :text
 -- The date is warning_said's (its statement's, kept by triggers: migration 0007), whose
 -- index gives the newest warnings first without probing statements.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
@@ -20,16 +20,16 @@ select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earli
        s.speaker_id, s.on_behalf_of_id
 from warning w join warning_said ws on ws.warning_id = w.id
 join statement s on s.id = w.statement_id
-where ($1::bigint[] is null or s.speaker_id = any($1) or s.on_behalf_of_id = any($1))
-  and ($2::bigint[] is null
-       or exists (select 1 from warning_target t where t.warning_id = w.id and t.actor_id = any($2)))
-  and ($3::bigint[] is null
+where (:issuer_ids::bigint[] is null or s.speaker_id = any(:issuer_ids) or s.on_behalf_of_id = any(:issuer_ids))
+  and (:target_ids::bigint[] is null
+       or exists (select 1 from warning_target t where t.warning_id = w.id and t.actor_id = any(:target_ids)))
+  and (:answers_ids::bigint[] is null
        or exists (select 1 from warning_answer a left join provision p on p.id = a.subject_id
                   where a.warning_id = w.id
-                    and (a.subject_id = any($3) or p.declaration_id = any($3))))
-  and ($4::timestamptz is null or s.said_at >= $4)
-  and ($5::timestamptz is null or s.said_at < $5)
-  and ($6::text is null or w.search @@ websearch_to_tsquery('english', $6))
+                    and (a.subject_id = any(:answers_ids) or p.declaration_id = any(:answers_ids))))
+  and (:said_from::timestamptz is null or s.said_at >= :said_from)
+  and (:said_to::timestamptz is null or s.said_at < :said_to)
+  and (:text::text is null or w.search @@ websearch_to_tsquery('english', :text))
 
 -- name: list_warnings_by_issuer
 -- Each warning once per issuer: its statement's speaker, and the actor it spoke for when

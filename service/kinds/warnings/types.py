@@ -190,12 +190,12 @@ def warnings_read(filter: WarningFilter | None) -> ListRead:
     """Query.warnings."""
     f = filter or WarningFilter()
     answer_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION)
-    params = (
-        ids_of(f.issuer_ids, (RecordKind.ACTOR,), "issuerIds"),
-        ids_of(f.target_ids, (RecordKind.ACTOR,), "targetIds"),
-        ids_of(f.answers_ids, answer_kinds, "answersIds"),
-        f.said_from,
-        f.said_to,
-        f.text,
-    )
+    params = {
+        "issuer_ids": ids_of(f.issuer_ids, (RecordKind.ACTOR,), "issuerIds"),
+        "target_ids": ids_of(f.target_ids, (RecordKind.ACTOR,), "targetIds"),
+        "answers_ids": ids_of(f.answers_ids, answer_kinds, "answersIds"),
+        "said_from": f.said_from,
+        "said_to": f.said_to,
+        "text": f.text,
+    }
     return ListRead(WARNINGS, NEWEST_FIRST, params)
