@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.graphql.connection import Connection, ListQuery, child, page_request
+from service.graphql.connection import Connection, ListQuery, ListRead, page_request
 from service.graphql.context import Info
 from service.graphql.history import Change, record_history
 from service.graphql.ids import encode_id
 from service.graphql.lazy import LazyCitation
+from service.graphql.list_field import child_list
 from service.graphql.nodes import Node, row_reader
 from service.record.paging import Order, SortKey
 from service.vocab import RecordKind
@@ -30,30 +31,18 @@ class Record(Node):
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
 
-    @strawberry.field(
+    @child_list(
+        LazyCitation,
         description="The sources backing this record, each with its exact quote. Two "
-        "citations of one `field` with different `claimedValue`s are sources that disagree."
+        "citations of one `field` with different `claimedValue`s are sources that disagree.",
     )
-    async def citations(
-        self,
-        info: Info,
+    def citations(
         field: Annotated[
             str | None,
             strawberry.argument(description="Only citations about this attribute (key_phrase...)."),
         ] = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyCitation]:
-        return await child(
-            info,
-            CITATIONS_OF_SUBJECT,
-            self.db_id,
-            BY_CREATION,
-            page_request(first, after, last, before),
-            {"field": field},
-        )
+    ) -> ListRead:
+        return ListRead(CITATIONS_OF_SUBJECT, BY_CREATION, {"field": field})
 
     @strawberry.field(
         description="Every change of this record, oldest first: who wrote, when, and the "

@@ -35,6 +35,7 @@ from service.http.operation_caches import (
 )
 from service.kinds.actors.mutations import ActorMutation
 from service.kinds.actors.types import ActorQuery
+from service.kinds.citations.mutations import CitationMutation
 from service.kinds.declarations.mutations import DeclarationMutation
 from service.kinds.declarations.types import DeclarationQuery
 from service.kinds.sources.mutations import SourceMutation
@@ -92,6 +93,7 @@ Mutation = merge_types(
     (
         ActorMutation,
         SourceMutation,
+        CitationMutation,
         DeclarationMutation,
         StatementMutation,
         WarningMutation,

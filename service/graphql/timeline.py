@@ -11,14 +11,12 @@ import strawberry
 from service.errors import Invalid
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
+from service.graphql.list_field import root_list
 from service.graphql.nodes import load_node, shared_node
 from service.graphql.record import Record
 from service.kinds.declarations.types import Declaration
@@ -145,51 +143,29 @@ class TimelineOrder(Enum):
     OLDEST_FIRST = "oldest_first"
 
 
-def timeline_read(filter: TimelineFilter | None, order_by: TimelineOrder) -> ListRead:
+def timeline_read(
+    filter: TimelineFilter | None = None, order_by: TimelineOrder = TimelineOrder.NEWEST_FIRST
+) -> ListRead:
     """Query.timeline."""
     order = _NEWEST if order_by is TimelineOrder.NEWEST_FIRST else _OLDEST
     return ListRead(TIMELINE, order, timeline_params(filter or TimelineFilter()))
 
 
-@strawberry.type
-class TimelineQuery:
-    @strawberry.field(
-        description="Dated statements, warnings, track updates and adoptions, in order."
-    )
-    async def timeline(
-        self,
-        info: Info,
-        filter: TimelineFilter | None = None,
-        order_by: TimelineOrder = TimelineOrder.NEWEST_FIRST,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TimelineEntry]:
-        read = timeline_read(filter, order_by)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-    @strawberry.field(description="Full-text search across kinds, best match first.")
-    async def search(
-        self,
-        info: Info,
-        text: str,
-        kinds: list[RecordKind] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[SearchHit]:
-        read = search_read(text, kinds)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def search_read(text: str, kinds: list[RecordKind] | None) -> ListRead:
+def search_read(text: str, kinds: list[RecordKind] | None = None) -> ListRead:
     """Query.search (Invalid for an empty or overlong text)."""
     if not text.strip() or len(text) > 500:
         raise Invalid("`text` must hold 1 to 500 characters", field="text")
     return ListRead(
         SEARCH, _BEST, {"text": text, "kinds": [k.value for k in kinds] if kinds else None}
+    )
+
+
+@strawberry.type
+class TimelineQuery:
+    timeline = root_list(
+        TimelineEntry,
+        description="Dated statements, warnings, track updates and adoptions, in order.",
+    )(timeline_read)
+    search = root_list(SearchHit, description="Full-text search across kinds, best match first.")(
+        search_read
     )

@@ -35,7 +35,7 @@ from service.database.pool import create_pool, init_connection
 from service.graphql.compiled.catalog import SchemaCatalog, has_field_extensions
 from service.graphql.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
 from service.graphql.compiled.extension import QueryCompiler, failed_at_roots
-from service.graphql.compiled.objects import OBJECTS, ROOTS
+from service.graphql.compiled.objects import OBJECTS
 from service.graphql.context import Context
 from service.graphql.loaders import Loaders
 from service.graphql.schema import build_schema
@@ -231,10 +231,10 @@ def _root_field(name: str) -> GraphQLField:
 
 SLUG_ROOTS = {
     name: get_named_type(_root_field(name).type).name
-    for name in ROOTS
+    for name in CATALOG.root_names
     if "slug" in _root_field(name).args
 }
-LIST_ROOTS = sorted(set(ROOTS) - set(SLUG_ROOTS))
+LIST_ROOTS = sorted(set(CATALOG.root_names) - set(SLUG_ROOTS))
 REQUIRED = {"search": 'text: "security guarantees", '}  # the arguments lists must have
 TABLES = {
     "Actor": "actor", "Source": "source", "Statement": "statement", "Warning": "warning",
@@ -247,7 +247,7 @@ def test_every_object_type_of_the_catalog_is_reached() -> None:
     query_type = COMPILED._schema.query_type
     assert query_type is not None
     reached: set[str] = set()
-    todo = [get_named_type(query_type.fields[name].type).name for name in ROOTS]
+    todo = [get_named_type(query_type.fields[name].type).name for name in CATALOG.root_names]
     while todo:
         name = todo.pop()
         if name in reached:

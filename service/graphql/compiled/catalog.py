@@ -1,5 +1,6 @@
-"""The compiler's catalog over one built schema: the fields objects.py lists, and every
-plain column field found on those types."""
+"""The compiler's catalog over one built schema: every list field (declared once with
+service/graphql/list_field.py), the fields objects.py lists, and every plain column field
+found on those types."""
 
 from __future__ import annotations
 
@@ -10,14 +11,17 @@ from graphql import GraphQLEnumType, GraphQLField, GraphQLObjectType, get_named_
 from strawberry.types.arguments import convert_arguments
 
 from service.graphql.compiled.compiler import FieldSql, NotCompilable
-from service.graphql.compiled.fields import ById, Column, DateColumns, GlobalId
+from service.graphql.compiled.fields import ById, Children, Column, DateColumns, GlobalId, TopList
 from service.graphql.compiled.objects import OBJECTS, ROOTS, ObjectSql
+from service.graphql.list_field import list_field_of
 
 
 class SchemaCatalog:
-    """The catalog over one built schema: the fields of OBJECTS, and every plain field of
-    those types (a Strawberry field without resolver) of a scalar or enum type, read from
-    the column of its Python name, or a FuzzyDate read from `<name>_at`/`<name>_precision`.
+    """The catalog over one built schema: every list field, read by its declaration's
+    `ListRead` (the function its resolver calls); the fields of OBJECTS; and every plain
+    field of those types (a Strawberry field without resolver) of a scalar or enum type,
+    read from the column of its Python name, or a FuzzyDate read from
+    `<name>_at`/`<name>_precision`.
     """
 
     def __init__(self, schema: strawberry.Schema) -> None:
@@ -32,16 +36,21 @@ class SchemaCatalog:
             for name, graphql_field in type_.fields.items():
                 if has_field_extensions(graphql_field):
                     continue
-                mapped = object_sql.fields.get(name) or _plain_field(graphql_field, object_sql)
+                mapped = (
+                    _list_field(graphql_field)
+                    or object_sql.fields.get(name)
+                    or _plain_field(graphql_field, object_sql)
+                )
                 if mapped is not None:
                     self._fields[(type_name, name)] = mapped
         query_type = schema._schema.query_type
         assert query_type is not None
-        self._roots = {
-            name: sql
-            for name, sql in ROOTS.items()
-            if not has_field_extensions(query_type.fields[name])
-        }
+        self._roots: dict[str, FieldSql] = {}
+        for name, graphql_field in query_type.fields.items():
+            if has_field_extensions(graphql_field):
+                continue
+            if (mapped := _list_field(graphql_field) or ROOTS.get(name)) is not None:
+                self._roots[name] = mapped
 
     def field(self, type_name: str, field_name: str) -> FieldSql | None:
         """The SQL of a field, or None when it has none."""
@@ -50,6 +59,11 @@ class SchemaCatalog:
     def root(self, field_name: str) -> FieldSql | None:
         """The SQL of a Query field, or None when it has none."""
         return self._roots.get(field_name)
+
+    @property
+    def root_names(self) -> list[str]:
+        """The Query fields that have SQL."""
+        return list(self._roots)
 
     def rows(self, type_name: str) -> ById:
         """How to read rows of an object type by id."""
@@ -71,6 +85,23 @@ def has_field_extensions(graphql_field: GraphQLField) -> bool:
     it, so the executor must answer it."""
     definition = (graphql_field.extensions or {}).get("strawberry-definition")
     return definition is not None and bool(definition.extensions or definition.permission_classes)
+
+
+def _list_field(graphql_field: GraphQLField) -> FieldSql | None:
+    """A list field's SQL, from its declaration (None for any other field)."""
+    definition = (graphql_field.extensions or {}).get("strawberry-definition")
+    listed = list_field_of(definition)
+    if listed is None:
+        return None
+    if not listed.per_parent:
+        return TopList(listed.read_of)
+    # A list's query is the same for all its arguments (they choose order and filters).
+    list_query = listed.read_of({}).query
+    if not list_query.lateral or list_query.union:
+        # Its parent column is computed: each parent's page would read the whole list
+        # again, where the executor ranks every parent's page in one query.
+        return None
+    return Children(listed.read_of)
 
 
 def _plain_field(graphql_field: GraphQLField, object_sql: ObjectSql) -> FieldSql | None:

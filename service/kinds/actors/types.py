@@ -8,14 +8,7 @@ from typing import Any
 import strawberry
 
 from service.graphql.common import FuzzyDate
-from service.graphql.connection import (
-    Connection,
-    ListQuery,
-    ListRead,
-    child,
-    page_request,
-    top_level,
-)
+from service.graphql.connection import ListQuery, ListRead
 from service.graphql.context import Info
 from service.graphql.lazy import (
     LazyParty,
@@ -24,6 +17,7 @@ from service.graphql.lazy import (
     LazyStatementOrder,
     LazyWarning,
 )
+from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import BY_CREATION, Record, record_fields
@@ -62,97 +56,42 @@ class Actor(Record):
             summary=row["summary"],
         )
 
-    @strawberry.field(description="Roles this actor holds in organisations.")
-    async def memberships(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
-        page = page_request(first, after, last, before)
-        return await child(info, MEMBERSHIPS_OF_MEMBER, self.db_id, BY_START, page)
+    @child_list("Membership", description="Roles this actor holds in organisations.")
+    def memberships() -> ListRead:
+        return ListRead(MEMBERSHIPS_OF_MEMBER, BY_START)
 
-    @strawberry.field(description="Who holds roles in this organisation.")
-    async def members(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Membership]:
-        page = page_request(first, after, last, before)
-        return await child(info, MEMBERSHIPS_OF_ORGANIZATION, self.db_id, BY_START, page)
+    @child_list("Membership", description="Who holds roles in this organisation.")
+    def members() -> ListRead:
+        return ListRead(MEMBERSHIPS_OF_ORGANIZATION, BY_START)
 
-    @strawberry.field(description="What this actor said (as speaker), newest first by default.")
-    async def statements(
-        self,
-        info: Info,
-        order_by: LazyStatementOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyStatement]:
-
-        page = page_request(first, after, last, before)
-        return await statements.of_speaker(info, self.db_id, order_by, page)
-
-    @strawberry.field(
-        description="Warnings this actor issued, as speaker or on whose behalf they were made."
+    @child_list(
+        LazyStatement, description="What this actor said (as speaker), newest first by default."
     )
-    async def warnings_issued(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyWarning]:
+    def statements(order_by: LazyStatementOrder | None = None) -> ListRead:
+        return statements.of_speaker(order_by)
 
-        page = page_request(first, after, last, before)
-        return await warnings.issued_by(info, self.db_id, page)
+    @child_list(
+        LazyWarning,
+        description="Warnings this actor issued, as speaker or on whose behalf they were made.",
+    )
+    def warnings_issued() -> ListRead:
+        return ListRead(warnings.BY_ISSUER, warnings.NEWEST_FIRST)
 
-    @strawberry.field(description="Warnings aimed at this actor.")
-    async def warnings_received(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyWarning]:
+    @child_list(LazyWarning, description="Warnings aimed at this actor.")
+    def warnings_received() -> ListRead:
+        return ListRead(warnings.BY_TARGET, warnings.NEWEST_FIRST)
 
-        page = page_request(first, after, last, before)
-        return await warnings.aimed_at(info, self.db_id, page)
+    @child_list(
+        LazyStance, description="This actor's stances toward documents, clauses and tracks."
+    )
+    def stances() -> ListRead:
+        return ListRead(stances.OF_ACTOR, stances.BY_SINCE)
 
-    @strawberry.field(description="This actor's stances toward documents, clauses and tracks.")
-    async def stances(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyStance]:
-
-        page = page_request(first, after, last, before)
-        return await stances.of_actor(info, self.db_id, page)
-
-    @strawberry.field(description="The documents this actor is claimed to take part in, and how.")
-    async def parties(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyParty]:
-
-        page = page_request(first, after, last, before)
-        return await declarations.parties_of_actor(info, self.db_id, page)
+    @child_list(
+        LazyParty, description="The documents this actor is claimed to take part in, and how."
+    )
+    def parties() -> ListRead:
+        return ListRead(declarations.PARTIES_OF_ACTOR, BY_CREATION)
 
 
 @strawberry.type(description="A role held in an organisation, possibly on behalf of another.")
@@ -229,29 +168,9 @@ class ActorFilter:
     )
 
 
-@strawberry.type
-class ActorQuery:
-    @strawberry.field(description="An actor by its slug.")
-    async def actor(self, info: Info, slug: str) -> Actor | None:
-        return await by_slug(info, "actors", "actor_by_slug", RecordKind.ACTOR, slug)
-
-    @strawberry.field(description="Actors, by name by default.")
-    async def actors(
-        self,
-        info: Info,
-        filter: ActorFilter | None = None,
-        order_by: ActorOrder = ActorOrder.NAME_ASC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Actor]:
-        read = actors_read(filter, order_by)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def actors_read(filter: ActorFilter | None, order_by: ActorOrder) -> ListRead:
+def actors_read(
+    filter: ActorFilter | None = None, order_by: ActorOrder = ActorOrder.NAME_ASC
+) -> ListRead:
     """Query.actors."""
     f = filter or ActorFilter()
     params = {
@@ -260,3 +179,12 @@ def actors_read(filter: ActorFilter | None, order_by: ActorOrder) -> ListRead:
         "text": f.text,
     }
     return ListRead(ACTORS, ACTOR_ORDERS[order_by], params)
+
+
+@strawberry.type
+class ActorQuery:
+    @strawberry.field(description="An actor by its slug.")
+    async def actor(self, info: Info, slug: str) -> Actor | None:
+        return await by_slug(info, "actors", "actor_by_slug", RecordKind.ACTOR, slug)
+
+    actors = root_list(Actor, description="Actors, by name by default.")(actors_read)

@@ -10,24 +10,21 @@ import strawberry
 
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStance, LazyStatement, LazyWarning
+from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
-from service.graphql.record import BY_CREATION, Record, record_fields
+from service.graphql.record import Record, record_fields
 from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
-from service.record.paging import Order, PageRequest, SortKey
+from service.record.paging import Order, SortKey
 from service.vocab import (
     BindingNature,
     DeclarationKind,
@@ -42,30 +39,13 @@ Row = dict[str, Any]
 
 @strawberry.interface(description="Something stances, statements and warnings can be about.")
 class Subject(Record):
-    @strawberry.field(description="Actors' stances toward it.")
-    async def stances(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyStance]:
+    @child_list(LazyStance, description="Actors' stances toward it.")
+    def stances() -> ListRead:
+        return ListRead(stances.TOWARD, stances.BY_SINCE)
 
-        return await stances.toward(info, self.db_id, page_request(first, after, last, before))
-
-    @strawberry.field(description="Statements about it, newest first.")
-    async def statements(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyStatement]:
-
-        page = page_request(first, after, last, before)
-        return await statements.about(info, self.db_id, page)
+    @child_list(LazyStatement, description="Statements about it, newest first.")
+    def statements() -> ListRead:
+        return statements.about()
 
 
 @strawberry.type(description="A negotiated document: declaration, agreement, plan, framework.")
@@ -96,49 +76,25 @@ class Declaration(Subject):
             summary=row["summary"],
         )
 
-    @strawberry.field(description="Its clauses, in order.")
-    async def provisions(
-        self,
-        info: Info,
-        topics: list[ProvisionTopic] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Provision]:
+    @child_list("Provision", description="Its clauses, in order.")
+    def provisions(topics: list[ProvisionTopic] | None = None) -> ListRead:
         params = {"topics": [t.value for t in topics] if topics else None}
-        page = page_request(first, after, last, before)
-        return await child(info, PROVISIONS_OF_DECLARATION, self.db_id, BY_POSITION, page, params)
+        return ListRead(PROVISIONS_OF_DECLARATION, BY_POSITION, params)
 
-    @strawberry.field(
+    @child_list(
+        "Party",
         description="Who takes part and how, each claim with its sources. An actor with two "
-        "claims (signatory per one source, not a formal party per another) appears twice."
+        "claims (signatory per one source, not a formal party per another) appears twice.",
     )
-    async def parties(
-        self,
-        info: Info,
-        roles: list[PartyRole] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Party]:
+    def parties(roles: list[PartyRole] | None = None) -> ListRead:
         params = {"roles": [r.value for r in roles] if roles else None}
-        page = page_request(first, after, last, before)
-        return await child(info, PARTIES_OF_DECLARATION, self.db_id, BY_ACTOR_NAME, page, params)
+        return ListRead(PARTIES_OF_DECLARATION, BY_ACTOR_NAME, params)
 
-    @strawberry.field(description="Warnings that answer this document or any of its clauses.")
-    async def warnings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyWarning]:
-
-        page = page_request(first, after, last, before)
-        return await warnings.answering(info, self.db_id, page)
+    @child_list(
+        LazyWarning, description="Warnings that answer this document or any of its clauses."
+    )
+    def warnings() -> ListRead:
+        return ListRead(warnings.BY_ANSWERED, warnings.NEWEST_FIRST)
 
 
 @strawberry.type(description="A clause of a document.")
@@ -170,18 +126,9 @@ class Provision(Subject):
         found: Declaration = await load_node(info, RecordKind.DECLARATION, self.declaration_db_id)
         return found
 
-    @strawberry.field(description="Warnings that answer this clause.")
-    async def warnings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyWarning]:
-
-        page = page_request(first, after, last, before)
-        return await warnings.answering(info, self.db_id, page)
+    @child_list(LazyWarning, description="Warnings that answer this clause.")
+    def warnings() -> ListRead:
+        return ListRead(warnings.BY_ANSWERED, warnings.NEWEST_FIRST)
 
 
 @strawberry.type(description="A claim that an actor takes part in a document, in a role.")
@@ -232,11 +179,6 @@ register(RecordKind.PROVISION, by_id_batch("declarations", "provisions_by_id"), 
 register(RecordKind.PARTY, by_id_batch("declarations", "parties_by_id"), Party.from_row)
 
 
-async def parties_of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Party]:
-    """The party claims of one actor (Actor.parties)."""
-    return await child(info, PARTIES_OF_ACTOR, actor_id, BY_CREATION, page)
-
-
 @strawberry.enum(description="Orderings of declarations.")
 class DeclarationOrder(Enum):
     ADOPTED_DESC = "adopted_desc"
@@ -284,49 +226,10 @@ class ProvisionFilter:
     text: str | None = strawberry.field(default=None, description="Words of the clause.")
 
 
-@strawberry.type
-class DeclarationQuery:
-    @strawberry.field(description="A document by its slug.")
-    async def declaration(self, info: Info, slug: str) -> Declaration | None:
-        return await by_slug(
-            info, "declarations", "declaration_by_slug", RecordKind.DECLARATION, slug
-        )
-
-    @strawberry.field(description="Documents, most recently adopted first by default.")
-    async def declarations(
-        self,
-        info: Info,
-        filter: DeclarationFilter | None = None,
-        order_by: DeclarationOrder = DeclarationOrder.ADOPTED_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Declaration]:
-        read = declarations_read(filter, order_by)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-    @strawberry.field(description="A clause by its slug.")
-    async def provision(self, info: Info, slug: str) -> Provision | None:
-        return await by_slug(info, "declarations", "provision_by_slug", RecordKind.PROVISION, slug)
-
-    @strawberry.field(description="Clauses across documents, by document then position.")
-    async def provisions(
-        self,
-        info: Info,
-        filter: ProvisionFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Provision]:
-        read = provisions_read(filter)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def declarations_read(filter: DeclarationFilter | None, order_by: DeclarationOrder) -> ListRead:
+def declarations_read(
+    filter: DeclarationFilter | None = None,
+    order_by: DeclarationOrder = DeclarationOrder.ADOPTED_DESC,
+) -> ListRead:
     """Query.declarations."""
     f = filter or DeclarationFilter()
     params = {
@@ -345,7 +248,7 @@ BY_DOCUMENT_AND_POSITION = Order(
 )
 
 
-def provisions_read(filter: ProvisionFilter | None) -> ListRead:
+def provisions_read(filter: ProvisionFilter | None = None) -> ListRead:
     """Query.provisions."""
     f = filter or ProvisionFilter()
     params = {
@@ -354,3 +257,24 @@ def provisions_read(filter: ProvisionFilter | None) -> ListRead:
         "text": f.text,
     }
     return ListRead(PROVISIONS, BY_DOCUMENT_AND_POSITION, params)
+
+
+@strawberry.type
+class DeclarationQuery:
+    @strawberry.field(description="A document by its slug.")
+    async def declaration(self, info: Info, slug: str) -> Declaration | None:
+        return await by_slug(
+            info, "declarations", "declaration_by_slug", RecordKind.DECLARATION, slug
+        )
+
+    declarations = root_list(
+        Declaration, description="Documents, most recently adopted first by default."
+    )(declarations_read)
+
+    @strawberry.field(description="A clause by its slug.")
+    async def provision(self, info: Info, slug: str) -> Provision | None:
+        return await by_slug(info, "declarations", "provision_by_slug", RecordKind.PROVISION, slug)
+
+    provisions = root_list(
+        Provision, description="Clauses across documents, by document then position."
+    )(provisions_read)

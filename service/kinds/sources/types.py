@@ -10,15 +10,12 @@ import strawberry
 
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.lazy import LazyCitation
+from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, register, row_reader
 from service.graphql.record import BY_CREATION, Record, record_fields
@@ -55,22 +52,9 @@ class Source(Record):
             retrieved_at=row["retrieved_at"],
         )
 
-    @strawberry.field(description="Every citation that quotes this source.")
-    async def quoted_in(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyCitation]:
-        return await child(
-            info,
-            CITATIONS_OF_SOURCE,
-            self.db_id,
-            BY_CREATION,
-            page_request(first, after, last, before),
-        )
+    @child_list(LazyCitation, description="Every citation that quotes this source.")
+    def quoted_in() -> ListRead:
+        return ListRead(CITATIONS_OF_SOURCE, BY_CREATION)
 
 
 # Citations are read by their kind's registered row reader: Citation (its home) embeds Source.
@@ -112,29 +96,9 @@ class SourceFilter:
     )
 
 
-@strawberry.type
-class SourceQuery:
-    @strawberry.field(description="A source by its slug.")
-    async def source(self, info: Info, slug: str) -> Source | None:
-        return await by_slug(info, "sources", "source_by_slug", RecordKind.SOURCE, slug)
-
-    @strawberry.field(description="Sources, newest publication first by default.")
-    async def sources(
-        self,
-        info: Info,
-        filter: SourceFilter | None = None,
-        order_by: SourceOrder = SourceOrder.PUBLISHED_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Source]:
-        read = sources_read(filter, order_by)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def sources_read(filter: SourceFilter | None, order_by: SourceOrder) -> ListRead:
+def sources_read(
+    filter: SourceFilter | None = None, order_by: SourceOrder = SourceOrder.PUBLISHED_DESC
+) -> ListRead:
     """Query.sources."""
     f = filter or SourceFilter()
     params = {
@@ -143,3 +107,14 @@ def sources_read(filter: SourceFilter | None, order_by: SourceOrder) -> ListRead
         "text": f.text,
     }
     return ListRead(SOURCES, _SOURCE_ORDERS[order_by], params)
+
+
+@strawberry.type
+class SourceQuery:
+    @strawberry.field(description="A source by its slug.")
+    async def source(self, info: Info, slug: str) -> Source | None:
+        return await by_slug(info, "sources", "source_by_slug", RecordKind.SOURCE, slug)
+
+    sources = root_list(Source, description="Sources, newest publication first by default.")(
+        sources_read
+    )

@@ -8,20 +8,17 @@ import strawberry
 
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.list_field import root_list
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.record.dates import from_columns
-from service.record.paging import Order, PageRequest, SortKey
+from service.record.paging import Order, SortKey
 from service.vocab import RecordKind, StancePosition
 
 Row = dict[str, Any]
@@ -70,16 +67,6 @@ BY_SINCE = Order((SortKey("sort_since", "timestamptz"), SortKey("id", "bigint"))
 register(RecordKind.STANCE, by_id_batch("stances", "stances_by_id"), Stance.from_row)
 
 
-async def of_actor(info: Info, actor_id: int, page: PageRequest) -> Connection[Stance]:
-    """Actor.stances: oldest first, so the list reads as how the stance changed."""
-    return await child(info, OF_ACTOR, actor_id, BY_SINCE, page)
-
-
-async def toward(info: Info, subject_id: int, page: PageRequest) -> Connection[Stance]:
-    """Subject.stances."""
-    return await child(info, TOWARD, subject_id, BY_SINCE, page)
-
-
 @strawberry.input(description="Which stances to list (all given conditions must hold).")
 class StanceFilter:
     actor_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Whose.")
@@ -91,24 +78,7 @@ class StanceFilter:
     )
 
 
-@strawberry.type
-class StanceQuery:
-    @strawberry.field(description="Stances, oldest first: how positions changed over time.")
-    async def stances(
-        self,
-        info: Info,
-        filter: StanceFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Stance]:
-        read = stances_read(filter)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def stances_read(filter: StanceFilter | None) -> ListRead:
+def stances_read(filter: StanceFilter | None = None) -> ListRead:
     """Query.stances."""
     f = filter or StanceFilter()
     subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
@@ -118,3 +88,10 @@ def stances_read(filter: StanceFilter | None) -> ListRead:
         "positions": [p.value for p in f.positions] if f.positions else None,
     }
     return ListRead(STANCES, BY_SINCE, params)
+
+
+@strawberry.type
+class StanceQuery:
+    stances = root_list(
+        Stance, description="Stances, oldest first: how positions changed over time."
+    )(stances_read)

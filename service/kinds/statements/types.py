@@ -12,22 +12,19 @@ import strawberry
 from service.database.named_queries import query
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyWarning
+from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
-from service.record.paging import Order, PageRequest, SortKey
+from service.record.paging import Order, SortKey
 from service.vocab import Channel, RecordKind
 
 Row = dict[str, Any]
@@ -79,17 +76,9 @@ class Statement(Record):
         subject_ids = await info.context.loaders.get(_subjects_batch).load(self.db_id)
         return [n for n in await load_any(info, subject_ids) if n is not None]
 
-    @strawberry.field(description="The warnings this statement makes.")
-    async def warnings(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[LazyWarning]:
-
-        return await warnings.made_in(info, self.db_id, page_request(first, after, last, before))
+    @child_list(LazyWarning, description="The warnings this statement makes.")
+    def warnings() -> ListRead:
+        return ListRead(warnings.IN_STATEMENT, warnings.NEWEST_FIRST)
 
 
 async def _subjects_batch(pool: Any, statement_ids: Sequence[int]) -> list[list[int]]:
@@ -121,18 +110,14 @@ STATEMENT_ORDERS = {
 }
 
 
-async def of_speaker(
-    info: Info, actor_id: int, order_by: StatementOrder | None, page: PageRequest
-) -> Connection[Statement]:
+def of_speaker(order_by: StatementOrder | None) -> ListRead:
     """Actor.statements: what one actor said."""
-    order = STATEMENT_ORDERS[order_by or StatementOrder.SAID_DESC]
-    return await child(info, STATEMENTS_OF_SPEAKER, actor_id, order, page)
+    return ListRead(STATEMENTS_OF_SPEAKER, STATEMENT_ORDERS[order_by or StatementOrder.SAID_DESC])
 
 
-async def about(info: Info, subject_id: int, page: PageRequest) -> Connection[Statement]:
+def about() -> ListRead:
     """Subject.statements: what was said about a document, clause or track."""
-    order = STATEMENT_ORDERS[StatementOrder.SAID_DESC]
-    return await child(info, STATEMENTS_ABOUT, subject_id, order, page)
+    return ListRead(STATEMENTS_ABOUT, STATEMENT_ORDERS[StatementOrder.SAID_DESC])
 
 
 @strawberry.input(description="Which statements to list (all given conditions must hold).")
@@ -152,29 +137,9 @@ class StatementFilter:
     )
 
 
-@strawberry.type
-class StatementQuery:
-    @strawberry.field(description="A statement by its slug.")
-    async def statement(self, info: Info, slug: str) -> Statement | None:
-        return await by_slug(info, "statements", "statement_by_slug", RecordKind.STATEMENT, slug)
-
-    @strawberry.field(description="Statements, newest first by default.")
-    async def statements(
-        self,
-        info: Info,
-        filter: StatementFilter | None = None,
-        order_by: StatementOrder = StatementOrder.SAID_DESC,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Statement]:
-        read = statements_read(filter, order_by)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def statements_read(filter: StatementFilter | None, order_by: StatementOrder) -> ListRead:
+def statements_read(
+    filter: StatementFilter | None = None, order_by: StatementOrder = StatementOrder.SAID_DESC
+) -> ListRead:
     """Query.statements."""
     f = filter or StatementFilter()
     subject_kinds = (RecordKind.ACTOR, RecordKind.DECLARATION, RecordKind.PROVISION)
@@ -188,3 +153,14 @@ def statements_read(filter: StatementFilter | None, order_by: StatementOrder) ->
         "event_code_prefixes": f.event_codes,
     }
     return ListRead(STATEMENTS, STATEMENT_ORDERS[order_by], params)
+
+
+@strawberry.type
+class StatementQuery:
+    @strawberry.field(description="A statement by its slug.")
+    async def statement(self, info: Info, slug: str) -> Statement | None:
+        return await by_slug(info, "statements", "statement_by_slug", RecordKind.STATEMENT, slug)
+
+    statements = root_list(Statement, description="Statements, newest first by default.")(
+        statements_read
+    )

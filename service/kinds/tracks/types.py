@@ -9,15 +9,12 @@ import strawberry
 
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import Record, record_fields
@@ -49,19 +46,10 @@ class Track(Subject):
             status=None if row["status"] is None else TrackStatus(row["status"]),
         )
 
-    @strawberry.field(description="How the track moved: its status updates, oldest first.")
-    async def updates(
-        self,
-        info: Info,
-        statuses: list[TrackStatus] | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TrackUpdate]:
+    @child_list("TrackUpdate", description="How the track moved: its status updates, oldest first.")
+    def updates(statuses: list[TrackStatus] | None = None) -> ListRead:
         params = {"statuses": [s.value for s in statuses] if statuses else None}
-        page = page_request(first, after, last, before)
-        return await child(info, UPDATES_OF_TRACK, self.db_id, OLDEST_FIRST, page, params)
+        return ListRead(UPDATES_OF_TRACK, OLDEST_FIRST, params)
 
 
 @strawberry.type(description="A reported status of a track, resting on a statement.")
@@ -120,44 +108,7 @@ class TrackFilter:
     text: str | None = strawberry.field(default=None, description="Words of name or summary.")
 
 
-@strawberry.type
-class TrackQuery:
-    @strawberry.field(description="A negotiation track by its slug.")
-    async def track(self, info: Info, slug: str) -> Track | None:
-        return await by_slug(info, "tracks", "track_by_slug", RecordKind.TRACK, slug)
-
-    @strawberry.field(description="Negotiation tracks, by name.")
-    async def tracks(
-        self,
-        info: Info,
-        filter: TrackFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Track]:
-        read = tracks_read(filter)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-    @strawberry.field(description="Status updates across tracks, oldest first.")
-    async def track_updates(
-        self,
-        info: Info,
-        statuses: list[TrackStatus] | None = None,
-        reported_from: datetime | None = None,
-        reported_to: datetime | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[TrackUpdate]:
-        read = track_updates_read(statuses, reported_from, reported_to)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def tracks_read(filter: TrackFilter | None) -> ListRead:
+def tracks_read(filter: TrackFilter | None = None) -> ListRead:
     """Query.tracks."""
     f = filter or TrackFilter()
     params = {"statuses": [s.value for s in f.statuses] if f.statuses else None, "text": f.text}
@@ -165,9 +116,9 @@ def tracks_read(filter: TrackFilter | None) -> ListRead:
 
 
 def track_updates_read(
-    statuses: list[TrackStatus] | None,
-    reported_from: datetime | None,
-    reported_to: datetime | None,
+    statuses: list[TrackStatus] | None = None,
+    reported_from: datetime | None = None,
+    reported_to: datetime | None = None,
 ) -> ListRead:
     """Query.trackUpdates."""
     params = {
@@ -176,3 +127,15 @@ def track_updates_read(
         "reported_to": reported_to,
     }
     return ListRead(UPDATES, OLDEST_FIRST, params)
+
+
+@strawberry.type
+class TrackQuery:
+    @strawberry.field(description="A negotiation track by its slug.")
+    async def track(self, info: Info, slug: str) -> Track | None:
+        return await by_slug(info, "tracks", "track_by_slug", RecordKind.TRACK, slug)
+
+    tracks = root_list(Track, description="Negotiation tracks, by name.")(tracks_read)
+    track_updates = root_list(
+        TrackUpdate, description="Status updates across tracks, oldest first."
+    )(track_updates_read)

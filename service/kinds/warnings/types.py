@@ -10,20 +10,17 @@ import strawberry
 
 from service.database.named_queries import query
 from service.graphql.connection import (
-    Connection,
     ListQuery,
     ListRead,
-    child,
-    page_request,
-    top_level,
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.list_field import root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
-from service.record.paging import Order, PageRequest, SortKey
+from service.record.paging import Order, SortKey
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -126,26 +123,6 @@ NEWEST_FIRST = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bi
 register(RecordKind.WARNING, by_id_batch("warnings", "warnings_by_id"), WarningNode.from_row)
 
 
-async def issued_by(info: Info, actor_id: int, page: PageRequest) -> Connection[WarningNode]:
-    """Actor.warningsIssued."""
-    return await child(info, BY_ISSUER, actor_id, NEWEST_FIRST, page)
-
-
-async def aimed_at(info: Info, actor_id: int, page: PageRequest) -> Connection[WarningNode]:
-    """Actor.warningsReceived."""
-    return await child(info, BY_TARGET, actor_id, NEWEST_FIRST, page)
-
-
-async def answering(info: Info, subject_id: int, page: PageRequest) -> Connection[WarningNode]:
-    """Declaration.warnings and Provision.warnings."""
-    return await child(info, BY_ANSWERED, subject_id, NEWEST_FIRST, page)
-
-
-async def made_in(info: Info, statement_id: int, page: PageRequest) -> Connection[WarningNode]:
-    """Statement.warnings."""
-    return await child(info, IN_STATEMENT, statement_id, NEWEST_FIRST, page)
-
-
 @strawberry.input(description="Which warnings to list (all given conditions must hold).")
 class WarningFilter:
     issuer_ids: list[strawberry.ID] | None = strawberry.field(
@@ -165,28 +142,7 @@ class WarningFilter:
     )
 
 
-@strawberry.type
-class WarningQuery:
-    @strawberry.field(description="A warning by its slug.")
-    async def warning(self, info: Info, slug: str) -> WarningNode | None:
-        return await by_slug(info, "warnings", "warning_by_slug", RecordKind.WARNING, slug)
-
-    @strawberry.field(description="Warnings, newest first.")
-    async def warnings(
-        self,
-        info: Info,
-        filter: WarningFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[WarningNode]:
-        read = warnings_read(filter)
-        page = page_request(first, after, last, before)
-        return await top_level(info, read.query, read.params, read.order, page)
-
-
-def warnings_read(filter: WarningFilter | None) -> ListRead:
+def warnings_read(filter: WarningFilter | None = None) -> ListRead:
     """Query.warnings."""
     f = filter or WarningFilter()
     answer_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION)
@@ -199,3 +155,12 @@ def warnings_read(filter: WarningFilter | None) -> ListRead:
         "text": f.text,
     }
     return ListRead(WARNINGS, NEWEST_FIRST, params)
+
+
+@strawberry.type
+class WarningQuery:
+    @strawberry.field(description="A warning by its slug.")
+    async def warning(self, info: Info, slug: str) -> WarningNode | None:
+        return await by_slug(info, "warnings", "warning_by_slug", RecordKind.WARNING, slug)
+
+    warnings = root_list(WarningNode, description="Warnings, newest first.")(warnings_read)
