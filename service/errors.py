@@ -8,15 +8,25 @@ class DomainError(Exception):
 
     Attributes:
         code: stable machine-readable code (NOT_FOUND, CONFLICT, INVALID, REFERENCED).
-        field: the input field at fault, if any (dotted path).
+        field: the input field at fault, if any (its name, camelCase).
+        path: where in the input: the field, then list indexes and nested fields
+            (`("aboutIds", 2)`); the field alone when not given.
     """
 
     code = "INVALID"
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, path: tuple[str | int, ...] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.path = path or ((field,) if field else ())
+
+    @property
+    def each(self) -> list[DomainError]:
+        """The problems this error stands for: itself (Problems stands for several)."""
+        return [self]
 
     @property
     def extensions(self) -> dict[str, str]:
@@ -65,3 +75,17 @@ class Forbidden(DomainError):
     """The caller's role is too weak for the operation."""
 
     code = "FORBIDDEN"
+
+
+class Problems(DomainError):
+    """Several problems of one input, all reported at once (the first one's code)."""
+
+    def __init__(self, problems: list[DomainError]) -> None:
+        first = problems[0]
+        super().__init__("; ".join(p.message for p in problems), field=first.field, path=first.path)
+        self.code = first.code
+        self.problems = problems
+
+    @property
+    def each(self) -> list[DomainError]:
+        return list(self.problems)

@@ -150,6 +150,14 @@ class StancePosition(StrEnum):
     NEUTRAL = "neutral"
 
 
+class CitationBasis(StrEnum):
+    """What a claim rests on."""
+
+    VERBATIM = "verbatim"
+    PARAPHRASE = "paraphrase"
+    INFERRED = "inferred"
+
+
 # Python enum -> PostgreSQL enum type name, for the consistency test.
 SQL_ENUMS: dict[type[StrEnum], str] = {
     RecordKind: "record_kind",
@@ -164,4 +172,5 @@ SQL_ENUMS: dict[type[StrEnum], str] = {
     Channel: "channel",
     TrackStatus: "track_status",
     StancePosition: "stance_position",
+    CitationBasis: "citation_basis",
 }

@@ -53,7 +53,7 @@ class SaidSteps:
                 speaker,
                 self._maybe(0.3, self.rng.choice(states)),
                 said, precision,
-                self.rng.choice(list(Channel)).value,
+                [self.rng.choice(list(Channel)).value],
                 self._maybe(0.4, self.rng.choice(PLACES)),
                 self.prose.sentence(12, 40),
                 "en",
@@ -63,7 +63,7 @@ class SaidSteps:
             for subject in set(self.rng.sample(subjects, self.rng.randint(1, 2))):
                 about.pairs.append((i, subject))
         columns = ["slug", "speaker_id", "on_behalf_of_id", "said_at", "said_precision",
-                   "channel", "place", "quote", "language", "event_code", "summary"]  # fmt: skip
+                   "channels", "place", "quote", "language", "event_code", "summary"]  # fmt: skip
         return Step(K.STATEMENT, columns, rows, [about])
 
     def warnings(self) -> Step:

@@ -28,6 +28,13 @@ Channel = _enum(vocab.Channel, "Where a statement was made.")
 TrackStatus = _enum(vocab.TrackStatus, "How a negotiation track stands.")
 StancePosition = _enum(vocab.StancePosition, "An actor's position toward a subject.")
 RecordKind = _enum(vocab.RecordKind, "A kind of record.")
+CitationBasis = _enum(
+    vocab.CitationBasis,
+    "What a claim rests on. VERBATIM: the source's own words, exactly (checked against the "
+    "source's text wherever the record holds it). PARAPHRASE: the editors' summary of what "
+    "the source reports, not its words. INFERRED: no source says it; the editors inferred "
+    "it, and the citation's note says why.",
+)
 
 
 @strawberry.type(description="A date and how much of it is known.")
@@ -49,15 +56,57 @@ class FuzzyDate:
         return cls(value=date.text(), precision=date.precision, start=date.at)
 
 
-@strawberry.type(description="An expected failure of a mutation: nothing was written.")
-class UserError:
-    field: str | None = strawberry.field(description="The input field at fault, if any.")
-    message: str = strawberry.field(description="What is wrong, for people.")
-    code: str = strawberry.field(
-        description="Stable code: INVALID, NOT_FOUND, CONFLICT, REFERENCED, FORBIDDEN."
+@strawberry.enum(description="What kind of expected failure a mutation met.")
+class UserErrorCode(Enum):
+    INVALID = strawberry.enum_value(
+        "INVALID", description="The input breaks a rule: a length, a range, a form, a kind."
     )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND", description="A record the input names does not exist."
+    )
+    CONFLICT = strawberry.enum_value(
+        "CONFLICT",
+        description="The record changed since it was read (expectedVersion), or another "
+        "record already has this key: read it again.",
+    )
+    REFERENCED = strawberry.enum_value(
+        "REFERENCED",
+        description="A delete refused while other records point at this one.",
+    )
+    FORBIDDEN = strawberry.enum_value(
+        "FORBIDDEN", description="The caller's token may not do this."
+    )
+    UNAUTHENTICATED = strawberry.enum_value(
+        "UNAUTHENTICATED", description="No valid token was presented."
+    )
+
+
+@strawberry.type(
+    description="An expected failure of a mutation: nothing was written. Every problem of "
+    "an input is reported, each with its own path."
+)
+class UserError:
+    field: str | None = strawberry.field(
+        description="The input field at fault, if any (the first element of `path`)."
+    )
+    path: list[str] = strawberry.field(
+        description="Where in the input: the field, then list indexes and nested fields "
+        '(["aboutIds", "2"]); empty when the input as a whole is at fault.'
+    )
+    message: str = strawberry.field(description="What is wrong, for people: the rule broken.")
+    code: UserErrorCode = strawberry.field(description="What kind of failure, for programs.")
 
     @classmethod
     def of(cls, error: DomainError) -> UserError:
-        """The GraphQL form of a domain error."""
-        return cls(field=error.field, message=error.message, code=error.code)
+        """The GraphQL form of one domain error."""
+        return cls(
+            field=error.field,
+            path=[str(part) for part in error.path],
+            message=error.message,
+            code=UserErrorCode(error.code),
+        )
+
+    @classmethod
+    def all_of(cls, error: DomainError) -> list[UserError]:
+        """Every problem a domain error stands for (Problems stands for several)."""
+        return [cls.of(each) for each in error.each]

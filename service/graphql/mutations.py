@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -10,12 +11,13 @@ import asyncpg
 import msgspec
 from strawberry.types.unset import UNSET
 
-from service.errors import DomainError, Invalid
+from service.errors import DomainError, Invalid, Problems
 from service.graphql.context import Info
 from service.graphql.ids import decode_id_of
 from service.record import writer
 from service.record.dates import parse_precise_date
 from service.record.description import Description
+from service.record.fields import explain
 from service.record.history import write_transaction
 
 S = TypeVar("S", bound=msgspec.Struct)
@@ -31,14 +33,44 @@ def to_command(data: object, command: type[S]) -> S:
     """Validate a GraphQL input against a command Struct's limits.
 
     Raises:
-        Invalid: naming the input field (camelCase) and the broken limit.
+        Invalid: for one problem, naming the input field (camelCase) and the rule broken;
+        Problems: for several, every one of them (each value is checked on its own first).
     """
+    values = input_values(data)
+    problems: list[DomainError] = []
+    for info in msgspec.structs.fields(command):
+        if info.name not in values:
+            continue
+        try:
+            msgspec.convert(values[info.name], info.type, from_attributes=True, str_keys=True)
+        except msgspec.ValidationError as exc:
+            problems.append(_problem(info.name, str(exc)))
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Problems(problems)
     try:
-        return msgspec.convert(input_values(data), command, from_attributes=True, str_keys=True)
-    except msgspec.ValidationError as exc:
+        return msgspec.convert(values, command, from_attributes=True, str_keys=True)
+    except msgspec.ValidationError as exc:  # what only the whole input can break
         message, _, where = str(exc).rpartition(" - at `$.")
-        field = where.rstrip("`").split("[")[0].split(".")[0] or None
-        raise Invalid(message or str(exc), field=_camel(field) if field else None) from None
+        name = where.rstrip("`").split("[")[0].split(".")[0]
+        raise _problem(name, message or str(exc)) if name else Invalid(str(exc)) from None
+
+
+_INDEX = re.compile(r"\[(\d+)\]|\.([A-Za-z_]+)")
+
+
+def _problem(name: str, message: str) -> Invalid:
+    """msgspec's reason for one input field's value, as the rule in words, with the path."""
+    reason, _, where = message.rpartition(" - at `$")
+    if not reason:
+        reason, where = message, ""
+    inner = tuple(
+        int(index) if index else _camel(key) for index, key in _INDEX.findall(where.rstrip("`"))
+    )
+    field = _camel(name)
+    where_in = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in inner)
+    return Invalid(f"{field}{where_in} {explain(reason)}", field=field, path=(field, *inner))
 
 
 def _camel(name: str) -> str:

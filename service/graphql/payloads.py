@@ -60,7 +60,7 @@ async def _payload(
     try:
         row = await action()
     except DomainError as error:
-        return Payload(record=None, errors=[UserError.of(error)])
+        return Payload(record=None, errors=UserError.all_of(error))
     if table.kind in _COMPUTED_KINDS:
         return Payload(record=await fresh_node(info, table.kind, row["id"]), errors=[])
     return Payload(record=node_of(table.kind, row), errors=[])
@@ -100,5 +100,5 @@ async def delete(info: Info, table: Description, data: DeleteInput) -> DeletePay
     try:
         row = await delete_record(info, table, data.id, data.expected_version)
     except DomainError as error:
-        return DeletePayload(deleted_id=None, errors=[UserError.of(error)])
+        return DeletePayload(deleted_id=None, errors=UserError.all_of(error))
     return DeletePayload(deleted_id=strawberry.ID(encode_id(table.kind, row["id"])), errors=[])

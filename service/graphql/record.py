@@ -15,7 +15,7 @@ from service.graphql.lazy import LazyCitation
 from service.graphql.list_field import child_list
 from service.graphql.nodes import Node, row_reader
 from service.record.paging import Order, SortKey
-from service.vocab import RecordKind
+from service.vocab import CitationBasis, RecordKind
 
 Row = dict[str, Any]
 
@@ -30,19 +30,35 @@ class Record(Node):
     )
     created_at: datetime = strawberry.field(description="When the record was created.")
     updated_at: datetime = strawberry.field(description="When the record last changed.")
+    note: str | None = strawberry.field(
+        description="An editor's note: what the record does not say by itself (a title that "
+        "is a description, an order that is a speaker's, a translation)."
+    )
 
     @child_list(
         LazyCitation,
-        description="The sources backing this record, each with its exact quote. Two "
-        "citations of one `field` with different `claimedValue`s are sources that disagree.",
+        description="What backs this record and its links: sources' words (VERBATIM), "
+        "summaries of what they report (PARAPHRASE), and the editors' inferences (INFERRED). "
+        "Two citations of one `field` with different `claimedValue`s are sources that "
+        "disagree.",
     )
     def citations(
         field: Annotated[
             str | None,
-            strawberry.argument(description="Only citations about this attribute (key_phrase...)."),
+            strawberry.argument(
+                description="Only citations about this attribute or link (key_phrase, about...)."
+            ),
+        ] = None,
+        bases: Annotated[
+            list[CitationBasis] | None,
+            strawberry.argument(
+                description="Only citations of these bases: [VERBATIM, PARAPHRASE] for sourced "
+                "claims only."
+            ),
         ] = None,
     ) -> ListRead:
-        return ListRead(CITATIONS_OF_SUBJECT, BY_CREATION, {"field": field})
+        params = {"field": field, "bases": [b.value for b in bases] if bases else None}
+        return ListRead(CITATIONS_OF_SUBJECT, BY_CREATION, params)
 
     @strawberry.field(
         description="Every change of this record, oldest first: who wrote, when, and the "
@@ -67,6 +83,7 @@ def record_fields(kind: RecordKind, row: Row) -> dict[str, Any]:
         "version": row["version"],
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
+        "note": row["note"],
     }
 
 

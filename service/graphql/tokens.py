@@ -118,7 +118,7 @@ class TokenMutation:
         created, errors = await attempt(create)
         if created is None:
             return CreateTokenPayload(
-                token=None, secret=None, errors=[UserError.of(e) for e in errors]
+                token=None, secret=None, errors=[u for e in errors for u in UserError.all_of(e)]
             )
         token, secret = created
         return CreateTokenPayload(token=ApiToken.of(token), secret=secret, errors=[])
@@ -134,7 +134,9 @@ class TokenMutation:
 
         revoked, errors = await attempt(revoke)
         if revoked is None:
-            return RevokeTokenPayload(token=None, errors=[UserError.of(e) for e in errors])
+            return RevokeTokenPayload(
+                token=None, errors=[u for e in errors for u in UserError.all_of(e)]
+            )
         if info.context.token_cache is not None:
             # Committed: this instance forgets at once; the others on its NOTIFY.
             info.context.token_cache.tokens_changed()

@@ -3,6 +3,7 @@ of the right kind, unique provision positions, no warning repeating itself."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Container, Hashable, Iterable
 
 from service.kinds.registry import DESCRIPTIONS
@@ -10,6 +11,7 @@ from service.record.dates import parse_partial_date
 from service.record.description import Dated, Description, Link, Reference
 from service.seeds.entries import Entry
 from service.seeds.problems import Problem
+from service.vocab import CitationBasis
 
 SLUGGED_KINDS = tuple(str(d.kind) for d in DESCRIPTIONS if d.slugged)
 
@@ -56,7 +58,67 @@ def check_seeds(entries: dict[str, list[Entry]], unknowable: Container[str] = ()
         for entry in entries.get("membership", [])
         if entry.value.organization == _parent_slug(entry)
     )
+    problems.extend(
+        entry.where.at("quote").problem(
+            "a statement needs the speaker's words (quote) or the editors' summary of them"
+        )
+        for entry in entries.get("statement", [])
+        if entry.value.quote is None and entry.value.summary is None
+    )
+    for entry in entries.get("citation", []):
+        problems.extend(_citation_problems(entry, registry))
     return problems
+
+
+# The link sets a citation's `field` may name, with `target` (the seed keys of the Links).
+_LINK_SETS = frozenset(f.seed for d in DESCRIPTIONS for f in d.fields if isinstance(f, Link))
+
+
+def _citation_problems(entry: Entry, registry: dict[str, Entry]) -> Iterable[Problem]:
+    """A citation's basis agrees with what it gives (as the database checks it: 0015), a
+    link it backs exists, and a verbatim quote is in its source's text where it is given."""
+    citation = entry.value
+    inferred = citation.basis == CitationBasis.INFERRED
+    if inferred and citation.source is not None:
+        yield entry.where.at("source").problem("an inferred claim has no source")
+    if not inferred and citation.source is None:
+        yield entry.where.at("source").problem(f"a {citation.basis} citation names its source")
+    if inferred and citation.quote is not None:
+        yield entry.where.at("quote").problem("an inferred claim has no quote")
+    if not inferred and citation.quote is None:
+        yield entry.where.at("quote").problem(
+            f"a {citation.basis} citation gives the source's words or their summary"
+        )
+    if inferred and citation.note is None:
+        yield entry.where.at("note").problem("an inferred claim needs a note saying why")
+    if citation.target is not None:
+        links = getattr(entry.parent.value, citation.field, None) if entry.parent else None
+        if citation.field not in _LINK_SETS or not isinstance(links, list):
+            yield entry.where.at("field").problem(
+                "a citation with a target names the link it backs (about, targets, answers)"
+            )
+        elif citation.target not in links:
+            yield entry.where.at("target").problem(
+                f"{citation.target!r} is not in this record's {citation.field!r}"
+            )
+    source = registry.get(citation.source) if citation.source is not None else None
+    text = getattr(source.value, "text", None) if source is not None else None
+    verbatim = citation.basis == CitationBasis.VERBATIM and citation.quote is not None
+    if verbatim and text and _words(citation.quote) not in _words(text):
+        yield entry.where.at("quote").problem(
+            f"a verbatim quote must be the source's own words, and {citation.source!r} "
+            "holds its text: the quote is not in it (cite it as paraphrase if it is a "
+            "summary)"
+        )
+
+
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def _words(text: str) -> str:
+    """A text with its runs of spaces and line breaks as one space, as the database
+    compares them (normalized_words, sql/migrations/0015)."""
+    return _SPACES.sub(" ", text).strip(" ")
 
 
 def _slug_registry(entries: dict[str, list[Entry]], problems: list[Problem]) -> dict[str, Entry]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from service.record.fields import nul_path
+from service.record.fields import explain, nul_path
 from service.seeds.checks import check_seeds
 from service.seeds.documents import Document, PathPart, read_document
 from service.seeds.entries import SECTION_KINDS, Seeds, Where, flatten
@@ -138,6 +138,7 @@ def _schema_problem(where: Where, item_type: type, message: str) -> Problem:
         name if name else int(index) for name, index in _PATH_PART.findall(at.rstrip("`"))
     )
     full = where.at(*parts)
+    reason = explain(reason)  # the rule in words, as the API says it
     if reason.startswith("Invalid enum value"):
         choices = _literal_choices(item_type, parts)
         if choices:

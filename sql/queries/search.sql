@@ -34,7 +34,9 @@ where (:kinds::text[] is null or kind = any(:kinds))
 select page.kind, page.id, page.rank,
        case page.kind
            when 'statement' then (
-               select ts_headline('english', s.quote, q.query, 'MaxFragments=1, MaxWords=30, MinWords=8')
+               -- A statement no source gives the words of has only its summary.
+               select ts_headline('english', coalesce(s.quote, s.summary), q.query,
+                                  'MaxFragments=1, MaxWords=30, MinWords=8')
                from statement s where s.id = page.id)
            when 'warning' then (
                select ts_headline('english', w.condition || ' — ' || w.consequence, q.query,

@@ -329,10 +329,16 @@ def test_a_restart_failing_with_an_unexpected_error_still_fails_liveness() -> No
         url = running.service.url
         server = running.postmaster()
         # The folder is gone (removed by mistake): a restart cannot even take its locks.
-        shutil.rmtree(running.data)
-        # PostgreSQL may notice its folder is gone and stop first: either way it is down.
+        # The running server may still write a file in it meanwhile, and may notice the
+        # folder is gone and stop by itself: remove it until it is gone, kill the server
+        # (if it is still there), and remove what it may have left.
+        deadline = time.monotonic() + 10
+        while running.data.exists():
+            assert time.monotonic() < deadline, "the data folder could not be removed"
+            shutil.rmtree(running.data, ignore_errors=True)
         with contextlib.suppress(ProcessLookupError):
             os.kill(server, signal.SIGKILL)
+        shutil.rmtree(running.data, ignore_errors=True)
         deadline = time.monotonic() + 60
         while httpx.get(f"{url}/health/live", timeout=5).status_code != 503:
             assert time.monotonic() < deadline, running.service.log()[-3000:]

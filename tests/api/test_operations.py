@@ -88,6 +88,7 @@ QUERY_VARIABLES: dict[str, Callable[[dict[str, str]], dict[str, Any]]] = {
     "RecordsByIds": lambda ids: {"ids": [ids["russia"], ids["parisDeclaration"]]},
     "RecordHistory": lambda ids: {"id": ids["russia"]},
     "WarningsIssuedBy": lambda ids: {"actorId": ids["russia"]},
+    "StancesTowardDocument": lambda ids: {"declarationIds": [ids["parisDeclaration"]]},
 }
 
 

@@ -419,3 +419,37 @@ async def test_records_no_source_can_support_are_refused(
                                             warning["version"], "repeatsWarningId":
                                             other["id"]})  # fmt: skip
     assert errors(cycle) == [("repeatsWarningId", "INVALID")]
+
+
+def test_every_problem_of_an_input_is_reported_at_once(client: Client) -> None:
+    body = client.post(
+        """mutation($input: CreateActorInput!) {
+             createActor(input: $input) { record { id } errors { field path message code } } }""",
+        {
+            "input": {
+                "slug": "Not A Slug",
+                "kind": "STATE",
+                "name": "x" * 301,
+                "countryCode": "ukr",
+                "aliases": ["Kyiv", ""],
+            }
+        },
+    )
+    payload = body["data"]["createActor"]
+    assert payload["record"] is None
+    found = {tuple(e["path"]): (e["field"], e["code"], e["message"]) for e in payload["errors"]}
+    assert sorted(found) == [("aliases", "1"), ("countryCode",), ("name",), ("slug",)]
+    assert {code for _, code, _ in found.values()} == {"INVALID"}
+    assert found[("name",)][2] == "name must be at most 300 characters"
+    assert found[("aliases", "1")][:2] == ("aliases", "INVALID")
+    assert found[("aliases", "1")][2] == "aliases[1] must not be empty"
+    assert found[("countryCode",)][2] == (
+        "countryCode must be an ISO 3166-1 alpha-2 code: two capital letters (UA)"
+    )
+    # The rule in words, never msgspec's or a regex.
+    assert not any("regex" in m or "Expected" in m for _, _, m in found.values())
+    # And the type says which codes there are.
+    codes = client.data('{ __type(name: "UserErrorCode") { enumValues { name description } } }')
+    values = codes["__type"]["enumValues"]
+    assert {v["name"] for v in values} >= {"INVALID", "NOT_FOUND", "CONFLICT", "REFERENCED"}
+    assert all(v["description"] for v in values)

@@ -82,7 +82,7 @@ async def hundred_speakers(module_db_url: str) -> None:
                             "speaker_id": person["id"],
                             "said_at": said,
                             "said_precision": "day",
-                            "channel": "x",
+                            "channels": ["x"],
                             "quote": f"Words {i} {j}",
                         },
                         actor_name="test",

@@ -25,6 +25,17 @@ LONGEST_SLUG = "a" * 120
 # standing for a record of that kind (a slug in the seeds, an id through the API).
 Case = tuple[str, dict[str, Any], str, dict[str, Any]]
 
+# The text the base source holds: a verbatim quote of it must be found in it.
+SOURCE_TEXT = "The talks will resume in March, the minister said."
+
+
+def _cited(citation: dict[str, Any]) -> dict[str, Any]:
+    """A new statement about {actor} in the seeds, with one citation; through the API the
+    citation is added to {statement}, which is about {actor} too."""
+    return {"slug": "cited", "speaker": "{actor}", "said": "2026", "channels": ["x"],
+            "quote": "Q", "about": ["{actor}"], "citations": [citation]}  # fmt: skip
+
+
 REFUSED: dict[str, Case] = {
     "slug too long": (
         "actors", {"slug": LONG_SLUG, "kind": "state", "name": "A"},
@@ -59,7 +70,7 @@ REFUSED: dict[str, Case] = {
     ),
     "speaker of the wrong kind": (
         "statements",
-        {"slug": "said-by-a-source", "speaker": "{source}", "said": "2026", "channel": "x",
+        {"slug": "said-by-a-source", "speaker": "{source}", "said": "2026", "channels": ["x"],
          "quote": "Q"},
         "createStatement",
         {"slug": "said-by-a-source", "speakerId": "{source}", "said": "2026", "channel": "X",
@@ -67,11 +78,43 @@ REFUSED: dict[str, Case] = {
     ),
     "31 February": (
         "statements",
-        {"slug": "impossible-day", "speaker": "{actor}", "said": "2026-02-31", "channel": "x",
+        {"slug": "impossible-day", "speaker": "{actor}", "said": "2026-02-31", "channels": ["x"],
          "quote": "Q"},
         "createStatement",
         {"slug": "impossible-day", "speakerId": "{actor}", "said": "2026-02-31", "channel": "X",
          "quote": "Q"},
+    ),
+    "verbatim quote not in the source's text": (
+        "statements", _cited({"source": "{source}", "quote": "The talks are over."}),
+        "addCitation",
+        {"subjectId": "{statement}", "sourceId": "{source}", "quote": "The talks are over."},
+    ),
+    "inferred claim without a note": (
+        "statements", _cited({"basis": "inferred"}),
+        "addCitation", {"subjectId": "{statement}", "basis": "INFERRED"},
+    ),
+    "inferred claim with a source": (
+        "statements", _cited({"basis": "inferred", "source": "{source}", "note": "Why."}),
+        "addCitation",
+        {"subjectId": "{statement}", "basis": "INFERRED", "sourceId": "{source}", "note": "Why."},
+    ),
+    "paraphrase without a source": (
+        "statements", _cited({"basis": "paraphrase", "quote": "They said so."}),
+        "addCitation",
+        {"subjectId": "{statement}", "basis": "PARAPHRASE", "quote": "They said so."},
+    ),
+    "citation of a link the record does not have": (
+        "statements",
+        _cited({"basis": "inferred", "field": "about", "target": "{declaration}", "note": "Why."}),
+        "addCitation",
+        {"subjectId": "{statement}", "basis": "INFERRED", "field": "about",
+         "targetId": "{declaration}", "note": "Why."},
+    ),
+    "statement with neither words nor summary": (
+        "statements",
+        {"slug": "wordless", "speaker": "{actor}", "said": "2026", "channels": ["x"]},
+        "createStatement",
+        {"slug": "wordless", "speakerId": "{actor}", "said": "2026", "channels": ["X"]},
     ),
 }  # fmt: skip
 
@@ -94,16 +137,45 @@ ACCEPTED: dict[str, Case] = {
         "stances", {"actor": "{actor}", "subject": "{track}", "position": "opposes"},
         "createStance", {"actorId": "{actor}", "subjectId": "{track}", "position": "OPPOSES"},
     ),
+    # Runs of spaces and line breaks count as one space.
+    "verbatim quote in the source's text": (
+        "statements", _cited({"source": "{source}", "quote": "talks  will\nresume"}),
+        "addCitation",
+        {"subjectId": "{statement}", "sourceId": "{source}", "quote": "talks  will\nresume"},
+    ),
+    "paraphrase of a source": (
+        "statements",
+        _cited({"basis": "paraphrase", "source": "{source}", "quote": "They will meet again."}),
+        "addCitation",
+        {"subjectId": "{statement}", "basis": "PARAPHRASE", "sourceId": "{source}",
+         "quote": "They will meet again."},
+    ),
+    "inferred link with a note": (
+        "statements",
+        _cited({"basis": "inferred", "field": "about", "target": "{actor}", "note": "Why."}),
+        "addCitation",
+        {"subjectId": "{statement}", "basis": "INFERRED", "field": "about",
+         "targetId": "{actor}", "note": "Why."},
+    ),
+    "statement with a summary and no words": (
+        "statements",
+        {"slug": "summarised", "speaker": "{actor}", "said": "2026", "channels": ["x", "website"],
+         "summary": "What was said, in the editors' words."},
+        "createStatement",
+        {"slug": "summarised", "speakerId": "{actor}", "said": "2026",
+         "channels": ["X", "WEBSITE"], "summary": "What was said, in the editors' words."},
+    ),
 }  # fmt: skip
 
 # The records the cases point at, in the seeds (slugs) and through the API (ids).
-BASE_SEEDS = {
-    "sources": [{"slug": "same-source", "url": "urn:same", "publisher": "P", "kind": "wire"}],
+BASE_SEEDS: dict[str, list[dict[str, Any]]] = {
+    "sources": [{"slug": "same-source", "url": "urn:same", "publisher": "P", "kind": "wire",
+                 "text": SOURCE_TEXT}],
     "actors": [{"slug": "same-actor", "kind": "state", "name": "Actor"}],
     "declarations": [{"slug": "same-decl", "title": "D", "kind": "plan", "status": "draft"}],
     "tracks": [{"slug": "same-track", "name": "T"}],
     "statements": [
-        {"slug": "same-statement", "speaker": "same-actor", "said": "2026", "channel": "x",
+        {"slug": "same-statement", "speaker": "same-actor", "said": "2026", "channels": ["x"],
          "quote": "Q"}
     ],
 }  # fmt: skip
@@ -121,7 +193,14 @@ def api_ids(client: Client) -> dict[str, str]:
     actor = ok(client.mutate("createActor", {"slug": "api-actor", "kind": "STATE", "name": "A"}))
     source = ok(
         client.mutate(
-            "createSource", {"slug": "api-source", "url": "urn:a", "publisher": "P", "kind": "WIRE"}
+            "createSource",
+            {
+                "slug": "api-source",
+                "url": "urn:a",
+                "publisher": "P",
+                "kind": "WIRE",
+                "text": SOURCE_TEXT,
+            },
         )
     )
     declaration = ok(
@@ -135,7 +214,7 @@ def api_ids(client: Client) -> dict[str, str]:
         client.mutate(
             "createStatement",
             {"slug": "api-statement", "speakerId": actor["id"], "said": "2026", "channel": "X",
-             "quote": "Q"},
+             "quote": "Q", "aboutIds": [actor["id"]]},
         )
     )  # fmt: skip
     return {
@@ -147,13 +226,18 @@ def api_ids(client: Client) -> dict[str, str]:
     }
 
 
-def _filled(item: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
-    return {k: names.get(v, v) if isinstance(v, str) else v for k, v in item.items()}
+def _filled(item: Any, names: dict[str, str]) -> Any:
+    """The item with each `{kind}` placeholder replaced, at any depth."""
+    if isinstance(item, dict):
+        return {k: _filled(v, names) for k, v in item.items()}
+    if isinstance(item, list):
+        return [_filled(v, names) for v in item]
+    return names.get(item, item) if isinstance(item, str) else item
 
 
 async def _seed_refuses(url: str, folder: Path, section: str, item: dict[str, Any]) -> bool:
     """Whether the seed loader refuses the base records plus `item` (a dry run either way)."""
-    seeds = {key: list(items) for key, items in BASE_SEEDS.items()}
+    seeds: dict[str, list[Any]] = {key: list(items) for key, items in BASE_SEEDS.items()}
     seeds.setdefault(section, []).append(_filled(item, SEED_SLUGS))
     (folder / "case.yaml").write_text(yaml.safe_dump(seeds), encoding="utf-8")
     conn = await asyncpg.connect(url)

@@ -36,8 +36,12 @@ def actor_id(client: Client, slug: str) -> str:
 
 
 def sources_of(record: dict[str, Any]) -> dict[str, str | None]:
-    """Source slug -> the value it claims (None when it backs the record as a whole)."""
-    return {c["source"]["slug"]: c["claimedValue"] for c in record["citations"]["nodes"]}
+    """Source slug (INFERRED for the editors' inferences) -> the value it claims (None when
+    it backs the record as a whole)."""
+    return {
+        c["source"]["slug"] if c["source"] else c["basis"]: c["claimedValue"]
+        for c in record["citations"]["nodes"]
+    }
 
 
 def test_warnings_issued_by_russia(client: Client) -> None:
@@ -105,10 +109,8 @@ def test_parties_of_each_paris_document_with_their_sources(client: Client) -> No
     }
     # Whether the US is a party is disputed: every claim is kept, each with its sources.
     assert parties["paris-declaration"] == {
-        ("coalition-of-the-willing", "SIGNATORY", False): {
-            "president-gov-ua-102313": None,
-            "seed-article": None,
-        },
+        # No source names the coalition a signatory: the editors' inference, said so.
+        ("coalition-of-the-willing", "SIGNATORY", False): {"INFERRED": "signatory"},
         ("ukraine", "ENDORSER", False): {"seed-article": None},
         ("united-states", "SIGNATORY", True): {"online-ua-900348": "signatory"},
         ("united-states", "PARTICIPANT_NON_SIGNATORY", True): {
@@ -122,9 +124,10 @@ def test_parties_of_each_paris_document_with_their_sources(client: Client) -> No
         for d in documents
         for p in d["parties"]["nodes"]
         for c in p["citations"]["nodes"]
-        if c["source"]["slug"] == "eurointegration-7228560"
+        if c["source"] and c["source"]["slug"] == "eurointegration-7228560"
     )
-    assert elysee["quote"] == 'the Elysee called the US "not a formal party"'
+    # The Élysée's own words, as the report gives them: verbatim.
+    assert (elysee["basis"], elysee["quote"]) == ("VERBATIM", "not a formal party")
     assert (
         elysee["source"]["url"] == "https://www.eurointegration.com.ua/eng/news/2026/01/7/7228560"
     )

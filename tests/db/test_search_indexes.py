@@ -41,8 +41,8 @@ async def test_a_new_record_goes_into_the_index_itself(conn: asyncpg.Connection)
     speaker = await conn.fetchval("select id from actor order by id limit 1")
     record = await conn.fetchval("insert into record (kind) values ('statement') returning id")
     await conn.execute(
-        "insert into statement (id, slug, speaker_id, said_at, said_precision, channel, quote) "
-        "values ($1, 'zanzibar-talks', $2, now(), 'day', 'interview', 'Talks moved to Zanzibar')",
+        "insert into statement (id, slug, speaker_id, said_at, said_precision, channels, quote) "
+        "values ($1, 'zanzibar-talks', $2, now(), 'day', '{interview}', 'Talks moved to Zanzibar')",
         record,
         speaker,
     )

@@ -63,7 +63,7 @@ def test_slug_pattern_allows_one_declaration_prefix() -> None:
 
 def test_event_code_and_language_patterns() -> None:
     statement = {
-        "slug": "s", "speaker": "a", "said": "2026", "channel": "x", "quote": "q",
+        "slug": "s", "speaker": "a", "said": "2026", "channels": ["x"], "quote": "q",
     }  # fmt: skip
     assert msgspec.convert({**statement, "event_code": "0334"}, Statement).event_code == "0334"
     with pytest.raises(msgspec.ValidationError, match="event_code"):

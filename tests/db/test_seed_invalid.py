@@ -40,7 +40,7 @@ SINGLE_PROBLEM_CASES = [
     ("wrong_enum.yaml", 3, None, "$.actors[0].kind", "'country' (expected one of: state,"),
     ("wrong_enum.json", 5, None, "$.actors[0].kind", "Invalid enum value 'nation'"),
     ("unknown_field.yaml", 5, None, "$.actors[0]", "unknown field `colour`"),
-    ("overlong.yaml", 4, None, "$.actors[0].name", "Expected `str` of length <= 300"),
+    ("overlong.yaml", 4, None, "$.actors[0].name", "must be at most 300 characters"),
     ("wrong_kind.yaml", 3, None, "$.stances[0].subject",
      "'src' is a source, expected a declaration, provision or track"),
     ("bad_date.yaml", 4, None, "$.statements[0].said", "invalid date '2026-02-30'"),

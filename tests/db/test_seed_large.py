@@ -31,7 +31,7 @@ def _write_large_seed(folder: Path) -> int:
         "statements": [
             {
                 "slug": f"statement-{i}", "speaker": "speaker", "said": f"2026-01-{1 + i % 28:02d}",
-                "channel": "x", "quote": f"Quote number {i}.", "about": ["speaker"],
+                "channels": ["x"], "quote": f"Quote number {i}.", "about": ["speaker"],
                 "citations": [{"source": "wire", "quote": f"Quote number {i}"}],
             }
             for i in range(STATEMENTS)

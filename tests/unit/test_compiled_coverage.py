@@ -65,6 +65,11 @@ EXECUTOR_ONLY: dict[tuple[str, str], str] = {
     ("Declaration", "warnings"): "the answered id is computed (a clause's document counts "
     "too): per parent, the compiled path would read all warnings again for each parent",
     ("Provision", "warnings"): "as Declaration.warnings",
+    ("Statement", "links"): "links with what backs each (graphql/links.py): no list query",
+    ("Warning", "links"): "as Statement.links",
+    **{("Link", f): "a link is not a record" for f in ("field", "sourced", "inferred")},
+    ("Link", "target"): _ABSTRACT,
+    ("Link", "citations"): "a link's citations, read by the executor with the link",
     **{("Viewer", f): _NOT_A_RECORD for f in ("name", "role")},
     **{
         ("ApiToken", f): _NOT_A_RECORD

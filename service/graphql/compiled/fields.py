@@ -62,9 +62,15 @@ class Column:
         expr = f"{alias}.{self.column}"
         named = get_named_type(field.type)
         if isinstance(named, GraphQLEnumType):
-            if is_list(field):
-                raise NotCompilable(f"list of {named.name}")
             enum: type[Enum] = named.extensions["strawberry-definition"].wrapped_cls
+            if is_list(field):
+                # An array column (a statement's channels): each value's name, in order.
+                names = sql_json.enum_name(enum, "item.value")
+                agg = (
+                    f"(select coalesce(json_agg({names} order by item.n), '[]') "
+                    f"from unnest({expr}) with ordinality as item(value, n))"
+                )
+                return f"(case when {expr} is null then null else {agg} end)"
             return sql_json.enum_name(enum, expr)
         if named.name == "DateTime" and not is_list(field):
             return sql_json.iso_timestamp(expr)

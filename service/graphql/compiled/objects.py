@@ -56,7 +56,8 @@ OBJECTS: dict[str, ObjectSql] = {
     "Source": ObjectSql(
         RecordKind.SOURCE,
         ById("sources", "sources_by_id"),
-        {},
+        # A resolver on the executor's side (its text is read apart from its row there).
+        {"text": Column("text")},
     ),
     "Citation": ObjectSql(
         RecordKind.CITATION,
@@ -64,6 +65,7 @@ OBJECTS: dict[str, ObjectSql] = {
         {
             "source": ToOne("source_id"),
             "subject": RecordOf("subject_id", _kinds_of_records),
+            "target": RecordOf("target_id", _kinds_of_records),
         },
     ),
     "Statement": ObjectSql(

@@ -32,6 +32,7 @@ class CreateActor(msgspec.Struct, kw_only=True):
     country_code: CountryCode | None = None
     wikidata_id: WikidataId | None = None
     summary: Text | None = None
+    note: Text | None = None
 
 
 class UpdateActor(msgspec.Struct, kw_only=True):
@@ -45,6 +46,7 @@ class UpdateActor(msgspec.Struct, kw_only=True):
     country_code: CountryCode | Unset | None = UNSET
     wikidata_id: WikidataId | Unset | None = UNSET
     summary: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET
 
 
 class AddMembership(msgspec.Struct, kw_only=True):
@@ -56,6 +58,7 @@ class AddMembership(msgspec.Struct, kw_only=True):
     on_behalf_of_id: GlobalId | None = None
     start: DateText | None = None
     end: DateText | None = None
+    note: Text | None = None
 
 
 class UpdateMembership(msgspec.Struct, kw_only=True):
@@ -66,3 +69,4 @@ class UpdateMembership(msgspec.Struct, kw_only=True):
     on_behalf_of_id: GlobalId | Unset | None = UNSET
     start: DateText | Unset | None = UNSET
     end: DateText | Unset | None = UNSET
+    note: Text | Unset | None = UNSET

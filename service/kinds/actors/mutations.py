@@ -22,6 +22,9 @@ class CreateActorInput:
     country_code: str | None = strawberry.field(default=UNSET, description="ISO 3166-1 alpha-2.")
     wikidata_id: str | None = strawberry.field(default=UNSET, description="Wikidata id (Q...).")
     summary: str | None = strawberry.field(default=UNSET, description="Who or what it is.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to an actor; omitted fields stay as they are.")
@@ -35,6 +38,9 @@ class UpdateActorInput:
     country_code: str | None = UNSET
     wikidata_id: str | None = UNSET
     summary: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="A role an actor holds in an organisation.")
@@ -49,6 +55,9 @@ class AddMembershipInput:
         default=UNSET, description="Since when (at its precision)."
     )
     end: str | None = strawberry.field(default=UNSET, description="Until when.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a membership; omitted fields stay as they are.")
@@ -59,6 +68,9 @@ class UpdateMembershipInput:
     on_behalf_of_id: strawberry.ID | None = UNSET
     start: str | None = UNSET
     end: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.type

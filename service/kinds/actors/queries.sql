@@ -1,6 +1,6 @@
 -- name: actors_by_id
 select id, slug, kind, name, aliases, country_code, wikidata_id, summary,
-       version, created_at, updated_at
+       note, version, created_at, updated_at
 from actor where id = any($1::bigint[])
 
 -- name: actor_by_slug
@@ -9,7 +9,7 @@ select id from actor where slug = $1
 -- name: list_actors
 -- :kinds, :country_codes, :text (full-text on name and summary, or a name fragment)
 select id, slug, kind, name, aliases, country_code, wikidata_id, summary,
-       version, created_at, updated_at
+       note, version, created_at, updated_at
 from actor
 where (:kinds::actor_kind[] is null or kind = any(:kinds::actor_kind[]))
   and (:country_codes::text[] is null or country_code = any(:country_codes))
@@ -18,11 +18,11 @@ where (:kinds::actor_kind[] is null or kind = any(:kinds::actor_kind[]))
 
 -- name: memberships_by_id
 select id, member_id, organization_id, role, on_behalf_of_id, start_at, start_precision,
-       end_at, end_precision, version, created_at, updated_at
+       end_at, end_precision, note, version, created_at, updated_at
 from membership where id = any($1::bigint[])
 
 -- name: list_memberships
 select id, member_id, organization_id, role, on_behalf_of_id, start_at, start_precision,
-       end_at, end_precision, version, created_at, updated_at,
+       end_at, end_precision, note, version, created_at, updated_at,
        coalesce(start_at, '-infinity') as sort_start
 from membership

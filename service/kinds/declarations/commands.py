@@ -38,6 +38,7 @@ class CreateDeclaration(msgspec.Struct, kw_only=True):
     adopted_place: ShortText | None = None
     binding: BindingNature = BindingNature.UNKNOWN
     summary: Text | None = None
+    note: Text | None = None
 
 
 class UpdateDeclaration(msgspec.Struct, kw_only=True):
@@ -53,6 +54,7 @@ class UpdateDeclaration(msgspec.Struct, kw_only=True):
     adopted_place: ShortText | Unset | None = UNSET
     binding: BindingNature | Unset = UNSET
     summary: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET
 
 
 class AddProvision(msgspec.Struct, kw_only=True):
@@ -64,6 +66,7 @@ class AddProvision(msgspec.Struct, kw_only=True):
     topic: ProvisionTopic
     title: Name
     body: Text | None = None
+    note: Text | None = None
 
 
 class UpdateProvision(msgspec.Struct, kw_only=True):
@@ -75,6 +78,7 @@ class UpdateProvision(msgspec.Struct, kw_only=True):
     topic: ProvisionTopic | Unset = UNSET
     title: Name | Unset = UNSET
     body: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET
 
 
 class AddParty(msgspec.Struct, kw_only=True):

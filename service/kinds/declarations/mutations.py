@@ -39,6 +39,9 @@ class CreateDeclarationInput:
     adopted_place: str | None = strawberry.field(default=UNSET, description="Where it was adopted.")
     binding: BindingNature | None = strawberry.field(default=UNSET, description="How it binds.")
     summary: str | None = strawberry.field(default=UNSET, description="What it says, in brief.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a document; omitted fields stay as they are.")
@@ -54,6 +57,9 @@ class UpdateDeclarationInput:
     adopted_place: str | None = UNSET
     binding: BindingNature | None = UNSET
     summary: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="A clause of a document.")
@@ -64,6 +70,9 @@ class AddProvisionInput:
     topic: ProvisionTopic = strawberry.field(description="What it is about.")
     title: str = strawberry.field(description="Its heading or gist.")
     body: str | None = strawberry.field(default=UNSET, description="Its text.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a clause; omitted fields stay as they are.")
@@ -75,6 +84,9 @@ class UpdateProvisionInput:
     topic: ProvisionTopic | None = UNSET
     title: str | None = UNSET
     body: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="A claim that an actor takes part in a document.")

@@ -1,6 +1,6 @@
 -- name: declarations_by_id
 select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       binding, summary, version, created_at, updated_at
+       binding, summary, note, version, created_at, updated_at
 from declaration where id = any($1::bigint[])
 
 -- name: declaration_by_slug
@@ -9,7 +9,7 @@ select id from declaration where slug = $1
 -- name: list_declarations
 -- :kinds, :statuses, :party_actor_ids, :adopted_from, :adopted_to, :text
 select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       binding, summary, version, created_at, updated_at,
+       binding, summary, note, version, created_at, updated_at,
        coalesce(adopted_at, '-infinity') as sort_adopted
 from declaration d
 where (:kinds::declaration_kind[] is null or kind = any(:kinds::declaration_kind[]))
@@ -21,7 +21,7 @@ where (:kinds::declaration_kind[] is null or kind = any(:kinds::declaration_kind
   and (:text::text is null or search @@ websearch_to_tsquery('english', :text))
 
 -- name: provisions_by_id
-select id, slug, declaration_id, position, topic, title, body, version, created_at, updated_at
+select id, slug, declaration_id, position, topic, title, body, note, version, created_at, updated_at
 from provision where id = any($1::bigint[])
 
 -- name: provision_by_slug
@@ -29,7 +29,7 @@ select id from provision where slug = $1
 
 -- name: list_provisions
 -- :topics, :declaration_ids, :text
-select id, slug, declaration_id, position, topic, title, body, version, created_at, updated_at
+select id, slug, declaration_id, position, topic, title, body, note, version, created_at, updated_at
 from provision
 where (:topics::provision_topic[] is null or topic = any(:topics::provision_topic[]))
   and (:declaration_ids::bigint[] is null or declaration_id = any(:declaration_ids))

@@ -136,7 +136,6 @@ class Party(Record):
     declaration_db_id: strawberry.Private[int]
     actor_db_id: strawberry.Private[int]
     role: PartyRole = strawberry.field(description="How the actor takes part.")
-    note: str | None = strawberry.field(description="An editor's note on the claim.")
     disputed: bool = strawberry.field(
         description="Another claim gives this actor a different role in the same document."
     )
@@ -149,7 +148,6 @@ class Party(Record):
             declaration_db_id=row["declaration_id"],
             actor_db_id=row["actor_id"],
             role=PartyRole(row["role"]),
-            note=row["note"],
             disputed=row["disputed"],
         )
 

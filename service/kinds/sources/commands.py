@@ -6,7 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-from service.record.fields import DateText, Language, Name, Slug, Url, Version
+from service.record.fields import DateText, Language, Name, Slug, SourceText, Text, Url, Version
 from service.vocab import SourceKind
 
 UNSET = msgspec.UNSET
@@ -24,6 +24,8 @@ class CreateSource(msgspec.Struct, kw_only=True):
     language: Language = "en"
     published: DateText | None = None
     retrieved_at: datetime | None = None
+    text: SourceText | None = None
+    note: Text | None = None
 
 
 class UpdateSource(msgspec.Struct, kw_only=True):
@@ -38,3 +40,5 @@ class UpdateSource(msgspec.Struct, kw_only=True):
     language: Language | Unset = UNSET
     published: DateText | Unset | None = UNSET
     retrieved_at: datetime | Unset | None = UNSET
+    text: SourceText | Unset | None = UNSET
+    note: Text | Unset | None = UNSET

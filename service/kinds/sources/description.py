@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.record.description import Column, Dated, Description
-from service.record.fields import Language, Name, Slug, Url
+from service.record.fields import Language, Name, Slug, SourceText, Text, Url
 from service.vocab import RecordKind, SourceKind
 
 SOURCE = Description(
@@ -18,6 +18,15 @@ SOURCE = Description(
         Column("language", Language, "en"),
         Dated("published"),
         Dated("retrieved", precision=False),
+        Column("text", SourceText | None, None),
+        Column("note", Text | None, None),
     ),
     seed_name="Source",
+    checks={
+        "source_text_holds_its_quotes": (
+            "text",
+            "VERBATIM quotes of this source are not in this text: correct them (or their "
+            "basis) first",
+        ),
+    },
 )

@@ -29,6 +29,14 @@ class CreateSourceInput:
         default=UNSET, description="Publication date at its precision (2026, 2026-01, 2026-01-08)."
     )
     retrieved_at: datetime | None = strawberry.field(default=UNSET, description="When it was read.")
+    text: str | None = strawberry.field(
+        default=UNSET,
+        description="Its text, where the record may hold it: VERBATIM quotes of it are then "
+        "checked against it.",
+    )
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a source; omitted fields stay as they are.")
@@ -43,6 +51,13 @@ class UpdateSourceInput:
     language: str | None = UNSET
     published: str | None = UNSET
     retrieved_at: datetime | None = UNSET
+    text: str | None = strawberry.field(
+        default=UNSET,
+        description="Its text; refused while a VERBATIM quote of the source is not in it.",
+    )
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.type

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 import strawberry
 
+from service.database.named_queries import query
 from service.graphql.common import FuzzyDate
 from service.graphql.connection import (
     ListQuery,
@@ -52,9 +54,25 @@ class Source(Record):
             retrieved_at=row["retrieved_at"],
         )
 
+    @strawberry.field(
+        description="The source's text, where the record holds it: every VERBATIM quote of "
+        "this source is checked against it."
+    )
+    async def text(self, info: Info) -> str | None:
+        found: str | None = await info.context.loaders.get(_texts_batch).load(self.db_id)
+        return found
+
     @child_list(LazyCitation, description="Every citation that quotes this source.")
     def quoted_in() -> ListRead:
         return ListRead(CITATIONS_OF_SOURCE, BY_CREATION)
+
+
+async def _texts_batch(pool: Any, source_ids: Sequence[int]) -> list[str | None]:
+    # Read apart from the source's row: a citation's source comes with the citation's row,
+    # which should not carry a whole article each time.
+    rows = await pool.fetch(query("sources", "source_texts"), list(source_ids))
+    found = {r["id"]: r["text"] for r in rows}
+    return [found.get(i) for i in source_ids]
 
 
 # Citations are read by their kind's registered row reader: Citation (its home) embeds Source.

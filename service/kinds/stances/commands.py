@@ -20,6 +20,7 @@ class CreateStance(msgspec.Struct, kw_only=True):
     since: DateText | None = None
     statement_id: GlobalId | None = None
     summary: Text | None = None
+    note: Text | None = None
 
 
 class UpdateStance(msgspec.Struct, kw_only=True):
@@ -30,3 +31,4 @@ class UpdateStance(msgspec.Struct, kw_only=True):
     since: DateText | Unset | None = UNSET
     statement_id: GlobalId | Unset | None = UNSET
     summary: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET

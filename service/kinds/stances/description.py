@@ -22,6 +22,7 @@ STANCE = Description(
         Dated("since"),
         Reference("statement_id", (K.STATEMENT,), "statement", required=False),
         Column("summary", Text | None, None),
+        Column("note", Text | None, None),
     ),
     key=("actor_id", "subject_id", "position"),
     export_order=("actor", "subject", "position"),

@@ -23,6 +23,9 @@ class CreateStanceInput:
         default=UNSET, description="The statement that evidences it."
     )
     summary: str | None = strawberry.field(default=UNSET, description="The stance in brief.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a stance; omitted fields stay as they are.")
@@ -33,6 +36,9 @@ class UpdateStanceInput:
     since: str | None = UNSET
     statement_id: strawberry.ID | None = UNSET
     summary: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.type

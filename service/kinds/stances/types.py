@@ -71,7 +71,12 @@ register(RecordKind.STANCE, by_id_batch("stances", "stances_by_id"), Stance.from
 class StanceFilter:
     actor_ids: list[strawberry.ID] | None = strawberry.field(default=None, description="Whose.")
     subject_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Toward any of these documents, clauses or tracks."
+        default=None, description="Toward any of these documents, clauses or tracks, exactly."
+    )
+    declaration_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Toward any of these documents or any of their clauses (as the "
+        "timeline's `declarationIds`).",
     )
     positions: list[StancePosition] | None = strawberry.field(
         default=None, description="Any of these positions."
@@ -85,6 +90,7 @@ def stances_read(filter: StanceFilter | None = None) -> ListRead:
     params = {
         "actor_ids": ids_of(f.actor_ids, (RecordKind.ACTOR,), "actorIds"),
         "subject_ids": ids_of(f.subject_ids, subject_kinds, "subjectIds"),
+        "declaration_ids": ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
         "positions": [p.value for p in f.positions] if f.positions else None,
     }
     return ListRead(STANCES, BY_SINCE, params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from service.record.fields import (
+    Channels,
     DateText,
     EventCode,
     GlobalId,
@@ -16,7 +17,6 @@ from service.record.fields import (
     Text,
     Version,
 )
-from service.vocab import Channel
 
 UNSET = msgspec.UNSET
 Unset = msgspec.UnsetType
@@ -28,14 +28,16 @@ class CreateStatement(msgspec.Struct, kw_only=True):
     slug: Slug
     speaker_id: GlobalId
     said: DateText
-    channel: Channel
-    quote: Quote
+    channels: Channels
+    quote: Quote | None = None
     on_behalf_of_id: GlobalId | None = None
     place: ShortText | None = None
     language: Language = "en"
+    translated_from: Language | None = None
     event_code: EventCode | None = None
     summary: Text | None = None
     about_ids: IdList = msgspec.field(default_factory=list)
+    note: Text | None = None
 
 
 class UpdateStatement(msgspec.Struct, kw_only=True):
@@ -45,11 +47,13 @@ class UpdateStatement(msgspec.Struct, kw_only=True):
     slug: Slug | Unset = UNSET
     speaker_id: GlobalId | Unset = UNSET
     said: DateText | Unset = UNSET
-    channel: Channel | Unset = UNSET
-    quote: Quote | Unset = UNSET
+    channels: Channels | Unset = UNSET
+    quote: Quote | Unset | None = UNSET
     on_behalf_of_id: GlobalId | Unset | None = UNSET
     place: ShortText | Unset | None = UNSET
     language: Language | Unset = UNSET
+    translated_from: Language | Unset | None = UNSET
     event_code: EventCode | Unset | None = UNSET
     summary: Text | Unset | None = UNSET
     about_ids: IdList | Unset = UNSET
+    note: Text | Unset | None = UNSET

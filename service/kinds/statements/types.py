@@ -18,10 +18,12 @@ from service.graphql.connection import (
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyWarning
+from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
 from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
+from service.kinds.statements.description import STATEMENT
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
 from service.record.paging import Order, SortKey
@@ -38,12 +40,26 @@ class Statement(Record):
     said: FuzzyDate = strawberry.field(
         description="When it was said (the best-supported date; see citations of field said_at)."
     )
-    channel: Channel = strawberry.field(description="Where: Telegram, X, press conference...")
+    channels: list[Channel] = strawberry.field(
+        description="Where: Telegram, X, press conference... Several where sources report "
+        "several (each with its citations of field `channels`)."
+    )
+    channel: Channel = strawberry.field(
+        description="The first of `channels`.", deprecation_reason="Use `channels`."
+    )
     place: str | None = strawberry.field(description="The place, where known.")
-    quote: str = strawberry.field(description="The words, as recorded.")
+    quote: str | None = strawberry.field(
+        description="The speaker's own words (in `language`), as a source gives them; null "
+        "when no source gives them (then `summary` says what was said, in the editors' words)."
+    )
     language: str = strawberry.field(description="Language of the quote (BCP 47).")
+    translated_from: str | None = strawberry.field(
+        description="The quote is a translation, from this language of the original (BCP 47)."
+    )
     event_code: str | None = strawberry.field(description="CAMEO event code (e.g. 138).")
-    summary: str | None = strawberry.field(description="What the statement says, in brief.")
+    summary: str | None = strawberry.field(
+        description="What the statement says, in brief, in the editors' words."
+    )
 
     @staticmethod
     def from_row(row: Row) -> Statement:
@@ -55,10 +71,12 @@ class Statement(Record):
             on_behalf_of_db_id=row["on_behalf_of_id"],
             slug=row["slug"],
             said=FuzzyDate.of(said),  # type: ignore[arg-type]
+            channels=[Channel(c) for c in row["channels"]],
             channel=Channel(row["channel"]),
             place=row["place"],
             quote=row["quote"],
             language=row["language"],
+            translated_from=row["translated_from"],
             event_code=row["event_code"],
             summary=row["summary"],
         )
@@ -75,6 +93,12 @@ class Statement(Record):
     async def about(self, info: Info) -> list[Record]:
         subject_ids = await info.context.loaders.get(_subjects_batch).load(self.db_id)
         return [n for n in await load_any(info, subject_ids) if n is not None]
+
+    @strawberry.field(description="Its links (`about`), each with what backs it.")
+    async def links(
+        self, info: Info, field: LinkSet = None, sourced_only: SourcedOnly = False
+    ) -> list[Link]:
+        return await links_of(info, STATEMENT, self.db_id, field, sourced_only)
 
     @child_list(LazyWarning, description="The warnings this statement makes.")
     def warnings() -> ListRead:

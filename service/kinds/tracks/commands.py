@@ -17,6 +17,7 @@ class CreateTrack(msgspec.Struct, kw_only=True):
     slug: Slug
     name: Name
     summary: Text | None = None
+    note: Text | None = None
 
 
 class UpdateTrack(msgspec.Struct, kw_only=True):
@@ -26,6 +27,7 @@ class UpdateTrack(msgspec.Struct, kw_only=True):
     slug: Slug | Unset = UNSET
     name: Name | Unset = UNSET
     summary: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET
 
 
 class AddTrackUpdate(msgspec.Struct, kw_only=True):
@@ -37,6 +39,7 @@ class AddTrackUpdate(msgspec.Struct, kw_only=True):
     reported_by_id: GlobalId | None = None
     statement_id: GlobalId | None = None
     summary: Text | None = None
+    note: Text | None = None
 
 
 class UpdateTrackUpdate(msgspec.Struct, kw_only=True):
@@ -48,3 +51,4 @@ class UpdateTrackUpdate(msgspec.Struct, kw_only=True):
     reported_by_id: GlobalId | Unset | None = UNSET
     statement_id: GlobalId | Unset | None = UNSET
     summary: Text | Unset | None = UNSET
+    note: Text | Unset | None = UNSET

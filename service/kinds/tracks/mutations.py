@@ -23,6 +23,9 @@ class CreateTrackInput:
     slug: str = strawberry.field(description="Stable key.")
     name: str = strawberry.field(description="Its name.")
     summary: str | None = strawberry.field(default=UNSET, description="What is negotiated.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a track; omitted fields stay as they are.")
@@ -32,6 +35,9 @@ class UpdateTrackInput:
     slug: str | None = UNSET
     name: str | None = UNSET
     summary: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="A reported status of a track.")
@@ -44,6 +50,9 @@ class AddTrackUpdateInput:
         default=UNSET, description="The statement it rests on."
     )
     summary: str | None = strawberry.field(default=UNSET, description="What was reported.")
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a status update; omitted fields stay as they are.")
@@ -55,6 +64,9 @@ class UpdateTrackUpdateInput:
     reported_by_id: strawberry.ID | None = UNSET
     statement_id: strawberry.ID | None = UNSET
     summary: str | None = UNSET
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.type

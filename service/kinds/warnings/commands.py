@@ -21,6 +21,7 @@ class CreateWarning(msgspec.Struct, kw_only=True):
     repeats_warning_id: GlobalId | None = None
     target_ids: IdList = msgspec.field(default_factory=list)
     answers_ids: IdList = msgspec.field(default_factory=list)
+    note: Text | None = None
 
 
 class UpdateWarning(msgspec.Struct, kw_only=True):
@@ -35,3 +36,4 @@ class UpdateWarning(msgspec.Struct, kw_only=True):
     repeats_warning_id: GlobalId | Unset | None = UNSET
     target_ids: IdList | Unset = UNSET
     answers_ids: IdList | Unset = UNSET
+    note: Text | Unset | None = UNSET

@@ -26,6 +26,7 @@ WARNING = Description(
         ),
         Column("repeats_earlier", bool, False),
         Reference("repeats_warning_id", (K.WARNING,), "repeats", required=False),
+        Column("note", Text | None, None),
     ),
     owner=Owner("statement_id", (K.STATEMENT,)),
     seed_name="WarningItem",

@@ -30,6 +30,9 @@ class CreateWarningInput:
     answers_ids: list[strawberry.ID] | None = strawberry.field(
         default=UNSET, description="The documents or clauses it answers."
     )
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
+    )
 
 
 @strawberry.input(description="Changes to a warning; omitted fields stay as they are.")
@@ -47,6 +50,9 @@ class UpdateWarningInput:
     )
     answers_ids: list[strawberry.ID] | None = strawberry.field(
         default=UNSET, description="Replaces the whole set of answered documents and clauses."
+    )
+    note: str | None = strawberry.field(
+        default=UNSET, description="An editor's note: what the record does not say by itself."
     )
 
 

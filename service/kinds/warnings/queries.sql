@@ -2,7 +2,7 @@
 -- Every warning query also returns its statement's speaker_id and on_behalf_of_id: the
 -- warning's issuer, which a client then gets without loading the statement.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.speaker_id,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.speaker_id,
        s.on_behalf_of_id
 from warning w join statement s on s.id = w.statement_id
 where w.id = any($1::bigint[])
@@ -16,7 +16,7 @@ select id from warning where slug = $1
 -- The date is warning_said's (its statement's, kept by triggers: migration 0007), whose
 -- index gives the newest warnings first without probing statements.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, ws.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, ws.said_at,
        s.speaker_id, s.on_behalf_of_id
 from warning w join warning_said ws on ws.warning_id = w.id
 join statement s on s.id = w.statement_id
@@ -36,26 +36,26 @@ where (:issuer_ids::bigint[] is null or s.speaker_id = any(:issuer_ids) or s.on_
 -- that is another one. Two plain columns (not one computed from both), so a filter on
 -- issuer_id reaches the statement indexes on speaker_id and on_behalf_of_id.
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.said_at,
        s.speaker_id, s.on_behalf_of_id, s.speaker_id as issuer_id
 from warning w join statement s on s.id = w.statement_id
 union all
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.said_at,
        s.speaker_id, s.on_behalf_of_id, s.on_behalf_of_id
 from warning w join statement s on s.id = w.statement_id
 where s.on_behalf_of_id <> s.speaker_id
 
 -- name: list_warnings_by_target
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.said_at,
        s.speaker_id, s.on_behalf_of_id, t.actor_id
 from warning w join statement s on s.id = w.statement_id
 join warning_target t on t.warning_id = w.id
 
 -- name: list_warnings_by_answered
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.said_at,
        s.speaker_id, s.on_behalf_of_id, x.answered_id
 from warning w join statement s on s.id = w.statement_id
 cross join lateral (
@@ -67,7 +67,7 @@ cross join lateral (
 
 -- name: list_warnings_in_statement
 select w.id, w.slug, w.statement_id, w.condition, w.consequence, w.repeats_earlier,
-       w.repeats_warning_id, w.version, w.created_at, w.updated_at, s.said_at,
+       w.repeats_warning_id, w.note, w.version, w.created_at, w.updated_at, s.said_at,
        s.speaker_id, s.on_behalf_of_id
 from warning w join statement s on s.id = w.statement_id
 

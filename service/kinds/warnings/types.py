@@ -16,10 +16,12 @@ from service.graphql.connection import (
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
 from service.graphql.list_field import root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
+from service.kinds.warnings.description import WARNING
 from service.record.paging import Order, SortKey
 from service.vocab import RecordKind
 
@@ -90,6 +92,15 @@ class WarningNode(Record):
     async def answers(self, info: Info) -> list[Record]:
         ids = await info.context.loaders.get(_answers_batch).load(self.db_id)
         return [n for n in await load_any(info, ids) if n is not None]
+
+    @strawberry.field(
+        description="Its links (`targets`, `answers`), each with what backs it: which of them "
+        "a source says, and which the editors inferred."
+    )
+    async def links(
+        self, info: Info, field: LinkSet = None, sourced_only: SourcedOnly = False
+    ) -> list[Link]:
+        return await links_of(info, WARNING, self.db_id, field, sourced_only)
 
     @strawberry.field(description="The recorded earlier warning this one repeats, if any.")
     async def repeats(self, info: Info) -> WarningNode | None:
