@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import Enum, StrEnum
 
 import strawberry
 
@@ -12,8 +12,15 @@ from service.errors import DomainError
 from service.record.dates import PreciseDate
 
 
-def _enum(cls: type[Enum], description: str) -> type[Enum]:
-    return strawberry.enum(cls, description=description)
+def _enum(cls: type[StrEnum], description: str) -> type[StrEnum]:
+    """A vocabulary as a GraphQL enum, each value described by its meaning."""
+    described = strawberry.enum(cls, description=description)
+    for value in described.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        member = cls[value.name]
+        if member not in vocab.MEANINGS:
+            raise LookupError(f"{cls.__name__}.{value.name} has no meaning in vocab.MEANINGS")
+        value.description = vocab.MEANINGS[member]
+    return described
 
 
 DatePrecision = _enum(vocab.DatePrecision, "How much of a date is known.")
