@@ -20,6 +20,8 @@ class RecordKind(StrEnum):
     TRACK_UPDATE = "track_update"
     STANCE = "stance"
     CITATION = "citation"
+    EVENT = "event"
+    PARTICIPATION = "participation"
 
 
 class DatePrecision(StrEnum):
@@ -150,6 +152,28 @@ class StancePosition(StrEnum):
     NEUTRAL = "neutral"
 
 
+class EventKind(StrEnum):
+    """What kind of meeting an event is."""
+
+    SUMMIT = "summit"
+    TALKS = "talks"
+    MEETING = "meeting"
+    CALL = "call"
+    PRESS_CONFERENCE = "press_conference"
+    VISIT = "visit"
+    OTHER = "other"
+
+
+class ParticipationRole(StrEnum):
+    """How an actor takes part in an event."""
+
+    HOST = "host"
+    PARTICIPANT = "participant"
+    MEDIATOR = "mediator"
+    OBSERVER = "observer"
+    OTHER = "other"
+
+
 # Python enum -> PostgreSQL enum type name, for the consistency test.
 SQL_ENUMS: dict[type[StrEnum], str] = {
     RecordKind: "record_kind",
@@ -164,4 +188,6 @@ SQL_ENUMS: dict[type[StrEnum], str] = {
     Channel: "channel",
     TrackStatus: "track_status",
     StancePosition: "stance_position",
+    EventKind: "event_kind",
+    ParticipationRole: "participation_role",
 }

@@ -36,6 +36,7 @@ class CreateDeclaration(msgspec.Struct, kw_only=True):
     short_name: ShortText | None = None
     adopted: DateText | None = None
     adopted_place: ShortText | None = None
+    event_id: GlobalId | None = None
     binding: BindingNature = BindingNature.UNKNOWN
     summary: Text | None = None
 
@@ -51,6 +52,7 @@ class UpdateDeclaration(msgspec.Struct, kw_only=True):
     short_name: ShortText | Unset | None = UNSET
     adopted: DateText | Unset | None = UNSET
     adopted_place: ShortText | Unset | None = UNSET
+    event_id: GlobalId | Unset | None = UNSET
     binding: BindingNature | Unset = UNSET
     summary: Text | Unset | None = UNSET
 

@@ -30,6 +30,7 @@ class CreateStatement(msgspec.Struct, kw_only=True):
     said: DateText
     channel: Channel
     quote: Quote
+    event_id: GlobalId | None = None
     on_behalf_of_id: GlobalId | None = None
     place: ShortText | None = None
     language: Language = "en"
@@ -45,6 +46,7 @@ class UpdateStatement(msgspec.Struct, kw_only=True):
     slug: Slug | Unset = UNSET
     speaker_id: GlobalId | Unset = UNSET
     said: DateText | Unset = UNSET
+    event_id: GlobalId | Unset | None = UNSET
     channel: Channel | Unset = UNSET
     quote: Quote | Unset = UNSET
     on_behalf_of_id: GlobalId | Unset | None = UNSET

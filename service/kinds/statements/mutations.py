@@ -20,6 +20,9 @@ class CreateStatementInput:
     said: str = strawberry.field(description="When, at its precision (2026-01-08, or a timestamp).")
     channel: Channel = strawberry.field(description="Where it was said.")
     quote: str = strawberry.field(description="The words.")
+    event_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The event it was made at."
+    )
     on_behalf_of_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="On whose behalf."
     )
@@ -39,6 +42,7 @@ class UpdateStatementInput:
     slug: str | None = UNSET
     speaker_id: strawberry.ID | None = UNSET
     said: str | None = UNSET
+    event_id: strawberry.ID | None = UNSET
     channel: Channel | None = UNSET
     quote: str | None = UNSET
     on_behalf_of_id: strawberry.ID | None = UNSET
