@@ -267,7 +267,8 @@ def test_the_timeline_of_6_to_9_january_places_the_events(client: Client) -> Non
     statements = [(i, slug) for i, (kind, slug) in enumerate(order) if kind == "STATEMENT"]
     on_the_6th = [i for i, slug in statements if day[slug] == "2026-01-06"]
     on_the_8th = [i for i, slug in statements if day[slug] == "2026-01-08"]
-    assert len(on_the_6th) == 3 and len(on_the_8th) == 4
+    assert len(on_the_6th) == 3
+    assert len(on_the_8th) == 4
     # The summit, then what was said on its day, then the talks, then 8 January.
     assert summit < min(on_the_6th)
     assert max(on_the_6th) < talks < min(on_the_8th)

@@ -144,6 +144,7 @@ async def test_enum_values_match_the_database(pool: asyncpg.Pool) -> None:
         "binding_nature": vocab.BindingNature, "provision_topic": vocab.ProvisionTopic,
         "party_role": vocab.PartyRole, "channel": vocab.Channel,
         "track_status": vocab.TrackStatus, "stance_position": vocab.StancePosition,
+        "event_kind": vocab.EventKind, "participation_role": vocab.ParticipationRole,
     }  # fmt: skip
     for enum, literal in literals.items():
         values = await pool.fetchval(f"select enum_range(null::{enum})::text[]")
