@@ -277,6 +277,12 @@ def test_events_are_on_the_timeline_and_in_search(client: Client, made: dict[str
         {"ids": [made["france"]]},
     )["timeline"]["nodes"]
     assert by_participant == [{"item": {"slug": "ev-summit"}}]
+    by_track = client.data(
+        """query($ids: [ID!]) { timeline(filter: {trackIds: $ids, kinds: [EVENT]}) {
+             nodes { item { ... on Event { slug } } } } }""",
+        {"ids": [made["track"]]},
+    )["timeline"]["nodes"]
+    assert by_track == [{"item": {"slug": "ev-summit"}}]
     hits = client.data(
         '{ search(text: "summit Paris", kinds: [EVENT]) { nodes { kind excerpt '
         "node { ... on Event { slug } } } } }"

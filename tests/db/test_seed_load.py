@@ -101,6 +101,39 @@ async def test_changed_seed_updates_only_that_record(pool: asyncpg.Pool, tmp_pat
     assert (await _counts(pool))[1] == changes_before + 1
 
 
+async def test_changed_links_to_later_kinds_update_only_that_record(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    # An event's `concerns` are written in the second pass: a change there alone is an
+    # update of the event, reported with the link's name; with another field, one report.
+    await load_seeds(pool, [SEEDS])
+    _, changes_before = await _counts(pool)
+    edited = tmp_path / "seeds"
+    shutil.copytree(SEEDS, edited)
+    events = edited / "15-events.yaml"
+    text = events.read_text(encoding="utf-8")
+    text = text.replace("      - coalition-security-guarantees\n", "", 1)
+    text = text.replace("    place: France\n", "    place: Paris\n", 1)
+    events.write_text(text, encoding="utf-8")
+
+    report = await load_seeds(pool, [edited])
+
+    assert report.counts["event"].updated == 2
+    assert report.totals.updated == 2
+    assert sorted((c.label, c.fields) for c in report.changes) == [
+        ("paris-summit-2026-01-06", ("concerns",)),
+        ("talks-in-france-2026-01-07", ("place",)),
+    ]
+    concerns = await pool.fetch(
+        "select t.slug from event e join event_subject es on es.event_id = e.id"
+        " join track t on t.id = es.subject_id where e.slug = 'paris-summit-2026-01-06'"
+    )
+    assert concerns == []
+    assert (await _counts(pool))[1] == changes_before + 2
+    again = await load_seeds(pool, [edited])
+    assert again.totals.updated == again.totals.created == 0
+
+
 async def test_records_not_in_the_seeds_are_kept(pool: asyncpg.Pool) -> None:
     await load_seeds(pool, [SEEDS])
     async with pool.acquire() as conn, conn.transaction():
