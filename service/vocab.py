@@ -20,6 +20,8 @@ class RecordKind(StrEnum):
     TRACK_UPDATE = "track_update"
     STANCE = "stance"
     CITATION = "citation"
+    EVENT = "event"
+    PARTICIPATION = "participation"
 
 
 class DatePrecision(StrEnum):
@@ -158,6 +160,28 @@ class CitationBasis(StrEnum):
     INFERRED = "inferred"
 
 
+class EventKind(StrEnum):
+    """What kind of meeting an event is."""
+
+    SUMMIT = "summit"
+    TALKS = "talks"
+    MEETING = "meeting"
+    CALL = "call"
+    PRESS_CONFERENCE = "press_conference"
+    VISIT = "visit"
+    OTHER = "other"
+
+
+class ParticipationRole(StrEnum):
+    """How an actor takes part in an event."""
+
+    HOST = "host"
+    PARTICIPANT = "participant"
+    MEDIATOR = "mediator"
+    OBSERVER = "observer"
+    OTHER = "other"
+
+
 # Python enum -> PostgreSQL enum type name, for the consistency test.
 SQL_ENUMS: dict[type[StrEnum], str] = {
     RecordKind: "record_kind",
@@ -173,6 +197,8 @@ SQL_ENUMS: dict[type[StrEnum], str] = {
     TrackStatus: "track_status",
     StancePosition: "stance_position",
     CitationBasis: "citation_basis",
+    EventKind: "event_kind",
+    ParticipationRole: "participation_role",
 }
 
 
@@ -269,4 +295,18 @@ MEANINGS: dict[StrEnum, str] = {
         "The editors' summary of what the source reports: never to be shown as its words."
     ),
     CitationBasis.INFERRED: "No source says it: the editors inferred it (the note says why).",
+    EventKind.SUMMIT: "A meeting of heads of state or government.",
+    EventKind.TALKS: "Negotiations between delegations.",
+    EventKind.MEETING: "Any other meeting.",
+    EventKind.CALL: "A phone or video call.",
+    EventKind.PRESS_CONFERENCE: "A press conference.",
+    EventKind.VISIT: "A visit by one party to another.",
+    EventKind.OTHER: "Any other kind of event.",
+    ParticipationRole.HOST: "Hosts the event.",
+    ParticipationRole.PARTICIPANT: "Takes part in it.",
+    ParticipationRole.MEDIATOR: "Mediates between the others.",
+    ParticipationRole.OBSERVER: "Attends without taking part.",
+    ParticipationRole.OTHER: "Any other role.",
+    RecordKind.EVENT: "A summit, talks, a meeting, a call: a dated gathering with participants.",
+    RecordKind.PARTICIPATION: "An actor's part in an event.",
 }

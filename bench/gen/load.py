@@ -63,10 +63,12 @@ def estimate_rows(scale: Scale) -> int:
         scale.statements * 1.5 + scale.warnings + parties + scale.declarations * 2
         + (provisions + scale.stances + updates + scale.actors) * 0.5
     )  # fmt: skip
-    links = scale.statements * 1.5 + scale.warnings * 2.1
+    participations = scale.events * scale.participants_per_event
+    links = scale.statements * 1.5 + scale.warnings * 2.1 + scale.events * 2
     kinds = (
         scale.sources + scale.actors + scale.memberships + scale.declarations + provisions
         + parties + scale.tracks + scale.statements + scale.warnings + updates + scale.stances
+        + scale.events + participations
     )  # fmt: skip
     return int(kinds + links + citations)
 

@@ -4,6 +4,10 @@ Each step builds the rows of one kind's table *without* ids; the caller allocate
 ids from `record` and hands them back (`Builder.assign`) before the next step, which may
 point at them. Everything is drawn from one seeded generator: same seed, same record.
 
+Events and their participations are drawn from a generator of their own, after every
+other kind but citations: the rows of the other kinds are those the generator made before
+events existed.
+
 Two orderings are arranged on purpose, so that PostGraphile (which can only order a table
 by its own columns) returns the same rows as our service for the benchmark's pages:
 statements get ids in `said_at` order, and warnings in their statement's `said_at` order.
@@ -18,13 +22,15 @@ from typing import Any
 
 from bench.gen.said import SaidSteps
 from bench.gen.scale import Scale
-from bench.gen.step import PLACES, ROLES, SPAN_SECONDS, START, K, Row, Step
+from bench.gen.step import PLACES, ROLES, SPAN_SECONDS, START, K, Links, Row, Step
 from bench.gen.text import Prose
 from service.vocab import (
     ActorKind,
     BindingNature,
     DeclarationKind,
     DeclarationStatus,
+    EventKind,
+    ParticipationRole,
     PartyRole,
     ProvisionTopic,
     RecordKind,
@@ -41,6 +47,8 @@ class Builder(SaidSteps):
         self.scale = scale
         self.rng = random.Random(seed)
         self.prose = Prose(self.rng)
+        self.event_rng = random.Random(seed + 1)
+        self.event_prose = Prose(self.event_rng)
         self.ids: dict[RecordKind, list[int]] = {}
         self.actor_kinds: list[ActorKind] = []
         self.said_at: list[datetime] = []
@@ -59,6 +67,8 @@ class Builder(SaidSteps):
             self.warnings,
             self.track_updates,
             self.stances,
+            self.events,
+            self.participations,
             self.citations,
         ]
 
@@ -233,3 +243,43 @@ class Builder(SaidSteps):
             for i in range(self.scale.tracks)
         ]
         return Step(K.TRACK, ["slug", "name", "summary"], rows)
+
+    def events(self) -> Step:
+        rng, prose = self.event_rng, self.event_prose
+        subjects = self.ids[K.DECLARATION] + self.ids[K.PROVISION] + self.ids[K.TRACK]
+        concerns = Links("event_subject", "event_id", "subject_id")
+        rows = []
+        for i in range(self.scale.events):
+            starts = START + timedelta(seconds=rng.randrange(SPAN_SECONDS))
+            starts = starts.replace(hour=0, minute=0, second=0)  # events are dated by day
+            days = rng.choice([0, 0, 0, 1, 2])
+            rows.append((
+                f"event-{i:04d}",
+                rng.choice(list(EventKind)).value,
+                prose.title(3, 8),
+                starts, "day",
+                starts + timedelta(days=days) if days else None,
+                "day" if days else None,
+                rng.choice(PLACES),
+                prose.sentence(10, 30),
+            ))  # fmt: skip
+            for subject in set(rng.sample(subjects, rng.randint(1, 3))):
+                concerns.pairs.append((i, subject))
+        columns = ["slug", "kind", "title", "starts_at", "starts_precision", "ends_at",
+                   "ends_precision", "place", "summary"]  # fmt: skip
+        return Step(K.EVENT, columns, rows, [concerns])
+
+    def participations(self) -> Step:
+        rng = self.event_rng
+        candidates = self._actors_of(
+            ActorKind.STATE, ActorKind.GOVERNMENT_BODY, ActorKind.COALITION,
+            ActorKind.INTERNATIONAL_ORGANISATION, ActorKind.PERSON,
+        )  # fmt: skip
+        roles = [r.value for r in ParticipationRole]
+        rows: list[Row] = []
+        for event_id in self.ids[K.EVENT]:
+            chosen = rng.sample(candidates, self.scale.participants_per_event)
+            for n, actor_id in enumerate(chosen):
+                role = "host" if n == 0 else rng.choices(roles[1:], [80, 8, 8, 4])[0]
+                rows.append((event_id, actor_id, role, None))
+        return Step(K.PARTICIPATION, ["event_id", "actor_id", "role", "note"], rows)

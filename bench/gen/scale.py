@@ -21,6 +21,8 @@ class Scale:
     tracks: int
     updates_per_track: int
     stances: int
+    events: int
+    participants_per_event: int
 
 
 SCALES: dict[str, Scale] = {
@@ -36,6 +38,8 @@ SCALES: dict[str, Scale] = {
         tracks=10,
         updates_per_track=40,
         stances=300,
+        events=40,
+        participants_per_event=4,
     ),
     "default": Scale(
         sources=4_000,
@@ -49,6 +53,8 @@ SCALES: dict[str, Scale] = {
         tracks=50,
         updates_per_track=40,
         stances=3_000,
+        events=200,
+        participants_per_event=4,
     ),
     "large": Scale(
         sources=20_000,
@@ -62,5 +68,7 @@ SCALES: dict[str, Scale] = {
         tracks=250,
         updates_per_track=40,
         stances=15_000,
+        events=1_000,
+        participants_per_event=4,
     ),
 }

@@ -17,7 +17,8 @@ create table bench_pg.timeline_entry (
     statement_id bigint references statement (id),
     warning_id bigint references warning (id),
     track_update_id bigint references track_update (id),
-    declaration_id bigint references declaration (id)
+    declaration_id bigint references declaration (id),
+    event_id bigint references event (id)
 );
 
 create table bench_pg.search_hit (
@@ -31,7 +32,8 @@ create table bench_pg.search_hit (
     provision_id bigint references provision (id),
     actor_id bigint references actor (id),
     track_id bigint references track (id),
-    citation_id bigint references citation (id)
+    citation_id bigint references citation (id),
+    event_id bigint references event (id)
 );
 
 -- Newest first, as our `timeline` orders by default (at desc, kind, id). A `language sql`
@@ -42,7 +44,8 @@ language sql stable as $$
            case when item_kind = 'statement' then id end,
            case when item_kind = 'warning' then id end,
            case when item_kind = 'track_update' then id end,
-           case when item_kind = 'declaration' then id end
+           case when item_kind = 'declaration' then id end,
+           case when item_kind = 'event' then id end
     from (
         select 'statement'::text as item_kind, s.id, s.said_at as at from statement s
         union all
@@ -51,6 +54,8 @@ language sql stable as $$
         select 'track_update', u.id, u.reported_at from track_update u
         union all
         select 'declaration', d.id, d.adopted_at from declaration d where d.adopted_at is not null
+        union all
+        select 'event', e.id, e.starts_at from event e
     ) as items
     order by at desc, item_kind, id
 $$;
@@ -66,7 +71,8 @@ language sql stable as $$
            case when kind = 'provision' then id end,
            case when kind = 'actor' then id end,
            case when kind = 'track' then id end,
-           case when kind = 'citation' then id end
+           case when kind = 'citation' then id end,
+           case when kind = 'event' then id end
     from (
         select 'statement'::text as kind, s.id, ts_rank(s.search, q.query)::float8 as rank,
                ts_headline('english', s.quote, q.query, 'MaxFragments=1, MaxWords=30, MinWords=8') as excerpt
@@ -100,6 +106,12 @@ language sql stable as $$
         select 'citation', c.id, ts_rank(c.search, q.query)::float8,
                ts_headline('english', c.quote, q.query, 'MaxFragments=1, MaxWords=30, MinWords=8')
         from citation c, q where c.search @@ q.query
+        union all
+        select 'event', e.id, ts_rank(e.search, q.query)::float8,
+               ts_headline('english', e.title || coalesce(' — ' || e.place, '')
+                           || coalesce(' — ' || e.summary, ''), q.query,
+                           'MaxFragments=1, MaxWords=30, MinWords=8')
+        from event e, q where e.search @@ q.query
     ) as hits
     order by rank desc, kind, id
 $$;

@@ -34,6 +34,8 @@ PartyRole = _enum(vocab.PartyRole, "How an actor takes part in a document.")
 Channel = _enum(vocab.Channel, "Where a statement was made.")
 TrackStatus = _enum(vocab.TrackStatus, "How a negotiation track stands.")
 StancePosition = _enum(vocab.StancePosition, "An actor's position toward a subject.")
+EventKind = _enum(vocab.EventKind, "What kind of meeting an event is: summit, talks, call...")
+ParticipationRole = _enum(vocab.ParticipationRole, "How an actor takes part in an event.")
 RecordKind = _enum(vocab.RecordKind, "A kind of record.")
 CitationBasis = _enum(
     vocab.CitationBasis,

@@ -15,12 +15,14 @@ if TYPE_CHECKING:
     from service.kinds.actors.types import Actor
     from service.kinds.citations.types import Citation
     from service.kinds.declarations.types import Party
+    from service.kinds.events.types import Event
     from service.kinds.stances.types import Stance
     from service.kinds.statements.types import Statement, StatementOrder
     from service.kinds.warnings.types import WarningNode
 
 LazyActor = Annotated["Actor", strawberry.lazy("service.kinds.actors.types")]
 LazyCitation = Annotated["Citation", strawberry.lazy("service.kinds.citations.types")]
+LazyEvent = Annotated["Event", strawberry.lazy("service.kinds.events.types")]
 LazyParty = Annotated["Party", strawberry.lazy("service.kinds.declarations.types")]
 LazyStance = Annotated["Stance", strawberry.lazy("service.kinds.stances.types")]
 LazyStatement = Annotated["Statement", strawberry.lazy("service.kinds.statements.types")]

@@ -29,7 +29,7 @@ from service.live.rows import SharedRows
 from service.vocab import RecordKind
 
 # Kinds whose records appear on the timeline (a declaration: once it has an adoption date).
-TIMELINE_KINDS = ("statement", "warning", "track_update", "declaration")
+TIMELINE_KINDS = ("statement", "warning", "track_update", "declaration", "event")
 
 
 @strawberry.type(description="A committed change of a record.")
@@ -139,7 +139,7 @@ async def _timeline_entry(
 ) -> TimelineEntry | None:
     """The change's record as a timeline entry, if it is on the filtered timeline.
 
-    A create puts statements, warnings and track updates on the timeline; a declaration
+    A create puts statements, warnings, track updates and events on the timeline; a declaration
     gets there when it first receives an adoption date (create or update). Each answer
     depends only on the change (and the filter): every subscription of the process with
     the same filter shares one query, and the entry's item one read of its row.

@@ -38,6 +38,8 @@ from service.kinds.actors.types import ActorQuery
 from service.kinds.citations.mutations import CitationMutation
 from service.kinds.declarations.mutations import DeclarationMutation
 from service.kinds.declarations.types import DeclarationQuery
+from service.kinds.events.mutations import EventMutation
+from service.kinds.events.types import EventQuery
 from service.kinds.sources.mutations import SourceMutation
 from service.kinds.sources.types import SourceQuery
 from service.kinds.stances.mutations import StanceMutation
@@ -79,6 +81,7 @@ Query = merge_types(
         ActorQuery,
         SourceQuery,
         DeclarationQuery,
+        EventQuery,
         StatementQuery,
         WarningQuery,
         TrackQuery,
@@ -95,6 +98,7 @@ Mutation = merge_types(
         SourceMutation,
         CitationMutation,
         DeclarationMutation,
+        EventMutation,
         StatementMutation,
         WarningMutation,
         TrackMutation,

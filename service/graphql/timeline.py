@@ -20,6 +20,7 @@ from service.graphql.list_field import root_list
 from service.graphql.nodes import load_node, shared_node
 from service.graphql.record import Record
 from service.kinds.declarations.types import Declaration
+from service.kinds.events.types import Event
 from service.kinds.statements.types import Statement
 from service.kinds.tracks.types import TrackUpdate
 from service.kinds.warnings.types import WarningNode
@@ -44,7 +45,7 @@ class Adoption:
 
 
 TimelineItem = Annotated[
-    Statement | WarningNode | TrackUpdate | Adoption,
+    Statement | WarningNode | TrackUpdate | Adoption | Event,
     strawberry.union("TimelineItem", description="Something dated that happened."),
 ]
 
@@ -55,6 +56,7 @@ class TimelineKind(Enum):
     WARNING = "warning"
     TRACK_UPDATE = "track_update"
     ADOPTION = "declaration"
+    EVENT = "event"
 
 
 @strawberry.type(description="One dated item of the timeline.")
@@ -164,7 +166,7 @@ def search_read(text: str, kinds: list[RecordKind] | None = None) -> ListRead:
 class TimelineQuery:
     timeline = root_list(
         TimelineEntry,
-        description="Dated statements, warnings, track updates and adoptions, in order.",
+        description="Dated events, statements, warnings, track updates and adoptions, in order.",
     )(timeline_read)
     search = root_list(SearchHit, description="Full-text search across kinds, best match first.")(
         search_read

@@ -54,13 +54,18 @@ async def update(
     conn: asyncpg.Connection,
     table: Description,
     record_id: int,
-    expected_version: int,
+    expected_version: int | None,
     values: Mapping[str, Any],
     *,
     actor_name: str,
     links: Mapping[str, Sequence[int]] | None = None,
 ) -> Row:
-    """Update a record if it is still at `expected_version`; a stale version is a Conflict."""
+    """Update a record if it is still at `expected_version`; a stale version is a Conflict.
+
+    None checks no version: the seed loader's second pass (link sets to kinds written
+    later) updates records it wrote or read earlier in the same transaction, under the
+    write lock.
+    """
     links = links or {}
     before, before_links = await _lock(conn, table, record_id, expected_version)
     await check_references(conn, table, values, links)

@@ -10,8 +10,9 @@ from service.kinds.registry import DESCRIPTIONS, SECTIONS
 from service.seeds.documents import Document, PathPart
 from service.seeds.problems import Problem
 
-# The order records are written in: every kind only refers to kinds before it
-# (warnings may also refer to earlier warnings; citations to anything).
+# The order records are written in: every kind's references point at kinds before it
+# (warnings may also refer to earlier warnings; citations to anything); link sets to
+# later kinds are written in a second pass (registry.LATER_LINKS).
 KIND_ORDER = tuple(str(d.kind) for d in DESCRIPTIONS)
 
 SECTION_KINDS = {section: str(d.kind) for section, d in SECTIONS.items()}

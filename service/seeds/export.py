@@ -22,6 +22,7 @@ from service.seeds.snapshot import Snapshot, build_sections
 FILES = {
     "sources": "00-sources.yaml",
     "actors": "10-actors.yaml",
+    "events": "15-events.yaml",
     "declarations": "20-declarations.yaml",
     "statements": "30-statements.yaml",
     "tracks": "40-tracks.yaml",

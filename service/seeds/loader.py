@@ -10,13 +10,13 @@ from typing import Any
 import asyncpg
 
 from service.database.named_queries import query
-from service.kinds.registry import BY_KIND
+from service.kinds.registry import BY_KIND, LATER_LINKS
 from service.record.history import begin_write
 from service.seeds.entries import KIND_ORDER, Entry, Seeds
 from service.seeds.parse import collect_seeds
 from service.seeds.report import LoadReport, Progress
-from service.seeds.rows import Ids, desired_row
-from service.seeds.sync import sync_kind
+from service.seeds.rows import Ids, desired_row, later_links
+from service.seeds.sync import sync_kind, sync_later_links
 from service.vocab import RecordKind
 
 
@@ -104,6 +104,10 @@ async def _write(
 
     ids = Ids()
     for kind in KIND_ORDER:
+        if kind == RecordKind.CITATION:
+            # Link sets to kinds written later (an event's `concerns`), now that every
+            # record they point at exists, and before the citations that back them.
+            await _write_later_links(conn, seeds, ids, report)
         entries = seeds.entries[kind]
         # A warning may repeat another: write those it depends on first, wave by wave.
         for wave in _warning_waves(entries) if kind == "warning" else [entries]:
@@ -112,6 +116,16 @@ async def _write(
                 await sync_kind(conn, BY_KIND[RecordKind(kind)], desired, report, tick)
             ).items():
                 ids.remember(entry, record_id)
+
+
+async def _write_later_links(
+    conn: asyncpg.Connection, seeds: Seeds, ids: Ids, report: LoadReport
+) -> None:
+    for record_kind in LATER_LINKS:
+        entries = seeds.entries[record_kind.value]
+        wanted = {entry: later_links(entry, ids) for entry in entries}
+        record_ids = {entry: ids.by_entry[entry] for entry in entries}
+        await sync_later_links(conn, BY_KIND[record_kind], wanted, record_ids, report)
 
 
 def _warning_waves(entries: list[Entry]) -> list[list[Entry]]:

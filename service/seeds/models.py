@@ -2,9 +2,9 @@
 
 Each Struct has the description's fields in its order, with the description's types and
 limits (those the API's inputs use). Records that belong to another (memberships to an
-actor, provisions and parties to a declaration, warnings to a statement, updates to a
-track, citations to anything) are written inline under their owner. References to other
-records are slugs, resolved across all files on load.
+actor, participations to an event, provisions and parties to a declaration, warnings to a
+statement, updates to a track, citations to anything) are written inline under their
+owner. References to other records are slugs, resolved across all files on load.
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ SECTIONS: dict[str, type[Item]] = {name: ITEMS[d.kind] for name, d in SECTION_KI
 Source: Any = ITEMS[RecordKind.SOURCE]
 Actor: Any = ITEMS[RecordKind.ACTOR]
 Membership: Any = ITEMS[RecordKind.MEMBERSHIP]
+Event: Any = ITEMS[RecordKind.EVENT]
+Participation: Any = ITEMS[RecordKind.PARTICIPATION]
 Declaration: Any = ITEMS[RecordKind.DECLARATION]
 Provision: Any = ITEMS[RecordKind.PROVISION]
 Party: Any = ITEMS[RecordKind.PARTY]

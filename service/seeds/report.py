@@ -69,6 +69,20 @@ class LoadReport:
         if outcome != "unchanged":
             self.changes.append(ChangeNote(kind, label, outcome, fields))
 
+    def amend(self, kind: str, label: str, fields: tuple[str, ...]) -> None:
+        """A record noted earlier in this load was written again (its link sets to kinds
+        written later, `fields`): one created stays created; one noted unchanged is
+        updated after all; one updated names these fields too."""
+        for index, note in enumerate(self.changes):
+            if note.kind == kind and note.label == label:
+                if note.outcome == "updated":
+                    self.changes[index] = ChangeNote(kind, label, "updated", note.fields + fields)
+                return
+        counts = self.counts[kind]
+        counts.unchanged -= 1
+        counts.updated += 1
+        self.changes.append(ChangeNote(kind, label, "updated", fields))
+
     @property
     def totals(self) -> KindCounts:
         """The counts summed over every kind."""

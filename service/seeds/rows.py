@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from service.kinds.registry import DESCRIPTIONS
+from service.kinds.registry import DESCRIPTIONS, LATER_LINKS
 from service.record.dates import parse_partial_date
 from service.record.description import Column, Dated, Description, Link, Reference
 from service.seeds.entries import Entry
@@ -50,12 +50,14 @@ class Desired:
 
 # How each seed key becomes columns, worked out once per kind from its description:
 # (what it is, the seed key, the column or link name, the precision column or None).
-_COLUMN, _REFERENCE, _DATE, _LINK = range(4)
+# A link set to kinds written later (LATER_LINKS) is left to `later_links`.
+_COLUMN, _REFERENCE, _DATE, _LINK, _LATER_LINK = range(5)
 Step = tuple[int, str, str, str | None]
 
 
 def _plan(description: Description) -> tuple[Step, ...]:
     steps: list[Step] = []
+    later = LATER_LINKS.get(description.kind, ())
     for field in description.fields:
         if isinstance(field, Column):
             steps.append((_COLUMN, field.name, field.name, None))
@@ -65,7 +67,8 @@ def _plan(description: Description) -> tuple[Step, ...]:
             precision = f"{field.name}_precision" if field.precision else None
             steps.append((_DATE, field.name, field.at, precision))
         elif isinstance(field, Link):
-            steps.append((_LINK, field.seed, field.name, None))
+            what = _LATER_LINK if field.name in later else _LINK
+            steps.append((what, field.seed, field.name, None))
     return tuple(steps)
 
 
@@ -74,7 +77,8 @@ _PLANS = {str(d.kind): (d.owner.column if d.owner else None, _plan(d)) for d in 
 
 def desired_row(entry: Entry, ids: Ids) -> Desired:
     """The row (and link sets) an entry stands for, read off its kind's description; its
-    references must be known to `ids`."""
+    references must be known to `ids`. Link sets to kinds written later are left out:
+    `later_links` gives them once every record of the load exists."""
     owner, steps = _PLANS[entry.kind]
     item = entry.value
     values: dict[str, Any] = {}
@@ -92,9 +96,20 @@ def desired_row(entry: Entry, ids: Ids) -> Desired:
             values[name] = at
             if precision is not None:
                 values[precision] = exact
-        else:
+        elif what == _LINK:
             links[name] = frozenset(map(ids.of, value))
     return Desired(entry, values, links)
+
+
+def later_links(entry: Entry, ids: Ids) -> dict[str, frozenset[int]]:
+    """The link sets of an entry that point at kinds written after its own (LATER_LINKS),
+    by the writer's link name; every record of the load must be known to `ids`."""
+    _, steps = _PLANS[entry.kind]
+    return {
+        name: frozenset(map(ids.of, getattr(entry.value, key)))
+        for what, key, name, _ in steps
+        if what == _LATER_LINK
+    }
 
 
 def describe(entry: Entry) -> str:
@@ -105,7 +120,7 @@ def describe(entry: Entry) -> str:
         return entry.slug
     if entry.kind == "membership":
         return f"{owner} as {v.role} of {v.organization}"
-    if entry.kind == "party":
+    if entry.kind in ("party", "participation"):
         return f"{owner}: {v.actor} as {v.role}"
     if entry.kind == "track_update":
         return f"{owner}: {v.status} {v.reported}"

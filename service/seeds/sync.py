@@ -62,6 +62,38 @@ async def sync_kind(
     return ids
 
 
+async def sync_later_links(
+    conn: asyncpg.Connection,
+    description: Description,
+    wanted: dict[Entry, dict[str, frozenset[int]]],
+    record_ids: dict[Entry, int],
+    report: LoadReport,
+) -> None:
+    """Make the stored link sets that point at kinds written later (LATER_LINKS) those of
+    `wanted`, once every record of the load exists: one update through the writer per
+    record whose sets differ (a record this load created gets its first links so)."""
+    if not wanted:
+        return
+    names = tuple(next(iter(wanted.values())))
+    stored = await _read_links(conn, description, list(record_ids.values()), names)
+    for entry, links in wanted.items():
+        record_id = record_ids[entry]
+        changed = [n for n in names if stored[n].get(record_id, frozenset()) != links[n]]
+        if not changed:
+            continue
+        await writer.update(
+            conn,
+            description,
+            record_id,
+            None,  # read in this transaction, under the write lock
+            {},
+            actor_name=ACTOR_NAME,
+            links={name: sorted(links[name]) for name in changed},
+        )
+        seed_names = tuple(description.links[name].seed for name in changed)
+        report.amend(str(description.kind), describe(entry), seed_names)
+
+
 async def _existing(
     conn: asyncpg.Connection, description: Description, desired: list[Desired]
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -86,11 +118,16 @@ async def _existing(
 
 
 async def _read_links(
-    conn: asyncpg.Connection, description: Description, owners: list[int]
+    conn: asyncpg.Connection,
+    description: Description,
+    owners: list[int],
+    names: tuple[str, ...] | None = None,
 ) -> dict[str, dict[int, frozenset[int]]]:
-    """Each link set of the given owners, by link name and owner."""
+    """Each link set of the given owners (all, or those `names`), by link name and owner."""
     result: dict[str, dict[int, frozenset[int]]] = {}
     for name, link in description.links.items():
+        if names is not None and name not in names:
+            continue
         grouped: dict[int, set[int]] = {}
         if owners:
             rows = await conn.fetch(

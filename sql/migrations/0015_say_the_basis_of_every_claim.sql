@@ -4,7 +4,7 @@
 -- editors' summary of what the source reports) or `inferred` (no source says it: the
 -- editors inferred it, and the note says why). A citation may back one link of its
 -- record (`target_id`: a statement's subject, a warning's target or the document it
--- answers), and may be a translation (`translated_from`). Existing citations were all
+-- answers, what an event concerns), and may be a translation (`translated_from`). Existing citations were all
 -- presented as the source's exact words: they stay `verbatim` until corrected.
 create type citation_basis as enum ('verbatim', 'paraphrase', 'inferred');
 
@@ -88,6 +88,8 @@ begin
             where l.warning_id = new.subject_id and l.actor_id = new.target_id)
         when 'answers' then exists (select 1 from warning_answer l
             where l.warning_id = new.subject_id and l.subject_id = new.target_id)
+        when 'concerns' then exists (select 1 from event_subject l
+            where l.event_id = new.subject_id and l.subject_id = new.target_id)
         else false
     end;
     if not linked then
@@ -126,7 +128,7 @@ alter table statement add column search tsvector generated always as (
 ) stored;
 create index statement_search on statement using gin (search) with (fastupdate = off);
 
--- An editor's note on any record (parties and citations have one already).
+-- An editor's note on any record (parties, participations and citations have one already).
 alter table actor add column note text;
 alter table membership add column note text;
 alter table source add column note text;
@@ -137,3 +139,4 @@ alter table provision add column note text;
 alter table stance add column note text;
 alter table track add column note text;
 alter table track_update add column note text;
+alter table event add column note text;

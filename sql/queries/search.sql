@@ -24,6 +24,9 @@ select kind, id, rank from (
     union all
     select 'citation', c.id, ts_rank(c.search, q.query)::float8
     from citation c, q where c.search @@ q.query
+    union all
+    select 'event', e.id, ts_rank(e.search, q.query)::float8
+    from event e, q where e.search @@ q.query
 ) as hits
 where (:kinds::text[] is null or kind = any(:kinds))
 
@@ -61,5 +64,10 @@ select page.kind, page.id, page.rank,
            when 'citation' then (
                select ts_headline('english', c.quote, q.query, 'MaxFragments=1, MaxWords=30, MinWords=8')
                from citation c where c.id = page.id)
+           when 'event' then (
+               select ts_headline('english', e.title || coalesce(' — ' || e.place, '')
+                                  || coalesce(' — ' || e.summary, ''), q.query,
+                                  'MaxFragments=1, MaxWords=30, MinWords=8')
+               from event e where e.id = page.id)
        end as excerpt
 from page, websearch_to_tsquery('english', :text) as q (query)

@@ -1,5 +1,6 @@
 -- name: timeline
--- Dated items in one list: statements, warnings, track updates and adoptions of documents.
+-- Dated items in one list: statements, warnings, track updates, adoptions of documents and
+-- events (at their start; by actor: a participant; by document or track: what they concern).
 -- :kinds, :actor_ids, :declaration_ids, :track_ids, :from_time, :to_time.
 -- An item kind that cannot relate to a given filter (an adoption to a track) is left out.
 -- Each branch applies every filter itself, and branches are separated by lines holding
@@ -50,3 +51,16 @@ where d.adopted_at is not null
         select 1 from party p where p.declaration_id = d.id and p.actor_id = any(:actor_ids)))
   and (:declaration_ids::bigint[] is null or d.id = any(:declaration_ids))
   and :track_ids::bigint[] is null
+union all
+select 'event'::text as item_kind, e.id, e.starts_at as at
+from event e
+where (:kinds::text[] is null or 'event' = any(:kinds))
+  and (:from_time::timestamptz is null or e.starts_at >= :from_time)
+  and (:to_time::timestamptz is null or e.starts_at < :to_time)
+  and (:actor_ids::bigint[] is null or exists (
+        select 1 from participation p where p.event_id = e.id and p.actor_id = any(:actor_ids)))
+  and (:declaration_ids::bigint[] is null or exists (
+        select 1 from event_subject es left join provision p on p.id = es.subject_id
+        where es.event_id = e.id and (es.subject_id = any(:declaration_ids) or p.declaration_id = any(:declaration_ids))))
+  and (:track_ids::bigint[] is null or exists (
+        select 1 from event_subject es where es.event_id = e.id and es.subject_id = any(:track_ids)))

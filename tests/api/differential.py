@@ -45,7 +45,9 @@ COUNTRY_CODES = ["RU", "UA", "US", "GB", "FR", "ZZ"]
 PAGING = frozenset({"first", "last", "after", "before"})
 # Fields without SQL leave the whole operation to the executor (docs/PERFORMANCE.md,
 # "Compiled queries"): chosen less often, so that most operations reach the compiled route.
-EXECUTOR_ONLY_FIELDS = frozenset({"history", "changes", "about", "targets", "answers", "warnings"})
+EXECUTOR_ONLY_FIELDS = frozenset(
+    {"history", "changes", "about", "targets", "answers", "warnings", "concerns"}
+)
 
 
 @dataclass

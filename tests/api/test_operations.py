@@ -194,6 +194,22 @@ SCRIPT = [
         },
     ),
     Step("UpdateParty", "party", changed("party", note="Expected signatory.")),
+    Step("CreateEvent", "event"),
+    Step(
+        "UpdateEvent",
+        "event",
+        lambda m: {
+            **m.current("event"),
+            "ends": "2026-01-11",
+            "concernsIds": [m.id("declaration")],
+        },
+    ),
+    Step(
+        "AddParticipation",
+        "participation",
+        lambda m: {"eventId": m.id("event"), "actorId": m.id("actor"), "role": "OBSERVER"},
+    ),
+    Step("UpdateParticipation", "participation", changed("participation", role="MEDIATOR")),
     Step(
         "CreateStatement",
         "statement",
@@ -203,6 +219,7 @@ SCRIPT = [
             "said": "2026-01-09",
             "channel": "X",
             "quote": "Security guarantees must be credible.",
+            "eventId": m.id("event"),
             "aboutIds": [m.id("declaration"), m.id("provision")],
         },
     ),
@@ -231,6 +248,7 @@ SCRIPT = [
             "reported": "2026-01-09",
             "reportedById": m.id("actor"),
             "statementId": m.id("statement"),
+            "eventId": m.id("event"),
         },
     ),
     Step("UpdateTrackUpdate", "track_update", changed("track_update", status="NEGOTIATING")),
@@ -265,6 +283,8 @@ SCRIPT = [
     Step("DeleteTrack", "track", latest("track")),
     Step("DeleteWarning", "warning", latest("warning")),
     Step("DeleteStatement", "statement", latest("statement")),
+    Step("RemoveParticipation", "participation", latest("participation")),
+    Step("DeleteEvent", "event", latest("event")),
     Step("RemoveParty", "party", latest("party")),
     Step("RemoveProvision", "provision", latest("provision")),
     Step("DeleteDeclaration", "declaration", latest("declaration")),
@@ -315,7 +335,7 @@ def test_mutations_in_script_order(client: Client, admin: Client, seed_ids: dict
                 assert record["version"] == before["version"] + 1, step.operation
             made.records[step.key] = record
     # Everything the script made is gone; the seed record is as it was.
-    assert len(deleted) == 12
+    assert len(deleted) == 14
     leftovers = client.data("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": deleted})
     assert leftovers["nodes"] == [None] * len(deleted)
     russia = client.data('{ actor(slug: "russia") { id version } }')["actor"]

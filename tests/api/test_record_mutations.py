@@ -57,6 +57,12 @@ def base(client: Client) -> dict[str, str]:
         )
     )["id"]
     ids["track"] = ok(client.mutate("createTrack", {"slug": "m-track", "name": "Track"}))["id"]
+    ids["event"] = ok(
+        client.mutate(
+            "createEvent",
+            {"slug": "m-event", "kind": "SUMMIT", "title": "Summit", "starts": "2026"},
+        )
+    )["id"]
     ids["statement"] = ok(
         client.mutate(
             "createStatement",
@@ -176,6 +182,26 @@ def recipes(ids: dict[str, str]) -> list[tuple[str, dict[str, Any], str, dict[st
             "updateStance",
             {"position": "SUPPORTS", "since": "2026-01"},
             "deleteStance",
+        ),
+        (
+            "createEvent",
+            {
+                "slug": "e2",
+                "kind": "TALKS",
+                "title": "Talks",
+                "starts": "2026-01-07",
+                "concernsIds": [ids["decl"]],
+            },
+            "updateEvent",
+            {"ends": "2026-01-08", "concernsIds": [ids["track"]], "place": "Geneva"},
+            "deleteEvent",
+        ),
+        (
+            "addParticipation",
+            {"eventId": ids["event"], "actorId": ids["actor"], "role": "HOST"},
+            "updateParticipation",
+            {"role": "MEDIATOR", "note": "per one source"},
+            "removeParticipation",
         ),
         (
             "addCitation",

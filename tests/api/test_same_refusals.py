@@ -76,6 +76,38 @@ REFUSED: dict[str, Case] = {
         {"slug": "said-by-a-source", "speakerId": "{source}", "said": "2026", "channel": "X",
          "quote": "Q"},
     ),
+    "event ending before it starts": (
+        "events",
+        {"slug": "backwards-event", "kind": "meeting", "title": "M", "starts": "2026-01-06",
+         "ends": "2026-01-05"},
+        "createEvent",
+        {"slug": "backwards-event", "kind": "MEETING", "title": "M", "starts": "2026-01-06",
+         "ends": "2026-01-05"},
+    ),
+    "event without a title": (
+        "events", {"slug": "untitled-event", "kind": "call", "title": "", "starts": "2026"},
+        "createEvent", {"slug": "untitled-event", "kind": "CALL", "title": "", "starts": "2026"},
+    ),
+    "event of an unknown kind": (
+        "events", {"slug": "odd-event", "kind": "party", "title": "T", "starts": "2026"},
+        "createEvent", {"slug": "odd-event", "kind": "PARTY", "title": "T", "starts": "2026"},
+    ),
+    "event concerning an actor": (
+        "events",
+        {"slug": "about-an-actor", "kind": "talks", "title": "T", "starts": "2026",
+         "concerns": ["{actor}"]},
+        "createEvent",
+        {"slug": "about-an-actor", "kind": "TALKS", "title": "T", "starts": "2026",
+         "concernsIds": ["{actor}"]},
+    ),
+    "statement at a track": (
+        "statements",
+        {"slug": "at-a-track", "speaker": "{actor}", "said": "2026", "channels": ["x"],
+         "quote": "Q", "event": "{track}"},
+        "createStatement",
+        {"slug": "at-a-track", "speakerId": "{actor}", "said": "2026", "channel": "X",
+         "quote": "Q", "eventId": "{track}"},
+    ),
     "31 February": (
         "statements",
         {"slug": "impossible-day", "speaker": "{actor}", "said": "2026-02-31", "channels": ["x"],
@@ -133,6 +165,22 @@ ACCEPTED: dict[str, Case] = {
         "createStance",
         {"actorId": "{actor}", "subjectId": "{declaration}", "position": "SUPPORTS"},
     ),
+    "event ending in the month it starts": (
+        "events",
+        {"slug": "month-long-event", "kind": "visit", "title": "V", "starts": "2026-01-06",
+         "ends": "2026-01", "concerns": ["{track}", "{declaration}"]},
+        "createEvent",
+        {"slug": "month-long-event", "kind": "VISIT", "title": "V", "starts": "2026-01-06",
+         "ends": "2026-01", "concernsIds": ["{track}", "{declaration}"]},
+    ),
+    "statement at an event": (
+        "statements",
+        {"slug": "at-an-event", "speaker": "{actor}", "said": "2026", "channels": ["x"],
+         "quote": "Q", "event": "{event}"},
+        "createStatement",
+        {"slug": "at-an-event", "speakerId": "{actor}", "said": "2026", "channel": "X",
+         "quote": "Q", "eventId": "{event}"},
+    ),
     "stance about a track": (
         "stances", {"actor": "{actor}", "subject": "{track}", "position": "opposes"},
         "createStance", {"actorId": "{actor}", "subjectId": "{track}", "position": "OPPOSES"},
@@ -174,6 +222,7 @@ BASE_SEEDS: dict[str, list[dict[str, Any]]] = {
     "actors": [{"slug": "same-actor", "kind": "state", "name": "Actor"}],
     "declarations": [{"slug": "same-decl", "title": "D", "kind": "plan", "status": "draft"}],
     "tracks": [{"slug": "same-track", "name": "T"}],
+    "events": [{"slug": "same-event", "kind": "summit", "title": "S", "starts": "2026"}],
     "statements": [
         {"slug": "same-statement", "speaker": "same-actor", "said": "2026", "channels": ["x"],
          "quote": "Q"}
@@ -185,6 +234,7 @@ SEED_SLUGS = {
     "{declaration}": "same-decl",
     "{track}": "same-track",
     "{statement}": "same-statement",
+    "{event}": "same-event",
 }
 
 
@@ -210,6 +260,11 @@ def api_ids(client: Client) -> dict[str, str]:
         )
     )
     track = ok(client.mutate("createTrack", {"slug": "api-track", "name": "T"}))
+    event = ok(
+        client.mutate(
+            "createEvent", {"slug": "api-event", "kind": "SUMMIT", "title": "S", "starts": "2026"}
+        )
+    )
     statement = ok(
         client.mutate(
             "createStatement",
@@ -223,6 +278,7 @@ def api_ids(client: Client) -> dict[str, str]:
         "{declaration}": declaration["id"],
         "{track}": track["id"],
         "{statement}": statement["id"],
+        "{event}": event["id"],
     }
 
 

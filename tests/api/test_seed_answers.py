@@ -218,3 +218,66 @@ def test_both_translations_of_zakharovas_key_phrase(client: Client) -> None:
         "url": "https://tass.com/politics/2069287",
     }
     assert tass["quote"] == "legitimate military targets"
+
+
+def test_the_paris_summit_with_who_took_part_and_what_happened_at_it(client: Client) -> None:
+    event = run(client, "event-details")["event"]
+    assert (event["kind"], event["title"], event["place"]) == (
+        "SUMMIT",
+        "Paris summit of the Coalition of the Willing",
+        "Paris",
+    )
+    assert event["starts"] == {"value": "2026-01-06", "precision": "DAY"}
+    roles = {p["actor"]["slug"]: p["role"] for p in event["participants"]["nodes"]}
+    assert roles == {
+        "france": "HOST",
+        "united-kingdom": "PARTICIPANT",
+        "ukraine": "PARTICIPANT",
+        "coalition-of-the-willing": "PARTICIPANT",
+    }
+    assert all(p["citations"]["nodes"] for p in event["participants"]["nodes"])
+    assert {c["slug"] for c in event["concerns"]} == {
+        "paris-declaration",
+        "declaration-of-intent",
+        "coalition-security-guarantees",
+    }
+    assert [s["slug"] for s in event["statements"]["nodes"]] == [
+        "starmer-2026-01-06-declaration-of-intent",
+        "starmer-2026-01-06-further-steps",
+    ]
+    assert {d["slug"] for d in event["declarations"]["nodes"]} == {
+        "paris-declaration",
+        "declaration-of-intent",
+    }
+    assert event["trackUpdates"]["nodes"] == [
+        {"status": "SIGNED", "track": {"slug": "coalition-security-guarantees"}}
+    ]
+    # The date is disputed as Starmer's remarks are: both claims, each with its source.
+    dates = {
+        c["source"]["slug"]: c["claimedValue"]
+        for c in event["citations"]["nodes"]
+        if c["field"] == "starts_at"
+    }
+    assert dates == {"president-gov-ua-102317": "2026-01-06", "seed-article": "2026-01-05"}
+
+
+def test_the_timeline_of_6_to_9_january_places_the_events(client: Client) -> None:
+    nodes = run(client, "timeline")["timeline"]["nodes"]
+    order = [(n["kind"], n["item"].get("slug")) for n in nodes]
+    summit = order.index(("EVENT", "paris-summit-2026-01-06"))
+    talks = order.index(("EVENT", "talks-in-france-2026-01-07"))
+    day = {n["item"].get("slug"): n["at"][:10] for n in nodes}
+    statements = [(i, slug) for i, (kind, slug) in enumerate(order) if kind == "STATEMENT"]
+    on_the_6th = [i for i, slug in statements if day[slug] == "2026-01-06"]
+    on_the_8th = [i for i, slug in statements if day[slug] == "2026-01-08"]
+    assert len(on_the_6th) == 3
+    assert len(on_the_8th) == 4
+    # The summit, then what was said on its day, then the talks, then 8 January.
+    assert summit < min(on_the_6th)
+    assert max(on_the_6th) < talks < min(on_the_8th)
+    at_the_summit = [n["item"] for n in nodes if n["kind"] == "STATEMENT"][:3]
+    assert {s["slug"]: (s["event"] or {}).get("slug") for s in at_the_summit} == {
+        "starmer-2026-01-06-declaration-of-intent": "paris-summit-2026-01-06",
+        "starmer-2026-01-06-further-steps": "paris-summit-2026-01-06",
+        "witkoff-2026-01-06-x-post": None,
+    }

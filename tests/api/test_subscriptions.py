@@ -138,6 +138,32 @@ async def test_timeline_added_sends_only_matching_items(
     assert event["entry"] == {"kind": "STATEMENT", "item": {"slug": "by-speaker"}}
 
 
+async def test_timeline_added_sends_new_events(writer: Client, second: RunningService) -> None:
+    query = """subscription { timelineAdded(filter: {kinds: [EVENT]}) {
+        entry { kind at item { ... on Event { slug title } } } } }"""
+    async with connect(second.url) as socket:
+        op = await socket.subscribe(query)
+        await following(second.url, 1)
+        created = await asyncio.to_thread(
+            writer.mutate,
+            "createEvent",
+            {"slug": "live-call", "kind": "CALL", "title": "A call", "starts": "2026-01-10"},
+        )
+        event = (await socket.next_data(op))["timelineAdded"]
+        # A change to it is no new item.
+        await asyncio.to_thread(
+            writer.mutate,
+            "updateEvent",
+            {"id": created["id"], "expectedVersion": 1, "place": "by phone"},
+        )
+        assert await socket.silent(op, 0.5)
+    assert event["entry"] == {
+        "kind": "EVENT",
+        "at": "2026-01-10T00:00:00+00:00",
+        "item": {"slug": "live-call", "title": "A call"},
+    }
+
+
 async def test_server_pings_keep_the_socket_alive(second: RunningService) -> None:
     async with connect(second.url) as socket:
         raw = await asyncio.wait_for(socket.connection.recv(), timeout=10)  # pings every 0.3 s

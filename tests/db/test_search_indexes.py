@@ -24,6 +24,7 @@ async def test_every_gin_index_writes_through(conn: asyncpg.Connection) -> None:
         "actor_search",
         "citation_search",
         "declaration_search",
+        "event_search",
         "provision_search",
         "source_search",
         "statement_search",

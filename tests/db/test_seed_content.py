@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from service import vocab
+from service.kinds.registry import DESCRIPTIONS
 from service.resources import data_dir
 from service.seeds import collect_seeds, load_seeds
 
@@ -144,6 +145,7 @@ async def test_enum_values_match_the_database(pool: asyncpg.Pool) -> None:
         "binding_nature": vocab.BindingNature, "provision_topic": vocab.ProvisionTopic,
         "party_role": vocab.PartyRole, "channel": vocab.Channel,
         "track_status": vocab.TrackStatus, "stance_position": vocab.StancePosition,
+        "event_kind": vocab.EventKind, "participation_role": vocab.ParticipationRole,
     }  # fmt: skip
     for enum, literal in literals.items():
         values = await pool.fetchval(f"select enum_range(null::{enum})::text[]")
@@ -209,11 +211,12 @@ async def test_verbatim_quotes_are_in_the_texts_the_record_holds(seeded: asyncpg
     assert missing == []
 
 
-# Each link set: its table, owner and target columns, and the citations' `field` naming it.
+# Each link set of every kind: its table, owner and target columns, and the citations'
+# `field` naming it (the seed key).
 LINK_SETS = [
-    ("statement_subject", "statement_id", "subject_id", "about"),
-    ("warning_target", "warning_id", "actor_id", "targets"),
-    ("warning_answer", "warning_id", "subject_id", "answers"),
+    (link.table, link.owner_column, link.target_column, link.seed)
+    for description in DESCRIPTIONS
+    for link in description.links.values()
 ]
 
 

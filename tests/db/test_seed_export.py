@@ -81,3 +81,21 @@ async def test_export_of_an_empty_database_loads(pool: asyncpg.Pool, tmp_path: P
 
     assert report.counts == dict.fromkeys(FILES, 0)
     assert (await load_seeds(pool, [tmp_path])).totals.created == 0
+
+
+async def test_export_writes_events_and_what_happened_at_them(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    await load_seeds(pool, [SEEDS])
+    await export(pool, tmp_path)
+    events = (tmp_path / "15-events.yaml").read_text(encoding="utf-8")
+    summit = "event: paris-summit-2026-01-06\n"
+
+    assert events.startswith("# events: exported")
+    assert "- slug: paris-summit-2026-01-06\n" in events
+    assert "    concerns:\n      - coalition-security-guarantees\n" in events
+    assert "      - actor: france\n        role: host\n" in events
+    assert (tmp_path / "30-statements.yaml").read_text(encoding="utf-8").count(summit) == 2
+    assert (tmp_path / "20-declarations.yaml").read_text(encoding="utf-8").count(summit) == 2
+    tracks = (tmp_path / "40-tracks.yaml").read_text(encoding="utf-8")
+    assert "event: talks-in-france-2026-01-07\n" in tracks

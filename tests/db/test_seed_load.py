@@ -24,7 +24,8 @@ async def _counts(pool: asyncpg.Pool) -> tuple[int, int]:
 
 
 async def test_bundled_seeds_load_then_reload_unchanged(pool: asyncpg.Pool) -> None:
-    expected = {kind: len(entries) for kind, entries in collect_seeds([SEEDS]).entries.items()}
+    seeds = collect_seeds([SEEDS])
+    expected = {kind: len(entries) for kind, entries in seeds.entries.items()}
 
     first = await load_seeds(pool, [SEEDS])
 
@@ -37,7 +38,12 @@ async def test_bundled_seeds_load_then_reload_unchanged(pool: asyncpg.Pool) -> N
     assert expected["declaration"] == 2
     assert expected["warning"] >= 1
     records, changes = await _counts(pool)
-    assert records == changes == sum(expected.values())
+    assert records == sum(expected.values())
+    # One change per record, and a second for a record whose link sets point at kinds
+    # written after its own (an event's `concerns`): they are set once those exist.
+    linked_later = sum(1 for entry in seeds.entries["event"] if entry.value.concerns)
+    assert linked_later == 2
+    assert changes == records + linked_later
     assert await pool.fetchval("select count(distinct actor_name) from change") == 1
 
     second = await load_seeds(pool, [SEEDS])
@@ -70,9 +76,18 @@ async def test_changed_seed_updates_only_that_record(pool: asyncpg.Pool, tmp_pat
     shutil.copytree(SEEDS, edited)
     statements = edited / "30-statements.yaml"
     text = statements.read_text(encoding="utf-8")
-    # One field of one statement, and one of its `about` links.
+    # One field of one statement, and one of its `about` links (with the link's citation,
+    # which would back a link the record no longer has).
     text = text.replace('    event_code: "1384"\n', '    event_code: "138"\n', 1)
     text = text.replace("      - russia-armed-forces\n", "", 1)
+    link_citation = (
+        "      - source: seed-article\n"
+        "        quote: legitimate combat targets of the Armed Forces of the Russian Federation\n"
+        "        field: about\n"
+        "        target: russia-armed-forces\n"
+    )
+    assert link_citation in text
+    text = text.replace(link_citation, "", 1)
     statements.write_text(text, encoding="utf-8")
 
     report = await load_seeds(pool, [edited])
@@ -93,6 +108,49 @@ async def test_changed_seed_updates_only_that_record(pool: asyncpg.Pool, tmp_pat
     assert row["after"]["event_code"] == "138"
     assert len(row["before"]["about_ids"]) == len(row["after"]["about_ids"]) + 1
     assert (await _counts(pool))[1] == changes_before + 1
+
+
+async def test_changed_links_to_later_kinds_update_only_that_record(
+    pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    # An event's `concerns` are written in the second pass: a change there alone is an
+    # update of the event, reported with the link's name; with another field, one report.
+    await load_seeds(pool, [SEEDS])
+    _, changes_before = await _counts(pool)
+    edited = tmp_path / "seeds"
+    shutil.copytree(SEEDS, edited)
+    events = edited / "15-events.yaml"
+    text = events.read_text(encoding="utf-8")
+    text = text.replace("      - coalition-security-guarantees\n", "", 1)
+    # The link's citation goes with it (the loader keeps the stored one: it never deletes).
+    link_citation = (
+        "      - basis: paraphrase\n"
+        "        source: president-gov-ua-102313\n"
+        "        quote: The summit's joint text is on robust security guarantees for Ukraine.\n"
+        "        field: concerns\n"
+        "        target: coalition-security-guarantees\n"
+    )
+    assert link_citation in text
+    text = text.replace(link_citation, "", 1)
+    text = text.replace("    place: France\n", "    place: Paris\n", 1)
+    events.write_text(text, encoding="utf-8")
+
+    report = await load_seeds(pool, [edited])
+
+    assert report.counts["event"].updated == 2
+    assert report.totals.updated == 2
+    assert sorted((c.label, c.fields) for c in report.changes) == [
+        ("paris-summit-2026-01-06", ("concerns",)),
+        ("talks-in-france-2026-01-07", ("place",)),
+    ]
+    concerns = await pool.fetch(
+        "select t.slug from event e join event_subject es on es.event_id = e.id"
+        " join track t on t.id = es.subject_id where e.slug = 'paris-summit-2026-01-06'"
+    )
+    assert concerns == []
+    assert (await _counts(pool))[1] == changes_before + 2
+    again = await load_seeds(pool, [edited])
+    assert again.totals.updated == again.totals.created == 0
 
 
 async def test_records_not_in_the_seeds_are_kept(pool: asyncpg.Pool) -> None:

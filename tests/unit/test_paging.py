@@ -62,9 +62,9 @@ def test_leading_bound_is_the_first_key_inclusive() -> None:
     assert leading_bound(ascending, 1, after=True) == "t.name >= ($1::text)::text"
 
 
-def test_the_timeline_splits_into_its_four_branches() -> None:
+def test_the_timeline_splits_into_one_branch_per_kind() -> None:
     branches = union_branches(query("timeline", "timeline"))
-    kinds = ["statement", "warning", "track_update", "declaration"]
+    kinds = ["statement", "warning", "track_update", "declaration", "event"]
     assert len(branches) == len(kinds)
     for branch, kind in zip(branches, kinds, strict=True):
         assert f"select '{kind}'::text as item_kind" in branch

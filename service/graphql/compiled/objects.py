@@ -74,6 +74,7 @@ OBJECTS: dict[str, ObjectSql] = {
         {
             "speaker": ToOne("speaker_id"),
             "onBehalfOf": ToOne("on_behalf_of_id"),
+            "event": ToOne("event_id"),
         },
     ),
     "Warning": ObjectSql(
@@ -90,7 +91,7 @@ OBJECTS: dict[str, ObjectSql] = {
     "Declaration": ObjectSql(
         RecordKind.DECLARATION,
         ById("declarations", "declarations_by_id"),
-        {},
+        {"event": ToOne("event_id")},
     ),
     "Provision": ObjectSql(
         RecordKind.PROVISION,
@@ -121,9 +122,20 @@ OBJECTS: dict[str, ObjectSql] = {
         ById("tracks", "track_updates_by_id"),
         {
             "track": ToOne("track_id"),
+            "event": ToOne("event_id"),
             "reportedBy": ToOne("reported_by_id"),
             "statement": ToOne("statement_id"),
         },
+    ),
+    "Event": ObjectSql(
+        RecordKind.EVENT,
+        ById("events", "events_by_id"),
+        {},
+    ),
+    "Participation": ObjectSql(
+        RecordKind.PARTICIPATION,
+        ById("events", "participations_by_id"),
+        {"event": ToOne("event_id"), "actor": ToOne("actor_id")},
     ),
     # A declaration's row, seen as a dated item of the timeline.
     "Adoption": ObjectSql(
@@ -148,6 +160,7 @@ OBJECTS: dict[str, ObjectSql] = {
                     timeline.TimelineKind.WARNING.value: "Warning",
                     timeline.TimelineKind.TRACK_UPDATE.value: "TrackUpdate",
                     timeline.TimelineKind.ADOPTION.value: "Adoption",
+                    timeline.TimelineKind.EVENT.value: "Event",
                 },
             ),
         },
@@ -161,6 +174,7 @@ ROOTS: dict[str, FieldSql] = {
     "statement": BySlug("statements", "statement_by_slug"),
     "warning": BySlug("warnings", "warning_by_slug"),
     "declaration": BySlug("declarations", "declaration_by_slug"),
+    "event": BySlug("events", "event_by_slug"),
     "provision": BySlug("declarations", "provision_by_slug"),
     "track": BySlug("tracks", "track_by_slug"),
 }

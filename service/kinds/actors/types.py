@@ -22,6 +22,7 @@ from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import BY_CREATION, Record, record_fields
 from service.kinds.declarations import types as declarations
+from service.kinds.events import types as events
 from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
@@ -92,6 +93,14 @@ class Actor(Record):
     )
     def parties() -> ListRead:
         return ListRead(declarations.PARTIES_OF_ACTOR, BY_CREATION)
+
+    @child_list(
+        events.Participation,
+        description="The events this actor is claimed to have taken part in, and how, oldest "
+        "first.",
+    )
+    def participations() -> ListRead:
+        return ListRead(events.PARTICIPATIONS_OF_ACTOR, events.BY_EVENT_START)
 
 
 @strawberry.type(description="A role held in an organisation, possibly on behalf of another.")

@@ -57,6 +57,7 @@ DECLARATION = Description(
         Column("status", DeclarationStatus),
         Dated("adopted"),
         Column("adopted_place", ShortText | None, None),
+        Reference("event_id", (K.EVENT,), "event", required=False),
         Column("binding", BindingNature, BindingNature.UNKNOWN),
         Column("summary", Text | None, None),
         Column("note", Text | None, None),

@@ -37,6 +37,9 @@ class CreateDeclarationInput:
         default=UNSET, description="Adoption date at its precision."
     )
     adopted_place: str | None = strawberry.field(default=UNSET, description="Where it was adopted.")
+    event_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The event it was adopted at."
+    )
     binding: BindingNature | None = strawberry.field(default=UNSET, description="How it binds.")
     summary: str | None = strawberry.field(default=UNSET, description="What it says, in brief.")
     note: str | None = strawberry.field(
@@ -55,6 +58,7 @@ class UpdateDeclarationInput:
     short_name: str | None = UNSET
     adopted: str | None = UNSET
     adopted_place: str | None = UNSET
+    event_id: strawberry.ID | None = UNSET
     binding: BindingNature | None = UNSET
     summary: str | None = UNSET
     note: str | None = strawberry.field(

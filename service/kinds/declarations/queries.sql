@@ -1,6 +1,6 @@
 -- name: declarations_by_id
 select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       binding, summary, note, version, created_at, updated_at
+       event_id, binding, summary, note, version, created_at, updated_at
 from declaration where id = any($1::bigint[])
 
 -- name: declaration_by_slug
@@ -9,7 +9,7 @@ select id from declaration where slug = $1
 -- name: list_declarations
 -- :kinds, :statuses, :party_actor_ids, :adopted_from, :adopted_to, :text
 select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       binding, summary, note, version, created_at, updated_at,
+       event_id, binding, summary, note, version, created_at, updated_at,
        coalesce(adopted_at, '-infinity') as sort_adopted
 from declaration d
 where (:kinds::declaration_kind[] is null or kind = any(:kinds::declaration_kind[]))

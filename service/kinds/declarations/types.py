@@ -15,7 +15,7 @@ from service.graphql.connection import (
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
-from service.graphql.lazy import LazyActor, LazyStance, LazyStatement, LazyWarning
+from service.graphql.lazy import LazyActor, LazyEvent, LazyStance, LazyStatement, LazyWarning
 from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
@@ -50,6 +50,7 @@ class Subject(Record):
 
 @strawberry.type(description="A negotiated document: declaration, agreement, plan, framework.")
 class Declaration(Subject):
+    event_db_id: strawberry.Private[int | None]
     slug: str = strawberry.field(description="Stable human-readable key.")
     title: str = strawberry.field(description="Full title.")
     short_name: str | None = strawberry.field(description="Common short name.")
@@ -65,6 +66,7 @@ class Declaration(Subject):
         """The GraphQL object of a declaration row."""
         return Declaration(
             **record_fields(RecordKind.DECLARATION, row),
+            event_db_id=row["event_id"],
             slug=row["slug"],
             title=row["title"],
             short_name=row["short_name"],
@@ -75,6 +77,10 @@ class Declaration(Subject):
             binding=BindingNature(row["binding"]),
             summary=row["summary"],
         )
+
+    @strawberry.field(description="The event it was adopted at (a summit...).")
+    async def event(self, info: Info) -> LazyEvent | None:
+        return await load_node(info, RecordKind.EVENT, self.event_db_id)
 
     @child_list("Provision", description="Its clauses, in order.")
     def provisions(topics: list[ProvisionTopic] | None = None) -> ListRead:
@@ -162,6 +168,9 @@ class Party(Record):
 
 
 DECLARATIONS = ListQuery("declarations", "list_declarations", Declaration.from_row)
+DECLARATIONS_AT_EVENT = ListQuery(
+    "declarations", "list_declarations", Declaration.from_row, "event_id"
+)
 PROVISIONS = ListQuery("declarations", "list_provisions", Provision.from_row)
 PROVISIONS_OF_DECLARATION = ListQuery(
     "declarations", "list_provisions", Provision.from_row, "declaration_id"

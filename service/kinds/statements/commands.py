@@ -30,6 +30,7 @@ class CreateStatement(msgspec.Struct, kw_only=True):
     said: DateText
     channels: Channels
     quote: Quote | None = None
+    event_id: GlobalId | None = None
     on_behalf_of_id: GlobalId | None = None
     place: ShortText | None = None
     language: Language = "en"
@@ -48,6 +49,7 @@ class UpdateStatement(msgspec.Struct, kw_only=True):
     speaker_id: GlobalId | Unset = UNSET
     said: DateText | Unset = UNSET
     channels: Channels | Unset = UNSET
+    event_id: GlobalId | Unset | None = UNSET
     quote: Quote | Unset | None = UNSET
     on_behalf_of_id: GlobalId | Unset | None = UNSET
     place: ShortText | Unset | None = UNSET

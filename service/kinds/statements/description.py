@@ -1,4 +1,5 @@
-"""The statement kind: who said what, when, where, on which channel, about which records."""
+"""The statement kind: who said what, when, at which event, where, on which channel, about
+which records."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ STATEMENT = Description(
         Reference("speaker_id", (K.ACTOR,), "speaker"),
         Reference("on_behalf_of_id", (K.ACTOR,), "on_behalf_of", required=False),
         Dated("said", required=True),
+        Reference("event_id", (K.EVENT,), "event", required=False),
         Column("channels", Channels),
         Column("place", ShortText | None, None),
         Column("quote", Quote | None, None),

@@ -37,6 +37,9 @@ class CreateStatementInput:
         description="The speaker's own words (in `language`), where a source gives them; "
         "otherwise leave it out and give `summary`.",
     )
+    event_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The event it was made at."
+    )
     on_behalf_of_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="On whose behalf."
     )
@@ -67,6 +70,7 @@ class UpdateStatementInput:
     said: str | None = UNSET
     channels: list[Channel] | None = UNSET
     channel: Channel | None = strawberry.field(default=UNSET, deprecation_reason="Use `channels`.")
+    event_id: strawberry.ID | None = UNSET
     quote: str | None = UNSET
     on_behalf_of_id: strawberry.ID | None = UNSET
     place: str | None = UNSET

@@ -1,4 +1,4 @@
-"""Statements: type and query fields (mutations in statement_mutations.py)."""
+"""GraphQL types, filters, orders and query fields of statements."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from service.graphql.connection import (
 )
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
-from service.graphql.lazy import LazyActor, LazyWarning
+from service.graphql.lazy import LazyActor, LazyEvent, LazyWarning
 from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
 from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
@@ -36,6 +36,7 @@ Row = dict[str, Any]
 class Statement(Record):
     speaker_db_id: strawberry.Private[int]
     on_behalf_of_db_id: strawberry.Private[int | None]
+    event_db_id: strawberry.Private[int | None]
     slug: str = strawberry.field(description="Stable human-readable key.")
     said: FuzzyDate = strawberry.field(
         description="When it was said (the best-supported date; see citations of field said_at)."
@@ -69,6 +70,7 @@ class Statement(Record):
             **record_fields(RecordKind.STATEMENT, row),
             speaker_db_id=row["speaker_id"],
             on_behalf_of_db_id=row["on_behalf_of_id"],
+            event_db_id=row["event_id"],
             slug=row["slug"],
             said=FuzzyDate.of(said),  # type: ignore[arg-type]
             channels=[Channel(c) for c in row["channels"]],
@@ -88,6 +90,10 @@ class Statement(Record):
     @strawberry.field(description="On whose behalf (a state, for its ministry's spokesperson).")
     async def on_behalf_of(self, info: Info) -> LazyActor | None:
         return await load_node(info, RecordKind.ACTOR, self.on_behalf_of_db_id)
+
+    @strawberry.field(description="The event it was made at (a summit, a press conference...).")
+    async def event(self, info: Info) -> LazyEvent | None:
+        return await load_node(info, RecordKind.EVENT, self.event_db_id)
 
     @strawberry.field(description="What it is about: actors, documents, clauses, tracks.")
     async def about(self, info: Info) -> list[Record]:
@@ -114,6 +120,7 @@ async def _subjects_batch(pool: Any, statement_ids: Sequence[int]) -> list[list[
 
 STATEMENTS = ListQuery("statements", "list_statements", Statement.from_row)
 STATEMENTS_OF_SPEAKER = ListQuery("statements", "list_statements", Statement.from_row, "speaker_id")
+STATEMENTS_AT_EVENT = ListQuery("statements", "list_statements", Statement.from_row, "event_id")
 STATEMENTS_ABOUT = ListQuery(
     "statements", "list_statements_about", Statement.from_row, "subject_id"
 )
@@ -137,6 +144,11 @@ STATEMENT_ORDERS = {
 def of_speaker(order_by: StatementOrder | None) -> ListRead:
     """Actor.statements: what one actor said."""
     return ListRead(STATEMENTS_OF_SPEAKER, STATEMENT_ORDERS[order_by or StatementOrder.SAID_DESC])
+
+
+def at_event() -> ListRead:
+    """Event.statements: what was said at an event, in the order it was said."""
+    return ListRead(STATEMENTS_AT_EVENT, STATEMENT_ORDERS[StatementOrder.SAID_ASC])
 
 
 def about() -> ListRead:

@@ -36,6 +36,7 @@ class AddTrackUpdate(msgspec.Struct, kw_only=True):
     track_id: GlobalId
     status: TrackStatus
     reported: DateText
+    event_id: GlobalId | None = None
     reported_by_id: GlobalId | None = None
     statement_id: GlobalId | None = None
     summary: Text | None = None
@@ -48,6 +49,7 @@ class UpdateTrackUpdate(msgspec.Struct, kw_only=True):
     expected_version: Version
     status: TrackStatus | Unset = UNSET
     reported: DateText | Unset = UNSET
+    event_id: GlobalId | Unset | None = UNSET
     reported_by_id: GlobalId | Unset | None = UNSET
     statement_id: GlobalId | Unset | None = UNSET
     summary: Text | Unset | None = UNSET

@@ -15,6 +15,7 @@ TRACK_UPDATE = Description(
     (
         Column("status", TrackStatus),
         Dated("reported", required=True),
+        Reference("event_id", (K.EVENT,), "event", required=False),
         Reference("reported_by_id", (K.ACTOR,), "reported_by", required=False),
         Reference("statement_id", (K.STATEMENT,), "statement", required=False),
         Column("summary", Text | None, None),

@@ -45,6 +45,9 @@ class AddTrackUpdateInput:
     track_id: strawberry.ID = strawberry.field(description="The track.")
     status: TrackStatus = strawberry.field(description="The status reported.")
     reported: str = strawberry.field(description="When, at its precision.")
+    event_id: strawberry.ID | None = strawberry.field(
+        default=UNSET, description="The event it was reported at, or whose outcome it is."
+    )
     reported_by_id: strawberry.ID | None = strawberry.field(default=UNSET, description="Who.")
     statement_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The statement it rests on."
@@ -61,6 +64,7 @@ class UpdateTrackUpdateInput:
     expected_version: int = strawberry.field(description="The version you read; stale: CONFLICT.")
     status: TrackStatus | None = UNSET
     reported: str | None = UNSET
+    event_id: strawberry.ID | None = UNSET
     reported_by_id: strawberry.ID | None = UNSET
     statement_id: strawberry.ID | None = UNSET
     summary: str | None = UNSET

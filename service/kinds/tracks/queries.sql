@@ -19,14 +19,14 @@ select * from (
 where (:statuses::track_status[] is null or status = any(:statuses::track_status[]))
 
 -- name: track_updates_by_id
-select id, track_id, status, reported_at, reported_precision, reported_by_id, statement_id,
-       summary, note, version, created_at, updated_at
+select id, track_id, status, reported_at, reported_precision, event_id, reported_by_id,
+       statement_id, summary, note, version, created_at, updated_at
 from track_update where id = any($1::bigint[])
 
 -- name: list_track_updates
 -- :statuses, :reported_from, :reported_to
-select id, track_id, status, reported_at, reported_precision, reported_by_id, statement_id,
-       summary, note, version, created_at, updated_at
+select id, track_id, status, reported_at, reported_precision, event_id, reported_by_id,
+       statement_id, summary, note, version, created_at, updated_at
 from track_update
 where (:statuses::track_status[] is null or status = any(:statuses::track_status[]))
   and (:reported_from::timestamptz is null or reported_at >= :reported_from)

@@ -13,7 +13,7 @@ from service.graphql.connection import (
     ListRead,
 )
 from service.graphql.context import Info
-from service.graphql.lazy import LazyActor, LazyStatement
+from service.graphql.lazy import LazyActor, LazyEvent, LazyStatement
 from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
@@ -55,6 +55,7 @@ class Track(Subject):
 @strawberry.type(description="A reported status of a track, resting on a statement.")
 class TrackUpdate(Record):
     track_db_id: strawberry.Private[int]
+    event_db_id: strawberry.Private[int | None]
     reported_by_db_id: strawberry.Private[int | None]
     statement_db_id: strawberry.Private[int | None]
     status: TrackStatus = strawberry.field(description="The status reported.")
@@ -68,6 +69,7 @@ class TrackUpdate(Record):
         return TrackUpdate(
             **record_fields(RecordKind.TRACK_UPDATE, row),
             track_db_id=row["track_id"],
+            event_db_id=row["event_id"],
             reported_by_db_id=row["reported_by_id"],
             statement_db_id=row["statement_id"],
             status=TrackStatus(row["status"]),
@@ -80,6 +82,10 @@ class TrackUpdate(Record):
         found: Track = await load_node(info, RecordKind.TRACK, self.track_db_id)
         return found
 
+    @strawberry.field(description="The event it was reported at, or whose outcome it is.")
+    async def event(self, info: Info) -> LazyEvent | None:
+        return await load_node(info, RecordKind.EVENT, self.event_db_id)
+
     @strawberry.field(description="Who reported it.")
     async def reported_by(self, info: Info) -> LazyActor | None:
         return await load_node(info, RecordKind.ACTOR, self.reported_by_db_id)
@@ -91,6 +97,7 @@ class TrackUpdate(Record):
 
 TRACKS = ListQuery("tracks", "list_tracks", Track.from_row)
 UPDATES = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row)
+UPDATES_AT_EVENT = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row, "event_id")
 UPDATES_OF_TRACK = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row, "track_id")
 OLDEST_FIRST = Order((SortKey("reported_at", "timestamptz"), SortKey("id", "bigint")))
 BY_NAME = Order((SortKey("name", "text"), SortKey("id", "bigint")))
