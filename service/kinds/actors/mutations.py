@@ -46,9 +46,11 @@ class AddMembershipInput:
         default=UNSET, description="On whose behalf the member acts."
     )
     start: str | None = strawberry.field(
-        default=UNSET, description="Since when (at its precision)."
+        default=UNSET, description="Since when: a date at its precision, or a range (FuzzyDate)."
     )
-    end: str | None = strawberry.field(default=UNSET, description="Until when.")
+    end: str | None = strawberry.field(
+        default=UNSET, description="Until when: a date at its precision, or a range (FuzzyDate)."
+    )
 
 
 @strawberry.input(description="Changes to a membership; omitted fields stay as they are.")

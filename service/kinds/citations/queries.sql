@@ -8,6 +8,7 @@ select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.cl
        s.title as source_title, s.kind as source_kind, s.language as source_language,
        s.published_at as source_published_at,
        s.published_precision as source_published_precision,
+       s.published_until as source_published_until,
        s.retrieved_at as source_retrieved_at, s.version as source_version,
        s.created_at as source_created_at, s.updated_at as source_updated_at
 from citation c join source s on s.id = c.source_id
@@ -21,6 +22,7 @@ select c.id, c.subject_id, c.source_id, c.quote, c.quote_language, c.field, c.cl
        s.title as source_title, s.kind as source_kind, s.language as source_language,
        s.published_at as source_published_at,
        s.published_precision as source_published_precision,
+       s.published_until as source_published_until,
        s.retrieved_at as source_retrieved_at, s.version as source_version,
        s.created_at as source_created_at, s.updated_at as source_updated_at
 from citation c join source s on s.id = c.source_id

@@ -1,6 +1,6 @@
 -- name: sources_by_id
 select id, slug, url, publisher, title, kind, language, published_at, published_precision,
-       retrieved_at, version, created_at, updated_at
+       published_until, retrieved_at, version, created_at, updated_at
 from source where id = any($1::bigint[])
 
 -- name: source_by_slug
@@ -9,8 +9,9 @@ select id from source where slug = $1
 -- name: list_sources
 -- :kinds, :publisher (exact, case-insensitive), :text
 select id, slug, url, publisher, title, kind, language, published_at, published_precision,
-       retrieved_at, version, created_at, updated_at,
-       coalesce(published_at, '-infinity') as sort_published
+       published_until, retrieved_at, version, created_at, updated_at,
+       coalesce(published_latest, '-infinity') as sort_published_latest,
+       coalesce(published_at, '-infinity') as sort_published_at
 from source
 where (:kinds::source_kind[] is null or kind = any(:kinds::source_kind[]))
   and (:publisher::text is null or lower(publisher) = lower(:publisher))
