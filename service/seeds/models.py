@@ -15,7 +15,7 @@ import msgspec
 
 from service.kinds.registry import DESCRIPTIONS
 from service.kinds.registry import SECTIONS as SECTION_KINDS
-from service.record.dates import DATED_PATTERN, ends_before, parse_partial_date
+from service.record.dates import DATE_PATTERN, DATED_PATTERN, ends_before, parse_partial_date
 from service.record.description import (
     NODEFAULT,
     Column,
@@ -29,6 +29,8 @@ from service.record.fields import Slug
 from service.vocab import RecordKind
 
 PartialDate = Annotated[str, msgspec.Meta(pattern=DATED_PATTERN)]
+Instant = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN)]
+"""A date kept without a precision column (a source's `retrieved`): never a range."""
 SlugList = Annotated[list[Slug], msgspec.Meta(max_length=200)]
 CITATIONS_PER_RECORD = 200
 
@@ -70,9 +72,10 @@ def _seed_field(field: Any, items: dict[RecordKind, type[Item]]) -> tuple[str, A
             return field.seed, Slug, NODEFAULT
         return field.seed, Slug | None, None
     if isinstance(field, Dated):
+        kind = PartialDate if field.precision else Instant
         if field.required:
-            return field.name, PartialDate, NODEFAULT
-        return field.name, PartialDate | None, None
+            return field.name, kind, NODEFAULT
+        return field.name, kind | None, None
     if isinstance(field, Link):
         return field.seed, SlugList, msgspec.field(default_factory=list)
     assert isinstance(field, Nested)
