@@ -10,7 +10,8 @@ events existed.
 
 Two orderings are arranged on purpose, so that PostGraphile (which can only order a table
 by its own columns) returns the same rows as our service for the benchmark's pages:
-statements get ids in `said_at` order, and warnings in their statement's `said_at` order.
+statements get ids in the order of their dates (the latest instant each may be, then the
+earliest: service.record.paging.dated_order), and warnings in their statement's order.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from bench.gen.scale import Scale
 from bench.gen.step import FIELDS, PLACES, K, Links, Step
 from bench.gen.text import Prose
+from service.record.dates import latest_instant
 from service.vocab import (
     ActorKind,
     Channel,
@@ -43,7 +44,12 @@ class SaidSteps:
         weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(actors))]
         speakers = self.rng.choices(actors, weights, k=self.scale.statements)
         subjects = self.ids[K.DECLARATION] + self.ids[K.PROVISION] + self.ids[K.TRACK] + states
-        moments = sorted(self._fuzzy(self._moment()) for _ in range(self.scale.statements))
+        # In the one order of dated items (the latest instant each may be, then the
+        # earliest): ids follow it, as our lists do.
+        moments = sorted(
+            (self._fuzzy(self._moment()) for _ in range(self.scale.statements)),
+            key=lambda said: (latest_instant(*said), said[0]),
+        )
         self.said_at = [m for m, _ in moments]
         rows = []
         about = Links("statement_subject", "statement_id", "subject_id")
@@ -68,7 +74,8 @@ class SaidSteps:
 
     def warnings(self) -> Step:
         statements = self.ids[K.STATEMENT]
-        # Statements are in said_at order, so sorting the chosen indexes orders the warnings.
+        # Statements are in their dates' order, so sorting the chosen indexes orders the
+        # warnings.
         chosen = sorted(self.rng.sample(range(len(statements)), self.scale.warnings))
         people = self.ids[K.ACTOR]
         answerable = self.ids[K.DECLARATION] + self.ids[K.PROVISION]

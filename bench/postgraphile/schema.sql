@@ -36,8 +36,9 @@ create table bench_pg.search_hit (
     event_id bigint references event (id)
 );
 
--- Newest first, as our `timeline` orders by default (at desc, kind, id). A `language sql`
--- `stable` function is inlined by PostgreSQL, so PostGraphile's `limit` reaches the union.
+-- Newest first, as our `timeline` orders by default (latest desc, at desc, kind desc, id
+-- desc: the one order of dated items). A `language sql` `stable` function is inlined by
+-- PostgreSQL, so PostGraphile's `limit` reaches the union.
 create function bench_pg.timeline() returns setof bench_pg.timeline_entry
 language sql stable as $$
     select item_kind, at, id,
@@ -47,17 +48,20 @@ language sql stable as $$
            case when item_kind = 'declaration' then id end,
            case when item_kind = 'event' then id end
     from (
-        select 'statement'::text as item_kind, s.id, s.said_at as at from statement s
+        select 'statement'::text as item_kind, s.id, s.said_at as at, s.said_latest as latest
+        from statement s
         union all
-        select 'warning', w.id, s.said_at from warning w join statement s on s.id = w.statement_id
+        select 'warning', w.id, s.said_at, s.said_latest
+        from warning w join statement s on s.id = w.statement_id
         union all
-        select 'track_update', u.id, u.reported_at from track_update u
+        select 'track_update', u.id, u.reported_at, u.reported_latest from track_update u
         union all
-        select 'declaration', d.id, d.adopted_at from declaration d where d.adopted_at is not null
+        select 'declaration', d.id, d.adopted_at, d.adopted_latest
+        from declaration d where d.adopted_at is not null
         union all
-        select 'event', e.id, e.starts_at from event e
+        select 'event', e.id, e.starts_at, e.starts_latest from event e
     ) as items
-    order by at desc, item_kind, id
+    order by latest desc, at desc, item_kind desc, id desc
 $$;
 
 -- Best match first, as our `search` orders (rank desc, kind, id); same ranks and excerpts.

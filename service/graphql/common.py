@@ -46,23 +46,51 @@ CitationBasis = _enum(
 )
 
 
-@strawberry.type(description="A date and how much of it is known.")
+@strawberry.type(
+    description="When something happened, as far as the sources say: one date at its "
+    'precision ("2026", "2026-01", "2026-01-08", a time) or a range of two at the same '
+    'precision ("2026-01-07/2026-01-08": the 7th or the 8th). Either names an interval, '
+    "from `earliest` to `latest`, in which it happened. Lists of dated items are ordered "
+    "by `latest` (the latest it may have happened), then by `earliest`, then by id: "
+    '"2026-01" comes after every day of January, since it may be any of them, and the '
+    "items of one day come in their time of day, the untimed ones last. A `from`/`to` "
+    "window keeps the items whose interval overlaps it."
+)
 class FuzzyDate:
     value: str = strawberry.field(
         description='The date at its precision: "2026", "2026-01", "2026-01-08" or an ISO '
-        "timestamp."
+        'timestamp; a range is its two ends joined by "/" ("2026-01-07/2026-01-08"). '
+        "Inputs take the same forms."
     )
     precision: vocab.DatePrecision = strawberry.field(
-        description="year, month, day or time (a known time of day)."
+        description="year, month, day or time (a known time of day); a range's two ends "
+        "have the same one."
     )
-    start: datetime = strawberry.field(description="The first instant the date can mean (UTC).")
+    earliest: datetime = strawberry.field(
+        description="The earliest instant it may have happened: the start of its (first) "
+        "period, in UTC."
+    )
+    latest: datetime = strawberry.field(
+        description="The latest instant it may have happened: the last microsecond of its "
+        "(last) period in UTC, or the time itself at precision time."
+    )
+    start: datetime = strawberry.field(
+        description="The first instant the date can mean (UTC).",
+        deprecation_reason="Use `earliest`, the same instant.",
+    )
 
     @classmethod
     def of(cls, date: PreciseDate | None) -> FuzzyDate | None:
         """The GraphQL form of a PreciseDate."""
         if date is None:
             return None
-        return cls(value=date.text(), precision=date.precision, start=date.at)
+        return cls(
+            value=date.text(),
+            precision=date.precision,
+            earliest=date.at,
+            latest=date.latest,
+            start=date.at,
+        )
 
 
 @strawberry.enum(description="What kind of expected failure a mutation met.")

@@ -157,8 +157,9 @@ async def _timeline_entry(
         if adopted_before:
             return None
     # The timeline's own query decides whether the record matches the filter.
-    sql = f"select item_kind, id, at from ({query('timeline', 'timeline')}) as t " + (
-        "where t.item_kind = $7 and t.id = $8"
+    sql = (
+        f"select item_kind, id, at, latest, partial from ({query('timeline', 'timeline')}) "
+        "as t where t.item_kind = $7 and t.id = $8"
     )
     row = await shared.share(
         ("on_timeline", change["id"], repr(params)),

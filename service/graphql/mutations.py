@@ -86,10 +86,12 @@ def to_columns(table: Description, command: msgspec.Struct) -> dict[str, Any]:
         if value is msgspec.UNSET or name in table.links or name == "expected_version":
             continue
         if name in table.dates:
-            prefix = table.dates[name]
+            dated = table.dates[name]
             date = None if value is None else parse_precise_date(value, _camel(name))
-            values[f"{prefix}_at"] = None if date is None else date.at
-            values[f"{prefix}_precision"] = None if date is None else date.precision.value
+            # All three columns, always: a single date given for a range ends the range.
+            values[dated.at] = None if date is None else date.at
+            values[dated.precision_column] = None if date is None else date.precision.value
+            values[dated.until] = None if date is None else date.until
             continue
         if name in table.references and isinstance(value, str):
             value = decode_id_of(value, table.references[name], _camel(name))

@@ -25,7 +25,7 @@ from service.kinds.statements.types import Statement
 from service.kinds.tracks.types import TrackUpdate
 from service.kinds.warnings.types import WarningNode
 from service.live.rows import SharedRows
-from service.record.paging import Order, SortKey
+from service.record.paging import Order, SortKey, dated_order
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -59,10 +59,23 @@ class TimelineKind(Enum):
     EVENT = "event"
 
 
-@strawberry.type(description="One dated item of the timeline.")
+@strawberry.type(
+    description="One dated item of the timeline: when it may have happened, from `at` to "
+    "`latest` (its date's interval: see FuzzyDate)."
+)
 class TimelineEntry:
     kind: TimelineKind = strawberry.field(description="What the item is.")
-    at: datetime = strawberry.field(description="When (the start of its date's precision).")
+    at: datetime = strawberry.field(
+        description="The earliest instant it may have happened (its date's `earliest`)."
+    )
+    latest: datetime = strawberry.field(
+        description="The latest instant it may have happened (its date's `latest`): the "
+        "timeline is ordered by it, then by `at`."
+    )
+    partial: bool = strawberry.field(
+        description="Only part of its date lies in the filter's `from`..`to` window: it "
+        "may have happened outside it (always false without a window)."
+    )
     db_id: strawberry.Private[int]
     shared_rows: strawberry.Private[SharedRows | None] = None
     """Set by timelineAdded: the item's row is read once for every subscription."""
@@ -77,7 +90,13 @@ class TimelineEntry:
 
 def timeline_entry(row: Row) -> TimelineEntry:
     """A row of the timeline query as an entry."""
-    return TimelineEntry(kind=TimelineKind(row["item_kind"]), at=row["at"], db_id=row["id"])
+    return TimelineEntry(
+        kind=TimelineKind(row["item_kind"]),
+        at=row["at"],
+        latest=row["latest"],
+        partial=row["partial"],
+        db_id=row["id"],
+    )
 
 
 @strawberry.type(description="A search hit: a record, how well it matches, and the matching words.")
@@ -102,12 +121,10 @@ def _hit(row: Row) -> SearchHit:
 # dated item; a search page makes excerpts for its own hits only (see the .sql files).
 TIMELINE = ListQuery("timeline", "timeline", timeline_entry, union=True)
 SEARCH = ListQuery("search", "search", _hit, decorate="search_excerpts")
-_NEWEST = Order(
-    (SortKey("at", "timestamptz", True), SortKey("item_kind", "text"), SortKey("id", "bigint"))
-)
-_OLDEST = Order(
-    (SortKey("at", "timestamptz"), SortKey("item_kind", "text"), SortKey("id", "bigint"))
-)
+# The one order of dated items; items of one instant are grouped by kind.
+_BY_KIND = (SortKey("item_kind", "text"),)
+_NEWEST = dated_order("latest", "at", descending=True, then=_BY_KIND)
+_OLDEST = dated_order("latest", "at", then=_BY_KIND)
 _BEST = Order((SortKey("rank", "float8", True), SortKey("kind", "text"), SortKey("id", "bigint")))
 
 
@@ -123,8 +140,18 @@ class TimelineFilter:
     track_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Items about any of these tracks."
     )
-    from_: datetime | None = strawberry.field(name="from", default=None, description="At or after.")
-    to: datetime | None = strawberry.field(default=None, description="Before.")
+    from_: datetime | None = strawberry.field(
+        name="from",
+        default=None,
+        description="Items that may have happened at or after this instant (whose date's "
+        "`latest` is not before it).",
+    )
+    to: datetime | None = strawberry.field(
+        default=None,
+        description="Items that may have happened before this instant (whose date's "
+        "`earliest` is before it). An item whose date overlaps the window only in part is "
+        "listed, with `partial` true.",
+    )
 
 
 def timeline_params(f: TimelineFilter) -> dict[str, Any]:

@@ -109,7 +109,8 @@ FieldName = Annotated[
         )
     ),
 ]
-DateText = Annotated[str, msgspec.Meta(min_length=4, max_length=40)]
+# A range of two timestamps with microseconds and offsets is 65 characters.
+DateText = Annotated[str, msgspec.Meta(min_length=4, max_length=80)]
 GlobalId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Version = Annotated[int, msgspec.Meta(ge=1)]
 Position = Annotated[int, msgspec.Meta(ge=1, le=10000)]

@@ -50,6 +50,31 @@ class Order:
         )
 
 
+def dated_order(
+    latest: str, earliest: str, *, descending: bool = False, then: tuple[SortKey, ...] = ()
+) -> Order:
+    """The one order of dated items (service/record/dates.py; docs/API.md, "Dates"): by
+    the latest instant each may have happened, then by its earliest, then by `then` and
+    the id; every key in the same direction, so that one index, read forwards or
+    backwards, serves both directions.
+
+    Args:
+        latest: the column of the latest instant (`said_latest`, or a sort key giving an
+            undated row -infinity).
+        earliest: the column of the earliest instant (`said_at`, or such a sort key).
+        descending: newest first.
+        then: keys between the dates and the id (the timeline's item kind); their
+            direction is replaced by `descending`.
+    """
+    keys = (
+        SortKey(latest, "timestamptz"),
+        SortKey(earliest, "timestamptz"),
+        *then,
+        SortKey("id", "bigint"),
+    )
+    return Order(tuple(SortKey(k.column, k.sql_type, descending) for k in keys))
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """A client's paging arguments, validated against the caps."""

@@ -38,7 +38,7 @@ async def insert(
             if ids:  # a new record has no links yet: only a set with ids needs writing
                 await _replace_links(conn, table.links[name], row["id"], ids)
     # A new record has exactly the links just written: no need to read them back.
-    snapshot = _snapshot(row, {name: _link_set(links.get(name, ())) for name in table.links})
+    snapshot = _snapshot(table, row, {name: _link_set(links.get(name, ())) for name in table.links})
     await record_change(
         conn,
         kind=table.kind,
@@ -85,13 +85,13 @@ async def update(
         name: _link_set(links[name]) if name in links else current
         for name, current in before_links.items()
     }
-    after = _snapshot(row, after_links)
+    after = _snapshot(table, row, after_links)
     if row is not before:
         await record_change(
             conn,
             kind=table.kind,
             operation="update",
-            before=_snapshot(before, before_links),
+            before=_snapshot(table, before, before_links),
             after=after,
             actor_name=actor_name,
         )
@@ -108,7 +108,7 @@ async def delete(
 ) -> Row:
     """Delete a record (and its citations); refused while other records point at it."""
     before, before_links = await _lock(conn, table, record_id, expected_version)
-    snapshot = _snapshot(before, before_links)
+    snapshot = _snapshot(table, before, before_links)
     async with _mapped_errors(table, deleting=True):
         await delete_record(conn, table.kind, record_id)
     await record_change(
@@ -201,9 +201,11 @@ def _link_set(ids: Sequence[int]) -> list[int]:
     return sorted(set(ids))
 
 
-def _snapshot(row: Row, links: Mapping[str, list[int]]) -> Row:
-    """The row (without its search vector) and its link sets: what history keeps."""
-    snapshot = {k: v for k, v in row.items() if k != "search"}
+def _snapshot(table: Description, row: Row, links: Mapping[str, list[int]]) -> Row:
+    """The row (without its search vector and the other columns the database computes)
+    and its link sets: what history keeps."""
+    computed = {"search", *table.generated}
+    snapshot = {k: v for k, v in row.items() if k not in computed}
     snapshot.update(links)
     return snapshot
 
@@ -241,7 +243,7 @@ class _mapped_errors:
                 f"another {self.table.kind} already has this {column}",
                 field=_field_name(column),
             ) from None
-        checks = self.table.checks
+        checks = self.table.named_checks
         if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in checks:
             field, message = checks[exc.constraint_name]
             raise Invalid(message, field=field) from None

@@ -200,7 +200,7 @@ def _natural_key(description: Description) -> Callable[[Entry], Hashable]:
             return id(entry.parent)
         field = fields[column]
         read: Hashable = getattr(entry.value, field.name)
-        return parse_partial_date(str(read))[0] if isinstance(field, Dated) else read
+        return parse_partial_date(str(read)).at if isinstance(field, Dated) else read
 
     return lambda entry: tuple(value(entry, column) for column in description.key)
 

@@ -15,7 +15,7 @@ import msgspec
 
 from service.kinds.registry import DESCRIPTIONS
 from service.kinds.registry import SECTIONS as SECTION_KINDS
-from service.record.dates import DATE_PATTERN, ends_before, parse_partial_date
+from service.record.dates import DATE_PATTERN, DATED_PATTERN, ends_before, parse_partial_date
 from service.record.description import (
     NODEFAULT,
     Column,
@@ -28,7 +28,9 @@ from service.record.description import (
 from service.record.fields import Slug
 from service.vocab import RecordKind
 
-PartialDate = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN)]
+PartialDate = Annotated[str, msgspec.Meta(pattern=DATED_PATTERN)]
+Instant = Annotated[str, msgspec.Meta(pattern=DATE_PATTERN)]
+"""A date kept without a precision column (a source's `retrieved`): never a range."""
 SlugList = Annotated[list[Slug], msgspec.Meta(max_length=200)]
 CITATIONS_PER_RECORD = 200
 
@@ -43,7 +45,8 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_on
     """The description's `periods`."""
 
     def __post_init__(self) -> None:
-        # The pattern only checks the shape; a 31 February must fail here, with its path.
+        # The pattern only checks the shape; a 31 February, or a range ending before it
+        # starts, must fail here, with its path.
         for name in self.__struct_fields__:
             if name in _DATE_FIELDS and (value := getattr(self, name)) is not None:
                 try:
@@ -69,9 +72,10 @@ def _seed_field(field: Any, items: dict[RecordKind, type[Item]]) -> tuple[str, A
             return field.seed, Slug, NODEFAULT
         return field.seed, Slug | None, None
     if isinstance(field, Dated):
+        kind = PartialDate if field.precision else Instant
         if field.required:
-            return field.name, PartialDate, NODEFAULT
-        return field.name, PartialDate | None, None
+            return field.name, kind, NODEFAULT
+        return field.name, kind | None, None
     if isinstance(field, Link):
         return field.seed, SlugList, msgspec.field(default_factory=list)
     assert isinstance(field, Nested)

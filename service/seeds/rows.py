@@ -49,10 +49,10 @@ class Desired:
 
 
 # How each seed key becomes columns, worked out once per kind from its description:
-# (what it is, the seed key, the column or link name, the precision column or None).
+# (what it is, the seed key, the column or link name, the date's field or None).
 # A link set to kinds written later (LATER_LINKS) is left to `later_links`.
 _COLUMN, _REFERENCE, _DATE, _LINK, _LATER_LINK = range(5)
-Step = tuple[int, str, str, str | None]
+Step = tuple[int, str, str, Dated | None]
 
 
 def _plan(description: Description) -> tuple[Step, ...]:
@@ -64,8 +64,7 @@ def _plan(description: Description) -> tuple[Step, ...]:
         elif isinstance(field, Reference):
             steps.append((_REFERENCE, field.seed, field.column, None))
         elif isinstance(field, Dated):
-            precision = f"{field.name}_precision" if field.precision else None
-            steps.append((_DATE, field.name, field.at, precision))
+            steps.append((_DATE, field.name, field.at, field))
         elif isinstance(field, Link):
             what = _LATER_LINK if field.name in later else _LINK
             steps.append((what, field.seed, field.name, None))
@@ -85,17 +84,19 @@ def desired_row(entry: Entry, ids: Ids) -> Desired:
     links: dict[str, frozenset[int]] = {}
     if owner is not None:
         values[owner] = ids.parent(entry)
-    for what, key, name, precision in steps:
+    for what, key, name, dated in steps:
         value = getattr(item, key)
         if what == _COLUMN:
             values[name] = list(value) if isinstance(value, list) else value
         elif what == _REFERENCE:
             values[name] = None if value is None else ids.by_slug[value]
         elif what == _DATE:
-            at, exact = (None, None) if value is None else parse_partial_date(value)
-            values[name] = at
-            if precision is not None:
-                values[precision] = exact
+            assert dated is not None
+            date = None if value is None else parse_partial_date(value)
+            values[name] = None if date is None else date.at
+            if dated.precision:
+                values[dated.precision_column] = None if date is None else date.precision.value
+                values[dated.until] = None if date is None else date.until
         elif what == _LINK:
             links[name] = frozenset(map(ids.of, value))
     return Desired(entry, values, links)

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import datetime
 from typing import Any
 
 from service.kinds.citations.description import CITATION
 from service.kinds.registry import BY_KIND, DESCRIPTIONS, SECTIONS
-from service.record.dates import format_instant, format_partial_date
+from service.record.dates import format_instant, from_columns
 from service.record.description import Column, Dated, Description, Link, Reference
 from service.seeds.checks import SLUGGED_KINDS
 from service.seeds.models import ITEMS, Item
@@ -39,8 +38,10 @@ class Built:
     skipped: list[str] = dataclass_field(default_factory=list)
 
 
-def _date(moment: datetime | None, precision: str | None) -> str | None:
-    return None if moment is None or precision is None else format_partial_date(moment, precision)
+def _date(row: Row, field: Dated) -> str | None:
+    """A dated field's seed text, a range included (read back as the same columns)."""
+    date = from_columns(row[field.at], row[field.precision_column], row[field.until])
+    return None if date is None else date.text()
 
 
 class _Builder:
@@ -108,7 +109,7 @@ class _Builder:
                 if not field.precision:
                     values[field.name] = None if at is None else format_instant(at)
                 else:
-                    values[field.name] = _date(at, row[f"{field.name}_precision"])
+                    values[field.name] = _date(row, field)
             elif isinstance(field, Link):
                 values[field.seed] = self.refs(field, row)
             else:

@@ -28,8 +28,16 @@ create table event (
     title text not null check (char_length(title) between 1 and 300),
     starts_at timestamptz not null,
     starts_precision date_precision not null,
+    -- Dated as every dated field is since 0011: a range's last period, and the latest
+    -- instant the lists order and filter by.
+    starts_until timestamptz,
+    starts_latest timestamptz generated always as
+        (date_latest(coalesce(starts_until, starts_at), starts_precision)) stored,
     ends_at timestamptz,
     ends_precision date_precision,
+    ends_until timestamptz,
+    ends_latest timestamptz generated always as
+        (date_latest(coalesce(ends_until, ends_at), ends_precision)) stored,
     place text check (char_length(place) <= 300),
     summary text check (char_length(summary) <= 5000),
     version integer not null default 1,
@@ -39,12 +47,12 @@ create table event (
         to_tsvector('english', title || ' ' || coalesce(place, '') || ' ' || coalesce(summary, ''))
     ) stored,
     check ((ends_at is null) = (ends_precision is null)),
-    -- As a membership's period (0009): it ends before it starts only when the end's whole
-    -- period is over before the start, so "6 January, ended January 2026" stands.
-    constraint event_ends_after_start check (
-        ends_at is null or ends_at >= starts_at
-        or date_period_end(ends_at, ends_precision) > starts_at
-    )
+    constraint event_starts_range check (starts_until is null or starts_until > starts_at),
+    constraint event_ends_range
+        check (ends_until is null or (ends_at is not null and ends_until > ends_at)),
+    -- As a membership's period (0011): it ends before it starts only when the latest its
+    -- end may be is before the start, so "6 January, ended January 2026" stands.
+    constraint event_ends_after_start check (ends_at is null or ends_latest >= starts_at)
 );
 
 create trigger touch before update on event for each row execute function touch_row();
@@ -83,13 +91,15 @@ alter table declaration add column event_id bigint references event (id);
 
 -- Indexes for every ordering and filter the API offers (and the foreign keys, which a
 -- delete of an event would otherwise check by scanning).
-create index event_starts on event (starts_at, id);
+create index event_starts on event (starts_latest, starts_at, id);
 create index event_search on event using gin (search) with (fastupdate = off);
 create index event_subject_subject on event_subject (subject_id);
 create index participation_event on participation (event_id);
 create index participation_actor on participation (actor_id);
-create index statement_event_said on statement (event_id, said_at, id) where event_id is not null;
-create index track_update_event_reported on track_update (event_id, reported_at, id)
+create index statement_event_said on statement (event_id, said_latest, said_at, id)
     where event_id is not null;
-create index declaration_event_adopted on declaration (event_id, (coalesce(adopted_at, '-infinity')), id)
+create index track_update_event_reported
+    on track_update (event_id, reported_latest, reported_at, id) where event_id is not null;
+create index declaration_event_adopted on declaration
+    (event_id, (coalesce(adopted_latest, '-infinity')), (coalesce(adopted_at, '-infinity')), id)
     where event_id is not null;

@@ -162,6 +162,38 @@ def stressing_records(
             "aboutIds": [actors[0]],
         },
     )
+    # Ranges (issue 18): early years, two months, two times, each tying on its latest
+    # instant with a single date (the earliest instant decides, then the id).
+    add(
+        "createStatement",
+        {
+            "slug": "range-statement",
+            "speakerId": actors[1],
+            "said": "0999-01-01/0999-01-02",
+            "channel": "OTHER",
+            "quote": "a range",
+        },
+    )
+    add(
+        "createStatement",
+        {
+            "slug": "time-range-statement",
+            "speakerId": actors[2],
+            "said": "0999-06-01T06:00:00Z/0999-06-01T12:30:00.5+05:30",
+            "channel": "X",
+            "quote": "a range of times",
+        },
+    )
+    add(
+        "createSource",
+        {
+            "slug": "range-source",
+            "url": "urn:test:range",
+            "publisher": "P",
+            "kind": "WIRE",
+            "published": "0050-02/0050-03",
+        },
+    )
     add("addCitation", {"subjectId": statement, "sourceId": source, "quote": ODD})
     # Ties in every ordering (the id decides), names only case and accents tell apart.
     for number, name in enumerate(["Same name", "Same name", "same name", "Säme name", "_same"]):

@@ -172,8 +172,10 @@ def test_statements_filters_orderings_and_nested(client: Client, ids: dict[str, 
     query = """query($f: StatementFilter, $o: StatementOrder!) {
         statements(filter: $f, orderBy: $o) { nodes { slug said { value precision } } } }"""
     starmer = client.data(query, {"f": {"actorIds": [ids["starmer"]]}, "o": "SAID_ASC"})
-    assert names(starmer["statements"], "slug") == ["starmer-legal-framework", "starmer-steps"]
-    assert starmer["statements"]["nodes"][1]["said"]["precision"] == "TIME"
+    # Both on 6 January: the one said at a known time first, the one that may be as late
+    # as the end of the day after it (the one order of dated items).
+    assert names(starmer["statements"], "slug") == ["starmer-steps", "starmer-legal-framework"]
+    assert starmer["statements"]["nodes"][0]["said"]["precision"] == "TIME"
     behalf = client.data(query, {"f": {"actorIds": [ids["russia"]]}, "o": "SAID_DESC"})
     assert names(behalf["statements"], "slug") == ["zakharova-targets"]
     tg = client.data(query, {"f": {"channels": ["TELEGRAM"]}, "o": "SAID_DESC"})
@@ -291,37 +293,40 @@ def test_sources_filters_and_quotes(client: Client) -> None:
         {"slug": "tass", "published": {"value": "2026-01-08", "precision": "DAY"}}
     ]
     assert data["byPublisher"]["totalCount"] == 1
-    assert names(data["oldest"], "slug") == ["article", "tass"]
+    # The article, published in January 2026, may be later than TASS's 8 January.
+    assert names(data["oldest"], "slug") == ["tass", "article"]
     assert names(data["source"]["quotedIn"], "quote") == ["legitimate military targets"]
 
 
 def test_timeline_in_order_with_filters(client: Client, ids: dict[str, str]) -> None:
     query = """query($f: TimelineFilter, $o: TimelineOrder!) { timeline(filter: $f, orderBy: $o) {
-        totalCount nodes { kind at item { __typename
+        totalCount nodes { kind at latest item { __typename
             ... on Statement { slug } ... on Warning { slug } ... on TrackUpdate { status }
             ... on Adoption { declaration { slug } adopted { value } } } } } }"""
     everything = client.data(query, {"o": "OLDEST_FIRST"})["timeline"]
-    ats = [n["at"] for n in everything["nodes"]]
+    # By the latest instant each may have happened, then the earliest.
+    ats = [(n["latest"], n["at"]) for n in everything["nodes"]]
     assert ats == sorted(ats)
     kinds = {n["kind"] for n in everything["nodes"]}
     assert kinds == {"STATEMENT", "WARNING", "TRACK_UPDATE", "ADOPTION"}
     assert everything["totalCount"] == 3 + 1 + 2 + 2
     newest = client.data(query, {"o": "NEWEST_FIRST"})["timeline"]["nodes"]
-    assert [n["at"] for n in newest] == sorted(ats, reverse=True)
+    assert [(n["latest"], n["at"]) for n in newest] == sorted(ats, reverse=True)
     by_track = client.data(query, {"f": {"trackIds": [ids["track"]]}, "o": "OLDEST_FIRST"})
     assert {n["kind"] for n in by_track["timeline"]["nodes"]} == {"TRACK_UPDATE"}
     by_doc = client.data(query, {"f": {"declarationIds": [ids["paris"]]}, "o": "OLDEST_FIRST"})
-    # Starmer spoke about one of its clauses: that is about the document too.
+    # Starmer spoke about one of its clauses: that is about the document too. He spoke at
+    # a known time of 6 January, before the end of the day its adoption may have taken.
     assert [n["kind"] for n in by_doc["timeline"]["nodes"]] == [
-        "ADOPTION",
         "STATEMENT",
+        "ADOPTION",
         "STATEMENT",
         "WARNING",
     ]
     by_actor = client.data(query, {"f": {"actorIds": [ids["starmer"]]}, "o": "OLDEST_FIRST"})
     assert [n["item"]["slug"] for n in by_actor["timeline"]["nodes"]] == [
-        "starmer-legal-framework",
-        "starmer-steps",
+        "starmer-steps",  # at 15:30 on 6 January
+        "starmer-legal-framework",  # on 6 January, perhaps later
     ]
     window = {"kinds": ["WARNING"], "from": "2026-01-07T00:00:00Z", "to": "2026-01-09T00:00:00Z"}
     warnings = client.data(query, {"f": window, "o": "OLDEST_FIRST"})["timeline"]["nodes"]

@@ -148,6 +148,30 @@ REFUSED: dict[str, Case] = {
         "createStatement",
         {"slug": "wordless", "speakerId": "{actor}", "said": "2026", "channels": ["X"]},
     ),
+    "range ending before it starts": (
+        "statements",
+        {"slug": "backward-range", "speaker": "{actor}", "said": "2026-01-08/2026-01-07",
+         "channels": ["x"], "quote": "Q"},
+        "createStatement",
+        {"slug": "backward-range", "speakerId": "{actor}", "said": "2026-01-08/2026-01-07",
+         "channel": "X", "quote": "Q"},
+    ),
+    "range of two precisions": (
+        "stances",
+        {"actor": "{actor}", "subject": "{track}", "position": "supports",
+         "since": "2026-01/2026-01-15"},
+        "createStance",
+        {"actorId": "{actor}", "subjectId": "{track}", "position": "SUPPORTS",
+         "since": "2026-01/2026-01-15"},
+    ),
+    "range of one day": (
+        "sources",
+        {"slug": "one-day-range", "url": "urn:r", "publisher": "P", "kind": "wire",
+         "published": "2026-01-07/2026-01-07"},
+        "createSource",
+        {"slug": "one-day-range", "url": "urn:r", "publisher": "P", "kind": "WIRE",
+         "published": "2026-01-07/2026-01-07"},
+    ),
 }  # fmt: skip
 
 ACCEPTED: dict[str, Case] = {
@@ -212,6 +236,23 @@ ACCEPTED: dict[str, Case] = {
         "createStatement",
         {"slug": "summarised", "speakerId": "{actor}", "said": "2026",
          "channels": ["X", "WEBSITE"], "summary": "What was said, in the editors' words."},
+    ),
+    "a range": (
+        "statements",
+        {"slug": "ranged", "speaker": "{actor}", "said": "2026-01-07/2026-01-08",
+         "channels": ["x"], "quote": "Q"},
+        "createStatement",
+        {"slug": "ranged", "speakerId": "{actor}", "said": "2026-01-07/2026-01-08",
+         "channel": "X", "quote": "Q"},
+    ),
+    "a range of times": (
+        "tracks",
+        {"slug": "timed", "name": "T", "updates": [
+            {"status": "negotiating",
+             "reported": "2026-01-06T14:00:00+01:00/2026-01-06T18:00:00+01:00"}]},
+        "addTrackUpdate",
+        {"trackId": "{track}", "status": "NEGOTIATING",
+         "reported": "2026-01-06T14:00:00+01:00/2026-01-06T18:00:00+01:00"},
     ),
 }  # fmt: skip
 

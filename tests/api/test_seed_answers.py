@@ -147,22 +147,22 @@ def test_status_history_of_the_us_ukraine_security_guarantees(client: Client) ->
         )
         for u in track["updates"]["nodes"]
     ]
-    # Oldest first by the start of each date: Umerov's report, known only to the month
-    # (7 or 8 January), sorts at 1 January.
+    # Oldest first by the latest day each may be (then the earliest): Umerov's report, on
+    # 7 or 8 January, after the 6 January update and before the 8 January one.
     assert history == [
-        (
-            "NEGOTIATING",
-            "2026-01",
-            "MONTH",
-            "rustem-umerov",
-            "umerov-2026-01-talks-in-france-report",
-        ),
         (
             "PROGRESS_REPORTED",
             "2026-01-06",
             "DAY",
             "steve-witkoff",
             "witkoff-2026-01-06-x-post",
+        ),
+        (
+            "NEGOTIATING",
+            "2026-01-07/2026-01-08",
+            "DAY",
+            "rustem-umerov",
+            "umerov-2026-01-talks-in-france-report",
         ),
         (
             "READY_FOR_FINALISATION",
@@ -172,7 +172,7 @@ def test_status_history_of_the_us_ukraine_security_guarantees(client: Client) ->
             "zelensky-2026-01-08-ready-for-finalization",
         ),
     ]
-    negotiating, progress, ready = track["updates"]["nodes"]
+    progress, negotiating, ready = track["updates"]["nodes"]
     assert sources_of(negotiating) == {"hvylya-310": None}
     assert sources_of(progress) == {"ijr-witkoff-guarantees": None, "seed-article": None}
     # The seed article's unnamed official; other reports name Zelensky.

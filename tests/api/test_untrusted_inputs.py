@@ -40,6 +40,7 @@ def _errors(client: Client, query: str, variables: dict[str, Any] | None = None)
 
 
 WARNINGS_AFTER = "query($c: String) { warnings(first: 2, after: $c) { nodes { slug } } }"
+TIME = "2026-01-01T00:00:00+00:00"
 SEARCH_AFTER = (
     'query($c: String) { search(text: "tribunal", first: 2, after: $c) { nodes { kind } } }'
 )
@@ -48,13 +49,14 @@ SEARCH_AFTER = (
 @pytest.mark.parametrize(
     ("query", "values"),
     [
-        (WARNINGS_AFTER, ["not a time", 1]),
-        (WARNINGS_AFTER, ["2026-01-01T00:00:00+00:00", "not an id"]),
-        (WARNINGS_AFTER, ["2026-01-01T00:00:00", 1]),  # naive: never what we write
-        (WARNINGS_AFTER, ["2026-01-01T00:00:00+00:00", 2**70]),
-        (WARNINGS_AFTER, ["2026-01-01T00:00:00+00:00", True]),
-        (WARNINGS_AFTER, ["2026\u0000-01-01", 1]),
-        (WARNINGS_AFTER, [{"a": 1}, 1]),
+        # A warnings cursor: its date's latest instant, its earliest, its id.
+        (WARNINGS_AFTER, ["not a time", TIME, 1]),
+        (WARNINGS_AFTER, [TIME, TIME, "not an id"]),
+        (WARNINGS_AFTER, [TIME, "2026-01-01T00:00:00", 1]),  # naive: never what we write
+        (WARNINGS_AFTER, [TIME, TIME, 2**70]),
+        (WARNINGS_AFTER, [TIME, TIME, True]),
+        (WARNINGS_AFTER, ["2026\u0000-01-01", TIME, 1]),
+        (WARNINGS_AFTER, [{"a": 1}, TIME, 1]),
         (SEARCH_AFTER, ["high", "statement", 1]),
         (SEARCH_AFTER, [0.5, "state\u0000ment", 1]),
     ],

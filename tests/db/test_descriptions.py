@@ -118,3 +118,37 @@ async def test_pattern_checks_match_the_descriptions(conn: asyncpg.Connection) -
         assert database.group(1) == _pattern(column.type), (row["tab"], row["col"])
         checked += 1
     assert checked >= 4  # country code, Wikidata id, event code, cited field
+
+
+async def test_every_date_has_its_range_check(conn: asyncpg.Connection) -> None:
+    # The writer reports them by the names the descriptions derive (migration 0011): a name
+    # the database does not have would leave the refusal a bare `invalid ...`.
+    rows = await conn.fetch(
+        "select conrelid::regclass::text as tab, conname from pg_constraint where contype = 'c'"
+    )
+    constraints = {(r["tab"], r["conname"]) for r in rows}
+    derived = [(d, name) for d in DESCRIPTIONS for name in set(d.named_checks) - set(d.checks)]
+    assert {name for _, name in derived} >= {
+        "source_published_range", "membership_start_range", "membership_end_range",
+        "declaration_adopted_range", "statement_said_range", "track_update_reported_range",
+        "stance_since_range",
+    }  # fmt: skip
+    for d, name in derived:
+        assert (d.name, name) in constraints, (d.kind, name)
+
+
+async def test_a_range_ending_before_it_starts_is_refused_by_the_database(
+    conn: asyncpg.Connection,
+) -> None:
+    statement = await conn.fetchval("select id from statement limit 1")
+    with pytest.raises(asyncpg.CheckViolationError, match="statement_said_range"):
+        await conn.execute(
+            "update statement set said_until = said_at - interval '1 day' where id = $1", statement
+        )
+    # The latest instant follows the columns it is generated from.
+    latest = await conn.fetchval(
+        "update statement set said_at = '2026-01-07', said_precision = 'day', "
+        "said_until = '2026-01-08' where id = $1 returning said_latest",
+        statement,
+    )
+    assert latest.isoformat() == "2026-01-08T23:59:59.999999+00:00"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -151,7 +152,9 @@ async def _stances(conn: asyncpg.Connection) -> Recorder:
 
 
 async def _citations(conn: asyncpg.Connection) -> Recorder:
-    newest = await conn.fetch("select id from statement order by said_at desc, id desc limit 20")
+    newest = await conn.fetch(
+        "select id from statement order by said_latest desc, said_at desc, id desc limit 20"
+    )
     parents = [r["id"] for r in newest]
     citations = record.CITATIONS_OF_SUBJECT
     return await children(citations, citations.bind({}), parents, record.BY_CREATION)
@@ -208,6 +211,34 @@ async def _change_feed(conn: asyncpg.Connection) -> Recorder:
     return recorder
 
 
+async def _a_day(conn: asyncpg.Connection) -> dict[str, Any]:
+    """A window of one day in the middle of the record's dates (from, to)."""
+    middle = await conn.fetchval(
+        "select said_at from statement order by said_at offset 10000 limit 1"
+    )
+    day = middle.replace(hour=0, minute=0, second=0, microsecond=0)
+    return {"from": day, "to": day + timedelta(days=1)}
+
+
+async def _statements_in_a_window(conn: asyncpg.Connection) -> Recorder:
+    day = await _a_day(conn)
+    params = statements.STATEMENTS.bind({"said_from": day["from"], "said_to": day["to"]})
+    oldest = statements.STATEMENT_ORDERS[statements.StatementOrder.SAID_ASC]
+    return await top_level(statements.STATEMENTS, params, oldest)
+
+
+async def _timeline_in_a_window(conn: asyncpg.Connection) -> Recorder:
+    day = await _a_day(conn)
+    params = timeline.TIMELINE.bind({"from_time": day["from"], "to_time": day["to"]})
+    return await top_level(timeline.TIMELINE, params, timeline._OLDEST)
+
+
+async def _track_updates_in_a_window(conn: asyncpg.Connection) -> Recorder:
+    day = await _a_day(conn)
+    params = tracks.UPDATES.bind({"reported_from": day["from"], "reported_to": day["to"]})
+    return await top_level(tracks.UPDATES, params, tracks.OLDEST_FIRST)
+
+
 async def _warnings(conn: asyncpg.Connection) -> Recorder:
     return await top_level(warnings.WARNINGS, warnings.WARNINGS.bind({}), warnings.NEWEST_FIRST)
 
@@ -228,6 +259,11 @@ CASES = [
     Case("track updates", "track_update", _track_updates),
     Case("a track's updates", "track_update", _updates_of_track),
     Case("a record's history", "change", _record_history),
+    # Windows (a date overlapping them: latest >= from and earliest < to) read a range of
+    # the ordering's index (latest, earliest, id), never the whole table.
+    Case("statements in a window", "statement", _statements_in_a_window),
+    Case("timeline in a window", "statement", _timeline_in_a_window),
+    Case("track updates in a window", "track_update", _track_updates_in_a_window),
     Case("change feed", "change", _change_feed),
 ]
 

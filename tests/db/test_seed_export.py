@@ -69,7 +69,8 @@ async def test_export_keeps_precision_and_omits_defaults(
     statements = (tmp_path / "30-statements.yaml").read_text(encoding="utf-8")
     sources = (tmp_path / "00-sources.yaml").read_text(encoding="utf-8")
 
-    assert "said: 2026-01\n" in statements  # month precision (Umerov's report)
+    assert "said: 2026-01\n" in statements  # month precision (the Élysée's comment)
+    assert "said: 2026-01-07/2026-01-08\n" in statements  # a range (Umerov's report)
     assert "said: '2026-01-08'\n" in statements
     assert "event_code: '0334'\n" in statements  # a code, not an octal number
     assert "quote_language: en" not in statements  # the default is left out

@@ -10,7 +10,7 @@ import pytest
 
 from service.record.dates import format_partial_date, parse_partial_date
 from service.seeds.documents import read_document
-from service.seeds.models import Provision, Statement
+from service.seeds.models import Provision, Source, Statement
 
 
 @pytest.mark.parametrize(
@@ -24,9 +24,10 @@ from service.seeds.models import Provision, Statement
     ],
 )
 def test_partial_dates_round_trip(text: str, moment: datetime, precision: str) -> None:
-    assert parse_partial_date(text) == (moment, precision)
+    read = parse_partial_date(text)
+    assert (read.at, read.precision, read.until) == (moment, precision, None)
     formatted = format_partial_date(moment, precision)
-    assert parse_partial_date(formatted) == (moment, precision)
+    assert parse_partial_date(formatted) == read
     assert formatted == text or precision == "time"
 
 
@@ -70,3 +71,12 @@ def test_event_code_and_language_patterns() -> None:
         msgspec.convert({**statement, "event_code": "3"}, Statement)
     with pytest.raises(msgspec.ValidationError, match="language"):
         msgspec.convert({**statement, "language": "English"}, Statement)
+
+
+def test_a_range_is_a_date_with_a_precision_only() -> None:
+    base = {"slug": "s", "url": "urn:s", "publisher": "P", "kind": "wire"}
+    ranged = msgspec.convert({**base, "published": "2026-01-07/2026-01-08"}, Source)
+    assert ranged.published == "2026-01-07/2026-01-08"
+    # `retrieved` keeps an instant, without a precision: a range would lose its end.
+    with pytest.raises(msgspec.ValidationError, match=r"regex .* - at `\$.retrieved`"):
+        msgspec.convert({**base, "retrieved": "2026-01-07/2026-01-08"}, Source)

@@ -1,4 +1,5 @@
-"""`warning_said` (migration 0007) keeps each warning's date, its statement's, as it changes.
+"""`warning_said` (migrations 0007, 0011) keeps each warning's date, its statement's
+earliest and latest instants, as they change.
 
 Lists of warnings are ordered by it (newest first, through its index), so it must follow
 every change: a new warning, a warning moved to another statement, a statement's new
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.db]
 DRIFT = """
 select w.id from warning w join statement s on s.id = w.statement_id
 left join warning_said ws on ws.warning_id = w.id
-where ws.said_at is distinct from s.said_at
+where ws.said_at is distinct from s.said_at or ws.said_latest is distinct from s.said_latest
 """
 
 
@@ -68,3 +69,21 @@ async def test_a_deleted_warning_leaves_no_date(conn: asyncpg.Connection) -> Non
         == 0
     )
     assert await conn.fetch(DRIFT) == []
+
+
+async def test_the_date_follows_its_statement_into_a_range(conn: asyncpg.Connection) -> None:
+    warning_id, statement_id = await conn.fetchrow(
+        "select id, statement_id from warning order by id limit 1"
+    )
+    # Only the range's end changes: the earliest instant stays, the latest moves.
+    await conn.execute(
+        "update statement set said_precision = 'day', said_at = '2031-02-03', "
+        "said_until = null where id = $1",
+        statement_id,
+    )
+    await conn.execute("update statement set said_until = '2031-02-05' where id = $1", statement_id)
+    assert await conn.fetch(DRIFT) == []
+    latest = await conn.fetchval(
+        "select said_latest from warning_said where warning_id = $1", warning_id
+    )
+    assert latest.isoformat() == "2031-02-05T23:59:59.999999+00:00"

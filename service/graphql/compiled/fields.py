@@ -93,7 +93,9 @@ class GlobalId:
 
 @dataclass(frozen=True)
 class DateColumns:
-    """A FuzzyDate from `<name>_at` and `<name>_precision` (null when either is)."""
+    """A FuzzyDate from `<name>_at`, `<name>_precision` and `<name>_until` (null when the
+    first two are), its latest instant computed as the database's generated
+    `<name>_latest` is (date_latest)."""
 
     name: str
 
@@ -101,10 +103,13 @@ class DateColumns:
         self, c: Compilation, alias: str, fields: list[FieldDetails], field: GraphQLField
     ) -> str:
         at, precision = f"{alias}.{self.name}_at", f"{alias}.{self.name}_precision"
+        until = f"{alias}.{self.name}_until"
         date_type = object_type(field)
         values = {
-            "value": sql_json.precise_date_text(at, precision),
+            "value": sql_json.dated_text(at, precision, until),
             "precision": sql_json.enum_name(DatePrecision, precision),
+            "earliest": sql_json.iso_timestamp(at),
+            "latest": sql_json.iso_timestamp(f"date_latest(coalesce({until}, {at}), {precision})"),
             "start": sql_json.iso_timestamp(at),
             "__typename": sql_json.quote_literal(date_type.name),
         }

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import cache
 
-from service.record.dates import SQL_FORMATS
+from service.record.dates import RANGE_SEPARATOR, SQL_FORMATS
 from service.record.paging import Order
 from service.vocab import RecordKind
 
@@ -101,6 +101,15 @@ def precise_date_text(at_expr: str, precision_expr: str) -> str:
     )
     exact = iso_timestamp(at_expr, utc_suffix="Z")
     return f"(case {precision_expr} {cases} else {exact} end)"
+
+
+@cache
+def dated_text(at_expr: str, precision_expr: str, until_expr: str) -> str:
+    """PreciseDate.text(): the date at its precision, a range's two ends joined by "/"."""
+    first = precise_date_text(at_expr, precision_expr)
+    last = precise_date_text(until_expr, precision_expr)
+    separator = quote_literal(RANGE_SEPARATOR)
+    return f"({first} || case when {until_expr} is null then '' else {separator} || {last} end)"
 
 
 @cache

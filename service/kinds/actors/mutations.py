@@ -52,9 +52,11 @@ class AddMembershipInput:
         default=UNSET, description="On whose behalf the member acts."
     )
     start: str | None = strawberry.field(
-        default=UNSET, description="Since when (at its precision)."
+        default=UNSET, description="Since when: a date at its precision, or a range (FuzzyDate)."
     )
-    end: str | None = strawberry.field(default=UNSET, description="Until when.")
+    end: str | None = strawberry.field(
+        default=UNSET, description="Until when: a date at its precision, or a range (FuzzyDate)."
+    )
     note: str | None = strawberry.field(
         default=UNSET, description="An editor's note: what the record does not say by itself."
     )

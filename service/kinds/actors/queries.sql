@@ -18,11 +18,12 @@ where (:kinds::actor_kind[] is null or kind = any(:kinds::actor_kind[]))
 
 -- name: memberships_by_id
 select id, member_id, organization_id, role, on_behalf_of_id, start_at, start_precision,
-       end_at, end_precision, note, version, created_at, updated_at
+       start_until, end_at, end_precision, end_until, note, version, created_at, updated_at
 from membership where id = any($1::bigint[])
 
 -- name: list_memberships
 select id, member_id, organization_id, role, on_behalf_of_id, start_at, start_precision,
-       end_at, end_precision, note, version, created_at, updated_at,
-       coalesce(start_at, '-infinity') as sort_start
+       start_until, end_at, end_precision, end_until, note, version, created_at, updated_at,
+       coalesce(start_latest, '-infinity') as sort_start_latest,
+       coalesce(start_at, '-infinity') as sort_start_at
 from membership

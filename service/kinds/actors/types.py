@@ -27,7 +27,7 @@ from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import Order, SortKey, dated_order
 from service.vocab import ActorKind, RecordKind
 
 Row = dict[str, Any]
@@ -121,8 +121,10 @@ class Membership(Record):
             organization_db_id=row["organization_id"],
             on_behalf_of_db_id=row["on_behalf_of_id"],
             role=row["role"],
-            start=FuzzyDate.of(from_columns(row["start_at"], row["start_precision"])),
-            end=FuzzyDate.of(from_columns(row["end_at"], row["end_precision"])),
+            start=FuzzyDate.of(
+                from_columns(row["start_at"], row["start_precision"], row["start_until"])
+            ),
+            end=FuzzyDate.of(from_columns(row["end_at"], row["end_precision"], row["end_until"])),
         )
 
     @strawberry.field(description="Who holds the role.")
@@ -145,7 +147,7 @@ MEMBERSHIPS_OF_MEMBER = ListQuery("actors", "list_memberships", Membership.from_
 MEMBERSHIPS_OF_ORGANIZATION = ListQuery(
     "actors", "list_memberships", Membership.from_row, "organization_id"
 )
-BY_START = Order((SortKey("sort_start", "timestamptz"), SortKey("id", "bigint")))
+BY_START = dated_order("sort_start_latest", "sort_start_at")
 register(RecordKind.ACTOR, by_id_batch("actors", "actors_by_id"), Actor.from_row)
 register(RecordKind.MEMBERSHIP, by_id_batch("actors", "memberships_by_id"), Membership.from_row)
 

@@ -9,6 +9,7 @@ select c.id, c.subject_id, c.source_id, c.target_id, c.basis, c.quote, c.quote_l
        s.title as source_title, s.kind as source_kind, s.language as source_language,
        s.published_at as source_published_at,
        s.published_precision as source_published_precision,
+       s.published_until as source_published_until,
        s.retrieved_at as source_retrieved_at, s.note as source_note, s.version as source_version,
        s.created_at as source_created_at, s.updated_at as source_updated_at
 from citation c left join source s on s.id = c.source_id
@@ -22,6 +23,7 @@ select c.id, c.subject_id, c.source_id, c.target_id, c.basis, c.quote, c.quote_l
        s.title as source_title, s.kind as source_kind, s.language as source_language,
        s.published_at as source_published_at,
        s.published_precision as source_published_precision,
+       s.published_until as source_published_until,
        s.retrieved_at as source_retrieved_at, s.note as source_note, s.version as source_version,
        s.created_at as source_created_at, s.updated_at as source_updated_at
 from citation c left join source s on s.id = c.source_id

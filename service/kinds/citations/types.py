@@ -17,7 +17,8 @@ Row = dict[str, Any]
 # The columns Source.from_row reads besides id; the citation queries return them prefixed.
 _SOURCE_COLUMNS = (
     "slug", "url", "publisher", "title", "kind", "language", "published_at",
-    "published_precision", "retrieved_at", "note", "version", "created_at", "updated_at",
+    "published_precision", "published_until", "retrieved_at", "note", "version", "created_at",
+    "updated_at",
 )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ class CreateDeclarationInput:
     status: DeclarationStatus = strawberry.field(description="Where it stands.")
     short_name: str | None = strawberry.field(default=UNSET, description="Common short name.")
     adopted: str | None = strawberry.field(
-        default=UNSET, description="Adoption date at its precision."
+        default=UNSET, description="Adoption date at its precision, or a range (FuzzyDate)."
     )
     adopted_place: str | None = strawberry.field(default=UNSET, description="Where it was adopted.")
     event_id: strawberry.ID | None = strawberry.field(

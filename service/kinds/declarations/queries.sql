@@ -1,22 +1,24 @@
 -- name: declarations_by_id
-select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       event_id, binding, summary, note, version, created_at, updated_at
+select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_until,
+       adopted_place, event_id, binding, summary, note, version, created_at, updated_at
 from declaration where id = any($1::bigint[])
 
 -- name: declaration_by_slug
 select id from declaration where slug = $1
 
 -- name: list_declarations
--- :kinds, :statuses, :party_actor_ids, :adopted_from, :adopted_to, :text
-select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_place,
-       event_id, binding, summary, note, version, created_at, updated_at,
-       coalesce(adopted_at, '-infinity') as sort_adopted
+-- :kinds, :statuses, :party_actor_ids, :adopted_from, :adopted_to (a window: the dates
+-- that overlap it), :text
+select id, slug, title, short_name, kind, status, adopted_at, adopted_precision, adopted_until,
+       adopted_place, event_id, binding, summary, note, version, created_at, updated_at,
+       coalesce(adopted_latest, '-infinity') as sort_adopted_latest,
+       coalesce(adopted_at, '-infinity') as sort_adopted_at
 from declaration d
 where (:kinds::declaration_kind[] is null or kind = any(:kinds::declaration_kind[]))
   and (:statuses::declaration_status[] is null or status = any(:statuses::declaration_status[]))
   and (:party_actor_ids::bigint[] is null
        or exists (select 1 from party p where p.declaration_id = d.id and p.actor_id = any(:party_actor_ids)))
-  and (:adopted_from::timestamptz is null or adopted_at >= :adopted_from)
+  and (:adopted_from::timestamptz is null or adopted_latest >= :adopted_from)
   and (:adopted_to::timestamptz is null or adopted_at < :adopted_to)
   and (:text::text is null or search @@ websearch_to_tsquery('english', :text))
 

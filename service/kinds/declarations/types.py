@@ -24,7 +24,7 @@ from service.kinds.stances import types as stances
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import Order, SortKey, dated_order
 from service.vocab import (
     BindingNature,
     DeclarationKind,
@@ -72,7 +72,9 @@ class Declaration(Subject):
             short_name=row["short_name"],
             kind=DeclarationKind(row["kind"]),
             status=DeclarationStatus(row["status"]),
-            adopted=FuzzyDate.of(from_columns(row["adopted_at"], row["adopted_precision"])),
+            adopted=FuzzyDate.of(
+                from_columns(row["adopted_at"], row["adopted_precision"], row["adopted_until"])
+            ),
             adopted_place=row["adopted_place"],
             binding=BindingNature(row["binding"]),
             summary=row["summary"],
@@ -194,12 +196,10 @@ class DeclarationOrder(Enum):
 
 
 DECLARATION_ORDERS = {
-    DeclarationOrder.ADOPTED_DESC: Order(
-        (SortKey("sort_adopted", "timestamptz", True), SortKey("id", "bigint", True))
+    DeclarationOrder.ADOPTED_DESC: dated_order(
+        "sort_adopted_latest", "sort_adopted_at", descending=True
     ),
-    DeclarationOrder.ADOPTED_ASC: Order(
-        (SortKey("sort_adopted", "timestamptz"), SortKey("id", "bigint"))
-    ),
+    DeclarationOrder.ADOPTED_ASC: dated_order("sort_adopted_latest", "sort_adopted_at"),
     DeclarationOrder.TITLE_ASC: Order((SortKey("title", "text"), SortKey("id", "bigint"))),
 }
 
@@ -216,9 +216,11 @@ class DeclarationFilter:
         default=None, description="Documents any of these actors is claimed to take part in."
     )
     adopted_from: datetime | None = strawberry.field(
-        default=None, description="Adopted at or after."
+        default=None, description="Adopted at or after (or may have been: a date that overlaps)."
     )
-    adopted_to: datetime | None = strawberry.field(default=None, description="Adopted before.")
+    adopted_to: datetime | None = strawberry.field(
+        default=None, description="Adopted before (or may have been: a date that overlaps)."
+    )
     text: str | None = strawberry.field(default=None, description="Words of title or summary.")
 
 

@@ -24,7 +24,7 @@ from service.kinds.events.description import CONCERNS_KINDS
 from service.kinds.statements import types as statements
 from service.kinds.tracks import types as tracks
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import Order, SortKey, dated_order
 from service.vocab import EventKind, ParticipationRole, RecordKind
 
 Row = dict[str, Any]
@@ -48,14 +48,16 @@ class Event(Record):
     @staticmethod
     def from_row(row: Row) -> Event:
         """The GraphQL object of an event row."""
-        starts = from_columns(row["starts_at"], row["starts_precision"])
+        starts = from_columns(row["starts_at"], row["starts_precision"], row["starts_until"])
         return Event(
             **record_fields(RecordKind.EVENT, row),
             slug=row["slug"],
             kind=EventKind(row["kind"]),
             title=row["title"],
             starts=FuzzyDate.of(starts),  # type: ignore[arg-type]
-            ends=FuzzyDate.of(from_columns(row["ends_at"], row["ends_precision"])),
+            ends=FuzzyDate.of(
+                from_columns(row["ends_at"], row["ends_precision"], row["ends_until"])
+            ),
             place=row["place"],
             summary=row["summary"],
         )
@@ -128,7 +130,7 @@ PARTICIPATIONS_OF_ACTOR = ListQuery(
     "events", "list_participations", Participation.from_row, "actor_id"
 )
 BY_ACTOR_NAME = Order((SortKey("actor_name", "text"), SortKey("id", "bigint")))
-BY_EVENT_START = Order((SortKey("event_starts_at", "timestamptz"), SortKey("id", "bigint")))
+BY_EVENT_START = dated_order("event_starts_latest", "event_starts_at")
 register(RecordKind.EVENT, by_id_batch("events", "events_by_id"), Event.from_row)
 register(
     RecordKind.PARTICIPATION,
@@ -144,10 +146,8 @@ class EventOrder(Enum):
 
 
 EVENT_ORDERS = {
-    EventOrder.STARTS_DESC: Order(
-        (SortKey("starts_at", "timestamptz", True), SortKey("id", "bigint", True))
-    ),
-    EventOrder.STARTS_ASC: Order((SortKey("starts_at", "timestamptz"), SortKey("id", "bigint"))),
+    EventOrder.STARTS_DESC: dated_order("starts_latest", "starts_at", descending=True),
+    EventOrder.STARTS_ASC: dated_order("starts_latest", "starts_at"),
 }
 
 

@@ -26,7 +26,9 @@ class CreateSourceInput:
         default=UNSET, description="BCP 47 code; en by default."
     )
     published: str | None = strawberry.field(
-        default=UNSET, description="Publication date at its precision (2026, 2026-01, 2026-01-08)."
+        default=UNSET,
+        description="Publication date at its precision (2026, 2026-01, 2026-01-08), or a range "
+        "(2026-01-07/2026-01-08).",
     )
     retrieved_at: datetime | None = strawberry.field(default=UNSET, description="When it was read.")
     text: str | None = strawberry.field(

@@ -22,7 +22,7 @@ from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, register, row_reader
 from service.graphql.record import BY_CREATION, Record, record_fields
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import dated_order
 from service.vocab import RecordKind, SourceKind
 
 Row = dict[str, Any]
@@ -50,7 +50,11 @@ class Source(Record):
             title=row["title"],
             kind=SourceKind(row["kind"]),
             language=row["language"],
-            published=FuzzyDate.of(from_columns(row["published_at"], row["published_precision"])),
+            published=FuzzyDate.of(
+                from_columns(
+                    row["published_at"], row["published_precision"], row["published_until"]
+                )
+            ),
             retrieved_at=row["retrieved_at"],
         )
 
@@ -93,12 +97,10 @@ class SourceOrder(Enum):
 
 
 _SOURCE_ORDERS = {
-    SourceOrder.PUBLISHED_DESC: Order(
-        (SortKey("sort_published", "timestamptz", True), SortKey("id", "bigint", True))
+    SourceOrder.PUBLISHED_DESC: dated_order(
+        "sort_published_latest", "sort_published_at", descending=True
     ),
-    SourceOrder.PUBLISHED_ASC: Order(
-        (SortKey("sort_published", "timestamptz"), SortKey("id", "bigint"))
-    ),
+    SourceOrder.PUBLISHED_ASC: dated_order("sort_published_latest", "sort_published_at"),
     SourceOrder.CREATED_ASC: BY_CREATION,
 }
 

@@ -18,7 +18,9 @@ class CreateStanceInput:
     actor_id: strawberry.ID = strawberry.field(description="Whose stance.")
     subject_id: strawberry.ID = strawberry.field(description="Toward which document/clause/track.")
     position: StancePosition = strawberry.field(description="The position.")
-    since: str | None = strawberry.field(default=UNSET, description="From when, at its precision.")
+    since: str | None = strawberry.field(
+        default=UNSET, description="From when, at its precision, or a range (FuzzyDate)."
+    )
     statement_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The statement that evidences it."
     )

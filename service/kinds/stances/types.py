@@ -18,7 +18,7 @@ from service.graphql.list_field import root_list
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import dated_order
 from service.vocab import RecordKind, StancePosition
 
 Row = dict[str, Any]
@@ -42,7 +42,9 @@ class Stance(Record):
             subject_db_id=row["subject_id"],
             statement_db_id=row["statement_id"],
             position=StancePosition(row["position"]),
-            since=FuzzyDate.of(from_columns(row["since_at"], row["since_precision"])),
+            since=FuzzyDate.of(
+                from_columns(row["since_at"], row["since_precision"], row["since_until"])
+            ),
             summary=row["summary"],
         )
 
@@ -63,7 +65,7 @@ class Stance(Record):
 STANCES = ListQuery("stances", "list_stances", Stance.from_row)
 OF_ACTOR = ListQuery("stances", "list_stances", Stance.from_row, "actor_id")
 TOWARD = ListQuery("stances", "list_stances", Stance.from_row, "subject_id")
-BY_SINCE = Order((SortKey("sort_since", "timestamptz"), SortKey("id", "bigint")))
+BY_SINCE = dated_order("sort_since_latest", "sort_since_at")
 register(RecordKind.STANCE, by_id_batch("stances", "stances_by_id"), Stance.from_row)
 
 

@@ -23,7 +23,10 @@ from service.vocab import Channel
 class CreateStatementInput:
     slug: str = strawberry.field(description="Stable key: lower-case words joined by hyphens.")
     speaker_id: strawberry.ID = strawberry.field(description="Who said it.")
-    said: str = strawberry.field(description="When, at its precision (2026-01-08, or a timestamp).")
+    said: str = strawberry.field(
+        description="When, at its precision (2026-01-08, or a timestamp), or a range of two at "
+        "the same precision (2026-01-07/2026-01-08: the 7th or the 8th)."
+    )
     channels: list[Channel] | None = strawberry.field(
         default=UNSET, description="Where it was said (several where sources report several)."
     )

@@ -26,7 +26,7 @@ from service.graphql.record import Record, record_fields
 from service.kinds.statements.description import STATEMENT
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import dated_order
 from service.vocab import Channel, RecordKind
 
 Row = dict[str, Any]
@@ -65,7 +65,7 @@ class Statement(Record):
     @staticmethod
     def from_row(row: Row) -> Statement:
         """The GraphQL object of a statement row."""
-        said = from_columns(row["said_at"], row["said_precision"])
+        said = from_columns(row["said_at"], row["said_precision"], row["said_until"])
         return Statement(
             **record_fields(RecordKind.STATEMENT, row),
             speaker_db_id=row["speaker_id"],
@@ -134,10 +134,8 @@ class StatementOrder(Enum):
 
 
 STATEMENT_ORDERS = {
-    StatementOrder.SAID_DESC: Order(
-        (SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True))
-    ),
-    StatementOrder.SAID_ASC: Order((SortKey("said_at", "timestamptz"), SortKey("id", "bigint"))),
+    StatementOrder.SAID_DESC: dated_order("said_latest", "said_at", descending=True),
+    StatementOrder.SAID_ASC: dated_order("said_latest", "said_at"),
 }
 
 
@@ -165,8 +163,12 @@ class StatementFilter:
     about_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="About any of these actors, documents, clauses or tracks."
     )
-    said_from: datetime | None = strawberry.field(default=None, description="Said at or after.")
-    said_to: datetime | None = strawberry.field(default=None, description="Said before.")
+    said_from: datetime | None = strawberry.field(
+        default=None, description="Said at or after (or may have been: a date that overlaps)."
+    )
+    said_to: datetime | None = strawberry.field(
+        default=None, description="Said before (or may have been: a date that overlaps)."
+    )
     text: str | None = strawberry.field(default=None, description="Words of the quote or summary.")
     event_codes: list[str] | None = strawberry.field(
         default=None, description="CAMEO codes or prefixes (13 matches 138 and 1384)."

@@ -44,7 +44,9 @@ class UpdateTrackInput:
 class AddTrackUpdateInput:
     track_id: strawberry.ID = strawberry.field(description="The track.")
     status: TrackStatus = strawberry.field(description="The status reported.")
-    reported: str = strawberry.field(description="When, at its precision.")
+    reported: str = strawberry.field(
+        description="When, at its precision, or a range (2026-01-07/2026-01-08)."
+    )
     event_id: strawberry.ID | None = strawberry.field(
         default=UNSET, description="The event it was reported at, or whose outcome it is."
     )

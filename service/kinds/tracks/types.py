@@ -20,7 +20,7 @@ from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.declarations.types import Subject
 from service.record.dates import from_columns
-from service.record.paging import Order, SortKey
+from service.record.paging import Order, SortKey, dated_order
 from service.vocab import RecordKind, TrackStatus
 
 Row = dict[str, Any]
@@ -65,7 +65,9 @@ class TrackUpdate(Record):
     @staticmethod
     def from_row(row: Row) -> TrackUpdate:
         """The GraphQL object of a track update row."""
-        reported = from_columns(row["reported_at"], row["reported_precision"])
+        reported = from_columns(
+            row["reported_at"], row["reported_precision"], row["reported_until"]
+        )
         return TrackUpdate(
             **record_fields(RecordKind.TRACK_UPDATE, row),
             track_db_id=row["track_id"],
@@ -99,7 +101,7 @@ TRACKS = ListQuery("tracks", "list_tracks", Track.from_row)
 UPDATES = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row)
 UPDATES_AT_EVENT = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row, "event_id")
 UPDATES_OF_TRACK = ListQuery("tracks", "list_track_updates", TrackUpdate.from_row, "track_id")
-OLDEST_FIRST = Order((SortKey("reported_at", "timestamptz"), SortKey("id", "bigint")))
+OLDEST_FIRST = dated_order("reported_latest", "reported_at")
 BY_NAME = Order((SortKey("name", "text"), SortKey("id", "bigint")))
 register(RecordKind.TRACK, by_id_batch("tracks", "tracks_by_id"), Track.from_row)
 register(

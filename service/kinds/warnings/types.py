@@ -22,7 +22,7 @@ from service.graphql.lookup import by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.warnings.description import WARNING
-from service.record.paging import Order, SortKey
+from service.record.paging import dated_order
 from service.vocab import RecordKind
 
 Row = dict[str, Any]
@@ -130,7 +130,7 @@ BY_ANSWERED = ListQuery(
 IN_STATEMENT = ListQuery(
     "warnings", "list_warnings_in_statement", WarningNode.from_row, "statement_id"
 )
-NEWEST_FIRST = Order((SortKey("said_at", "timestamptz", True), SortKey("id", "bigint", True)))
+NEWEST_FIRST = dated_order("said_latest", "said_at", descending=True)
 register(RecordKind.WARNING, by_id_batch("warnings", "warnings_by_id"), WarningNode.from_row)
 
 
@@ -146,8 +146,12 @@ class WarningFilter:
         default=None,
         description="Answering any of these documents (or their clauses) or clauses.",
     )
-    said_from: datetime | None = strawberry.field(default=None, description="Made at or after.")
-    said_to: datetime | None = strawberry.field(default=None, description="Made before.")
+    said_from: datetime | None = strawberry.field(
+        default=None, description="Made at or after (or may have been: a date that overlaps)."
+    )
+    said_to: datetime | None = strawberry.field(
+        default=None, description="Made before (or may have been: a date that overlaps)."
+    )
     text: str | None = strawberry.field(
         default=None, description="Words of condition or consequence."
     )
