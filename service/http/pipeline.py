@@ -24,6 +24,7 @@ Any Refusal raised on the way is answered by the controller (refusals.py).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response
@@ -57,16 +58,11 @@ async def answer(
         Refusal: a request refused on the way (the controller answers it).
     """
     refuse_unless_json(request)
-
-    def first_answer() -> Awaitable[Response[Any]]:
-        return _first_answer(request, context, config, shows_playground, executor)
-
-    tracing = config.tracing
-    answering = (
-        first_answer()
-        if tracing is None or shows_playground
-        else tracing.operation(request, first_answer)
-    )
+    if config.tracing is None or shows_playground:
+        answering = _first_answer(request, context, config, shows_playground, executor)
+    else:
+        first_answer = partial(_first_answer, request, context, config, shows_playground, executor)
+        answering = config.tracing.operation(request, first_answer)
     response = await within_deadline(config.request_timeout_s, answering)
     return _in_accepted_media_type(request, response)
 
