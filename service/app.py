@@ -8,7 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
@@ -34,6 +34,9 @@ from service.observability.middleware import ObservabilityMiddleware
 from service.playground import build_playground
 from service.settings import Settings
 
+if TYPE_CHECKING:
+    from service.observability.tracing import Tracing
+
 GRAPHQL_PATH = "/graphql"
 # Collections: the young generation every 100,000 net allocations, the middle one every
 # 50 of those, the oldest (after gc.freeze, only what requests leave) every 1,000; and
@@ -48,6 +51,7 @@ def create_app(
     dsn: str | None = None,
     rate_windows: Path | None = None,
     database_live: Callable[[], bool] | None = None,
+    tracing: Tracing | None = None,
 ) -> Litestar:
     """Build the application.
 
@@ -59,6 +63,9 @@ def create_app(
             (None: this process counts alone).
         database_live: False once the embedded database cannot be brought back: then
             /health/live fails (None: the database is not ours to supervise).
+        tracing: OpenTelemetry's spans of each request, operation and SQL statement
+            (None: tracing is off; `serve` makes it from the OTEL_* variables). The
+            app's lifespan starts it and closes it.
     """
     database = dsn or settings.database_url
     if database is None:
@@ -66,6 +73,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if tracing is not None:
+            tracing.instrument_database()
         app.state.pool = await create_pool(settings, database)
         # LISTEN needs a session of its own: a direct connection, never PgBouncer's.
         app.state.listener = ChangeListener(settings.listen_database_url or database)
@@ -93,8 +102,10 @@ def create_app(
             await app.state.feed.stop()
             await app.state.listener.stop()
             await _close_pool(app.state.pool, settings.shutdown_timeout_s)
+            if tracing is not None:
+                tracing.close()
 
-    schema = build_schema(settings)
+    schema = build_schema(settings, tracing)
     cache = (
         ResponseCache(settings.response_cache_entries, settings.response_cache_bytes)
         if settings.response_cache_enabled
@@ -103,7 +114,7 @@ def create_app(
     budget = rate_budget(settings.rate_limit, rate_windows)
     graphql = build_controller(
         schema,
-        transport_config(settings, getattr(schema, "query_compiler", None), cache, budget),
+        transport_config(settings, getattr(schema, "query_compiler", None), cache, budget, tracing),
         path=GRAPHQL_PATH,
         context_getter=get_context,
         graphql_ide=settings.playground_enabled,
@@ -145,6 +156,9 @@ def create_app(
             graphql_path=GRAPHQL_PATH,
         )
     )
+    if tracing is not None:
+        # Outermost: the request's span holds everything, its trace id every log line.
+        app.asgi_handler = tracing.around_app(app.asgi_handler)
     return app
 
 

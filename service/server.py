@@ -38,6 +38,7 @@ from service.database.embedded_shared import serve_lock, shared_server
 from service.database.embedded_supervisor import LIVENESS_FILE_ENV, Supervisor, liveness_from_file
 from service.database.pool import init_connection
 from service.observability.logging import configure_logging
+from service.observability.tracing_switch import tracing_from_environment
 from service.resources import data_dir
 from service.seeds import is_empty, load_seeds
 from service.settings import Settings, load_settings
@@ -86,6 +87,8 @@ def app_from_environment() -> Litestar:
         settings,
         rate_windows=Path(shared) if shared else None,
         database_live=partial(liveness_from_file, Path(liveness)) if liveness else None,
+        # Made in each worker: the exporter's thread does not cross into a new process.
+        tracing=tracing_from_environment(),
     )
 
 
@@ -114,6 +117,8 @@ def _open_database(settings: Settings, stack: ExitStack) -> tuple[str, Superviso
 def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM; stop the embedded database afterwards."""
     configure_logging(settings)
+    # Before anything starts: a mistake in the OTEL_* variables stops `serve` at once.
+    tracing = tracing_from_environment()
     server: uvicorn.Server | None = None
     with _stop_signals(lambda: server), ExitStack() as stack:
         dsn, supervisor = _open_database(settings, stack)
@@ -124,10 +129,12 @@ def serve(settings: Settings) -> None:
             ", playground in a browser" if settings.playground_enabled else "",
         )
         if settings.workers > 1:
+            if tracing is not None:
+                tracing.close()  # each worker traces for itself
             _serve_workers(settings, dsn)
         else:
             live = supervisor.is_live if supervisor is not None else None
-            app = create_app(settings, dsn=dsn, database_live=live)
+            app = create_app(settings, dsn=dsn, database_live=live, tracing=tracing)
             server = uvicorn.Server(uvicorn.Config(app, **_uvicorn_options(settings)))
             server.run()
     log.info("stopped")

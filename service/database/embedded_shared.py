@@ -3,8 +3,9 @@
 `serve`, its workers and each admin command (`tokens`, `seed`, `db`...) may run at once on
 one DATA_DIR. None of them owns the server: it belongs to a small *keeper* process
 (service/database/embedded_keeper.py), started by whichever user needs the server first, in a
-session of its own. PostgreSQL is the keeper's child with a parent-death signal, so
-killing the keeper takes the server with it, and the keeper outlives the process that
+session of its own. PostgreSQL is the keeper's child, tied to its life (a parent-death
+signal, or a watchdog where there is none: embedded_process.Tether), so killing the
+keeper takes the server with it, and the keeper outlives the process that
 started it: an admin command may start the server, and a `serve` begun meanwhile keeps
 using it after that command is gone.
 
@@ -253,16 +254,7 @@ class Lease:
         try:
             if try_lock(lock, fcntl.LOCK_SH):
                 return  # no keeper: no server, or one we use but do not stop (rule 5)
-            try:
-                pidfd = os.pidfd_open(int(_read(lock).split()[0]))
-            except (ValueError, IndexError, ProcessLookupError):
-                pidfd = -1
-            try:
-                if pidfd >= 0 and not try_lock(lock, fcntl.LOCK_SH):
-                    signal.pidfd_send_signal(pidfd, signal.SIGTERM)
-            finally:
-                if pidfd >= 0:
-                    os.close(pidfd)
+            _signal_keeper(lock)
             deadline = time.monotonic() + timeout
             while not try_lock(lock, fcntl.LOCK_SH):
                 if time.monotonic() > deadline:
@@ -273,6 +265,33 @@ class Lease:
                 time.sleep(_POLL_S)
         finally:
             os.close(lock)
+
+
+def _signal_keeper(lock: int) -> None:
+    """SIGTERM the keeper whose pid `lock` (the keeper lock, seen held) names.
+
+    A pidfd pins the process: once the lock is seen held again after opening it, the pid
+    is the keeper's and not a reused one. Without pidfds (Linux only), the pid is signalled
+    right after the lock is seen held, which leaves a window of a few microseconds.
+    """
+    try:
+        pid = int(_read(lock).split()[0])
+    except (ValueError, IndexError):
+        return
+    if not hasattr(os, "pidfd_open"):
+        if not try_lock(lock, fcntl.LOCK_SH):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        return
+    try:
+        pidfd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        if not try_lock(lock, fcntl.LOCK_SH):
+            signal.pidfd_send_signal(pidfd, signal.SIGTERM)
+    finally:
+        os.close(pidfd)
 
 
 def _prepare(data_dir: Path, os_user: str) -> Path:

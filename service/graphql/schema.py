@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -52,6 +52,9 @@ from service.kinds.warnings.mutations import WarningMutation
 from service.kinds.warnings.types import WarningQuery
 from service.lru import Lru
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.observability.tracing import Tracing
 
 MAX_NODES_PER_REQUEST = 100
 # Bounds of the per-schema caches: validated query texts (parsed ones are bounded by
@@ -110,8 +113,14 @@ Mutation = merge_types(
 require_role_on_every_field(Mutation, Role.EDITOR)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
-    """The schema with its per-request extensions (caches shared across requests)."""
+def build_schema(settings: Settings, tracing: Tracing | None = None) -> strawberry.Schema:
+    """The schema with its per-request extensions (caches shared across requests).
+
+    Args:
+        settings: the service's settings.
+        tracing: OpenTelemetry's spans (None: tracing is off): each operation's span is
+            named after it, parsing, validation and the limits included.
+    """
     sizes = PageSizes(default=settings.default_page_size, maximum=settings.max_page_size)
     documents = ParsedDocuments()
     valid: Lru[str, bool] = Lru(DOCUMENTS_KEPT)
@@ -124,6 +133,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         NulInputs,
         lambda: CostLimit(settings.max_query_nodes, sizes, counts),
     ]
+    if tracing is not None:
+        extensions.insert(0, tracing.extension)  # first: around the others
     if not settings.is_production:
         extensions.append(SqlRoundTrips)
     compiler: QueryCompiler | None = None  # reads the schema, once it is built

@@ -8,12 +8,16 @@ from there (`view.config` on a websocket), and nothing assigns to it afterwards.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from service.access.rate_limit import Budget
 from service.graphql.compiled.extension import QueryCompiler
 from service.http.response_cache import ResponseCache
 from service.http.trusted_documents import DocumentRegistry, DocumentRules, default_folders
 from service.settings import Settings
+
+if TYPE_CHECKING:
+    from service.observability.tracing import Tracing
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class TransportConfig:
         rate_budget: the budget the rate-limit middleware spends, which operations sent
             over websockets spend too (None: no limit).
         ws_ping_interval_s: seconds between server pings on subscription websockets.
+        tracing: OpenTelemetry's spans of each operation (None: tracing is off).
     """
 
     request_timeout_s: float = 10.0
@@ -40,6 +45,7 @@ class TransportConfig:
     report_round_trips: bool = False
     rate_budget: Budget | None = None
     ws_ping_interval_s: float = 15.0
+    tracing: Tracing | None = None
 
 
 def transport_config(
@@ -47,9 +53,10 @@ def transport_config(
     query_compiler: QueryCompiler | None,
     response_cache: ResponseCache | None,
     rate_budget: Budget | None,
+    tracing: Tracing | None = None,
 ) -> TransportConfig:
-    """The configuration `settings` give (the cache, compiler and budget are made by
-    the app factory, which shares them with the listener, schema and middleware)."""
+    """The configuration `settings` give (the cache, compiler, budget and tracing are
+    made by the app factory, which shares them with the listener, schema and middleware)."""
     return TransportConfig(
         request_timeout_s=settings.request_timeout_ms / 1000,
         max_query_tokens=settings.max_query_tokens,
@@ -64,4 +71,5 @@ def transport_config(
         report_round_trips=not settings.is_production,
         rate_budget=rate_budget,
         ws_ping_interval_s=settings.ws_ping_interval_s,
+        tracing=tracing,
     )

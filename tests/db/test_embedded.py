@@ -25,9 +25,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from service.database import embedded
+from service.database import embedded, embedded_process
 from service.database.embedded import EmbeddedPostgres, EmbeddedPostgresError, find_binaries
-from service.database.embedded_process import cluster_processes, is_alive
+from service.database.embedded_process import AS_IF_NOT_LINUX, cluster_processes, is_alive
 from tests.waiting import wait_until
 
 pytestmark = [pytest.mark.slow]
@@ -177,9 +177,11 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def spawn_child_launcher(pg: EmbeddedPostgres) -> tuple[subprocess.Popen[str], int]:
+def spawn_child_launcher(
+    pg: EmbeddedPostgres, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], int]:
     """Start a Python process running a launcher on pg's folder; return it and its server pid."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]), **(extra_env or {})}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(pg.data_dir), str(pg.port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
@@ -193,22 +195,69 @@ def spawn_child_launcher(pg: EmbeddedPostgres) -> tuple[subprocess.Popen[str], i
     return child, int(line)
 
 
-def test_sigkill_of_parent_leaves_no_server(launchers: Launcher) -> None:
+@pytest.mark.parametrize(
+    "without_prctl", [False, True], ids=["parent-death signal", "watchdog (as on macOS)"]
+)
+def test_sigkill_of_parent_leaves_no_server(launchers: Launcher, without_prctl: bool) -> None:
     pg = launchers()
-    child, server = spawn_child_launcher(pg)
+    # Without prctl and /proc (as on macOS), a watchdog process ends the server instead.
+    switch = {AS_IF_NOT_LINUX: "1"} if without_prctl else {}
+    child, server = spawn_child_launcher(pg, switch)
     try:
         assert is_alive(server)
-        assert cluster_processes(pg.pgdata)
+        backends = cluster_processes(pg.pgdata)
+        assert backends
+        watchdogs = [p for p in _children(child.pid) if p not in backends and p != server]
+        assert len(watchdogs) == (1 if without_prctl else 0), watchdogs
         child.send_signal(signal.SIGKILL)
         child.wait(5)
-        # The parent-death signal makes the server shut down, its backends with it.
+        # The parent-death signal (or the watchdog) makes the server shut down, its
+        # backends with it.
         assert wait_until(lambda: not is_alive(server)), "postmaster survived its parent"
         assert wait_until(lambda: not cluster_processes(pg.pgdata)), "backends survived"
+        assert wait_until(lambda: not any(is_alive(p) for p in watchdogs)), "watchdog stayed"
     finally:
         child.kill()
         child.wait()
     # The folder is usable again right away (the killed run may leave postmaster.pid).
     assert select_one(pg.start()) == 1
+
+
+def _children(pid: int) -> list[int]:
+    """The pids whose parent is `pid` (from /proc)."""
+    return [
+        int(entry)
+        for entry in os.listdir("/proc")
+        if entry.isdigit() and embedded_process.parent_of(int(entry)) == pid
+    ]
+
+
+def test_without_proc_ps_describes_the_same_processes(
+    launchers: Launcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pg = launchers()
+    pg.start()
+    assert pg.pid is not None
+    owner = embedded_process.running_owner(pg.pgdata)
+
+    def found_alike() -> bool:
+        with_proc = set(cluster_processes(pg.pgdata))
+        monkeypatch.setattr(embedded_process, "_PROC", False)  # as on macOS: `ps` is asked
+        try:
+            return len(with_proc) > 1 and with_proc == set(cluster_processes(pg.pgdata))
+        finally:
+            monkeypatch.undo()
+
+    # The same processes, once none started or ended in between (autovacuum workers come
+    # and go).
+    assert wait_until(found_alike)
+    monkeypatch.setattr(embedded_process, "_PROC", False)
+    assert embedded_process.running_owner(pg.pgdata) == owner == (pg.pid, os.getpid())
+    assert embedded_process.is_server_of(pg.pid, pg.pgdata)
+    assert not embedded_process.is_server_of(os.getpid(), pg.pgdata)
+    pg.stop()
+    assert not is_alive(owner[0])
+    assert cluster_processes(pg.pgdata) == []
 
 
 def test_stale_postmaster_pid_is_recovered(launchers: Launcher) -> None:

@@ -20,7 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from service.database.embedded_process import cluster_processes, is_alive, read_postmaster_file
+from service.database.embedded_process import (
+    AS_IF_NOT_LINUX,
+    cluster_processes,
+    is_alive,
+    read_postmaster_file,
+)
 from service.database.embedded_shared import KEEPER_LOCK
 from tests.db.test_embedded import ROOT, _reachable_temp_dir, free_port, select_one
 from tests.waiting import wait_until
@@ -79,13 +84,13 @@ def data() -> Iterator[Path]:
 
 
 @pytest.fixture
-def join(data: Path) -> Iterator[Callable[[], User]]:
+def join(data: Path) -> Iterator[Callable[..., User]]:
     """Start users of `data`'s server (one port for all); kill those left at the end."""
     port = free_port()
     started: list[subprocess.Popen[str]] = []
 
-    def start() -> User:
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    def start(**extra_env: str) -> User:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path]), **extra_env}
         process = subprocess.Popen(
             [sys.executable, "-c", USER, str(data), str(port)],
             cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
@@ -148,7 +153,7 @@ def test_admin_commands_at_once_share_one_server_and_leave_nothing(data: Path) -
 
 
 def test_the_server_stays_while_anyone_uses_it_and_stops_after_the_last(
-    data: Path, join: Callable[[], User]
+    data: Path, join: Callable[..., User]
 ) -> None:
     first = join()  # starts the server
     second = join()  # finds it running
@@ -166,7 +171,7 @@ def test_the_server_stays_while_anyone_uses_it_and_stops_after_the_last(
     assert not keeper_runs(data)
 
 
-def test_a_killed_last_user_leaves_no_server(data: Path, join: Callable[[], User]) -> None:
+def test_a_killed_last_user_leaves_no_server(data: Path, join: Callable[..., User]) -> None:
     only = join()
     only.process.send_signal(signal.SIGKILL)
     only.process.wait(5)
@@ -180,7 +185,7 @@ def test_a_killed_last_user_leaves_no_server(data: Path, join: Callable[[], User
     again.leave()
 
 
-def test_a_killed_user_among_others_changes_nothing(data: Path, join: Callable[[], User]) -> None:
+def test_a_killed_user_among_others_changes_nothing(data: Path, join: Callable[..., User]) -> None:
     first, second = join(), join()
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(5)
@@ -191,3 +196,73 @@ def test_a_killed_user_among_others_changes_nothing(data: Path, join: Callable[[
     assert found.pid == second.server
     second.leave()
     assert cluster_processes(data.resolve() / "pgdata") == []
+
+
+def _keeper_pid(data: Path) -> int:
+    return int((data / KEEPER_LOCK).read_text().split()[0])
+
+
+def test_without_prctl_a_killed_keeper_leaves_no_server(
+    data: Path, join: Callable[..., User]
+) -> None:
+    # As on macOS (no parent-death signal, no /proc): the keeper's watchdog ends the server.
+    user = join(**{AS_IF_NOT_LINUX: "1"})
+    keeper = _keeper_pid(data)
+    assert is_alive(keeper)
+    os.kill(keeper, signal.SIGKILL)
+    assert wait_until(lambda: not is_alive(user.server)), "the server outlived its keeper"
+    assert wait_until(lambda: cluster_processes(data.resolve() / "pgdata") == [])
+    # The user, told by nobody, finds its server gone; a new user starts a fresh one.
+    user.process.kill()
+    user.process.wait(5)
+    again = join(**{AS_IF_NOT_LINUX: "1"})
+    assert select_one(again.dsn) == 1
+    again.leave()
+    assert cluster_processes(data.resolve() / "pgdata") == []
+    assert not keeper_runs(data)
+
+
+def test_without_prctl_a_killed_last_user_leaves_no_server(
+    data: Path, join: Callable[..., User]
+) -> None:
+    only = join(**{AS_IF_NOT_LINUX: "1"})
+    only.process.send_signal(signal.SIGKILL)
+    only.process.wait(5)
+    # The keeper learns it from the users lock, which is no Linux-only call.
+    assert wait_until(lambda: not is_alive(only.server)), "the server outlived its users"
+    assert wait_until(lambda: not keeper_runs(data))
+    assert cluster_processes(data.resolve() / "pgdata") == []
+
+
+WORKER = textwrap.dedent("""
+    import os, subprocess, sys, time
+    from service.database.embedded_process import end_with
+    if sys.argv[1] == "parent":
+        child = subprocess.Popen([sys.executable, "-c", sys.argv[2], "worker", str(os.getpid())])
+        print(child.pid, flush=True)
+        time.sleep(120)
+    else:
+        end_with(int(sys.argv[2]))
+        time.sleep(120)
+""")
+
+
+@pytest.mark.parametrize("without_prctl", [False, True], ids=["prctl", "as on macOS"])
+def test_a_worker_ends_with_its_killed_parent(without_prctl: bool) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    if without_prctl:
+        env[AS_IF_NOT_LINUX] = "1"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", WORKER, "parent", WORKER],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    try:
+        assert is_alive(worker)
+        parent.kill()
+        parent.wait(5)
+        assert wait_until(lambda: not is_alive(worker)), "the worker outlived its parent"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)

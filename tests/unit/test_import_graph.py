@@ -23,6 +23,9 @@ DEFERRED_IMPORTS = {
     ("service.cli", "service.server"),
     ("service.cli", "service.graphql.schema"),
     ("service.cli", "service.http.trusted_documents"),
+    # OpenTelemetry's packages are an optional extra (`tracing`), and take time to import:
+    # loaded only when the OTEL_* variables turn tracing on.
+    ("service.observability.tracing_switch", "service.observability.tracing"),
 }
 
 
