@@ -23,6 +23,13 @@ def _enum(cls: type[StrEnum], description: str) -> type[StrEnum]:
     return described
 
 
+def describe_values(enum: type[Enum], meanings: dict[str, str]) -> None:
+    """Describe each value of a GraphQL enum (a class decorated with strawberry.enum):
+    every value must have its meaning."""
+    for value in enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+        value.description = meanings[value.name]
+
+
 DatePrecision = _enum(vocab.DatePrecision, "How much of a date is known.")
 SourceKind = _enum(vocab.SourceKind, "What a source is.")
 ActorKind = _enum(vocab.ActorKind, "What an actor is.")

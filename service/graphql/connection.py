@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -123,6 +123,28 @@ class ListRead:
     def bound(self) -> tuple[Any, ...]:
         """The parameters in the query's numbered order."""
         return self.query.bind(self.params)
+
+
+# The paging arguments of every connection field, described once.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="At most this many items from the start (after `after`); without "
+        "`first` or `last`, the default page size."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Start after the item of this cursor (an `endCursor`)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(description="At most this many items from the end (before `before`)."),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="End before the item of this cursor (a `startCursor`)."),
+]
 
 
 def page_request(

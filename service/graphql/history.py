@@ -10,7 +10,18 @@ import strawberry
 from strawberry.scalars import JSON
 
 from service.errors import Invalid
-from service.graphql.connection import Connection, ListQuery, child, page_request, top_level
+from service.graphql.common import describe_values
+from service.graphql.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    ListQuery,
+    child,
+    page_request,
+    top_level,
+)
 from service.graphql.context import Info
 from service.graphql.ids import decode_id, encode_id
 from service.record.fields import BIGINT_END, ascii_number
@@ -28,6 +39,16 @@ class ChangeOperation(Enum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+
+
+describe_values(
+    ChangeOperation,
+    {
+        "CREATE": "The record was created.",
+        "UPDATE": "The record was changed.",
+        "DELETE": "The record was deleted.",
+    },
+)
 
 
 @strawberry.type(description="One write to a record: who, when, and the record before and after.")
@@ -117,10 +138,10 @@ class HistoryQuery:
         self,
         info: Info,
         id: Annotated[strawberry.ID, strawberry.argument(description="The record's global id.")],
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Change]:
         kind, record_id = decode_id(id)
         params = {"record_id": record_id, "kinds": [kind.value]}
@@ -145,10 +166,10 @@ class HistoryQuery:
         actor: Annotated[
             str | None, strawberry.argument(description="Only changes by this token name.")
         ] = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Change]:
         since_id = None if since is None else change_id_of(since)
         kind_names = None if kinds is None else [k.value for k in kinds]

@@ -15,36 +15,27 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types.field import StrawberryField
 
-from service.graphql.connection import Connection, ListRead, child, page_request, top_level
+from service.graphql.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    ListRead,
+    child,
+    page_request,
+    top_level,
+)
 from service.graphql.context import Info
 
 LIST_READ = "list_read"
 """The key of a list field's `ListField` in its Strawberry field's metadata."""
 
-First = Annotated[
-    int | None,
-    strawberry.argument(
-        description="At most this many items from the start (after `after`); without "
-        "`first` or `last`, the default page size."
-    ),
-]
-After = Annotated[
-    str | None,
-    strawberry.argument(description="Start after the item of this cursor (an `endCursor`)."),
-]
-Last = Annotated[
-    int | None,
-    strawberry.argument(description="At most this many items from the end (before `before`)."),
-]
-Before = Annotated[
-    str | None,
-    strawberry.argument(description="End before the item of this cursor (a `startCursor`)."),
-]
 _PAGING = (("first", First), ("after", After), ("last", Last), ("before", Before))
 
 

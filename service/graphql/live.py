@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -30,6 +30,15 @@ from service.vocab import RecordKind
 
 # Kinds whose records appear on the timeline (a declaration: once it has an adoption date).
 TIMELINE_KINDS = ("statement", "warning", "track_update", "declaration", "event")
+
+
+AfterChangeId = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Resume after this change id (a `changeId` already received): every "
+        "change after it first, then live ones, none twice."
+    ),
+]
 
 
 @strawberry.type(description="A committed change of a record.")
@@ -89,9 +98,15 @@ class Subscription:
     async def record_changed(
         self,
         info: Info,
-        kinds: list[RecordKind] | None = None,
-        ids: list[strawberry.ID] | None = None,
-        after_change_id: str | None = None,
+        kinds: Annotated[
+            list[RecordKind] | None,
+            strawberry.argument(description="Only changes of records of any of these kinds."),
+        ] = None,
+        ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(description="Only changes of these records (global ids)."),
+        ] = None,
+        after_change_id: AfterChangeId = None,
     ) -> AsyncGenerator[RecordChange, None]:
         record_ids = ids_of(ids, tuple(RecordKind), "ids")
         kind_values = [k.value for k in kinds] if kinds else None
@@ -119,7 +134,7 @@ class Subscription:
         self,
         info: Info,
         filter: TimelineFilter | None = None,
-        after_change_id: str | None = None,
+        after_change_id: AfterChangeId = None,
     ) -> AsyncGenerator[TimelineAdded, None]:
         # Positional: the query below adds its own $7 and $8 after the timeline's six.
         params = TIMELINE.bind(timeline_params(filter or TimelineFilter()))

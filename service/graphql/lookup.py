@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+import strawberry
 
 from service.database.named_queries import query
 from service.graphql.context import Info
 from service.graphql.nodes import load_node
 from service.vocab import RecordKind
+
+SlugArgument = Annotated[
+    str, strawberry.argument(description="Its slug: the record's stable human-readable key.")
+]
+"""A root lookup's `slug` argument."""
 
 
 async def by_slug(info: Info, feature: str, name: str, kind: RecordKind, slug: str) -> Any | None:

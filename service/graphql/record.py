@@ -7,7 +7,16 @@ from typing import Annotated, Any
 
 import strawberry
 
-from service.graphql.connection import Connection, ListQuery, ListRead, page_request
+from service.graphql.connection import (
+    After,
+    Before,
+    Connection,
+    First,
+    Last,
+    ListQuery,
+    ListRead,
+    page_request,
+)
 from service.graphql.context import Info
 from service.graphql.history import Change, record_history
 from service.graphql.ids import encode_id
@@ -67,10 +76,10 @@ class Record(Node):
     async def history(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Change]:
         return await record_history(info, self.db_id, page_request(first, after, last, before))
 

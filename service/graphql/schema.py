@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.schema.config import StrawberryConfig
@@ -16,6 +16,7 @@ from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.extension import CompiledQueries, QueryCompiler
 from service.graphql.context import Info
 from service.graphql.datetimes import BOUNDED_DATETIME
+from service.graphql.described import describe_derived
 from service.graphql.failures import ErrorPolicy, ProtectedSchema
 from service.graphql.history import HistoryQuery
 from service.graphql.live import Subscription
@@ -67,11 +68,21 @@ OPERATIONS_KEPT = 1000
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any record by its global id (null when there is none).")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Its global id.")],
+    ) -> Node | None:
         return await resolve_global(info, id)
 
     @strawberry.field(description="Records by global id, in the order asked (null for missing).")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Their global ids, at most 100.")
+        ],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES_PER_REQUEST:
             raise Invalid(f"ask for at most {MAX_NODES_PER_REQUEST} ids", field="ids")
         return [await resolve_global(info, i) for i in ids]
@@ -158,6 +169,7 @@ def build_schema(settings: Settings, tracing: Tracing | None = None) -> strawber
         scalar_overrides={datetime: BOUNDED_DATETIME},
         execution_context_class=SettlingExecutor,
     )
+    describe_derived(schema._schema)
     if settings.compiled_queries:
         compiler = QueryCompiler(
             SchemaCatalog(schema), (sizes.default, sizes.maximum), OPERATIONS_KEPT

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from service.errors import Invalid
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import (
     ListQuery,
     ListRead,
@@ -57,6 +57,18 @@ class TimelineKind(Enum):
     TRACK_UPDATE = "track_update"
     ADOPTION = "declaration"
     EVENT = "event"
+
+
+describe_values(
+    TimelineKind,
+    {
+        "STATEMENT": "Something an actor said.",
+        "WARNING": "A warning, on the day it was made.",
+        "TRACK_UPDATE": "A reported status of a negotiation track.",
+        "ADOPTION": "A document's adoption or signing, on its date.",
+        "EVENT": "A summit, talks, a meeting, a call...",
+    },
+)
 
 
 @strawberry.type(
@@ -172,6 +184,15 @@ class TimelineOrder(Enum):
     OLDEST_FIRST = "oldest_first"
 
 
+describe_values(
+    TimelineOrder,
+    {
+        "NEWEST_FIRST": "Newest first (the one order of dated items).",
+        "OLDEST_FIRST": "Oldest first.",
+    },
+)
+
+
 def timeline_read(
     filter: TimelineFilter | None = None, order_by: TimelineOrder = TimelineOrder.NEWEST_FIRST
 ) -> ListRead:
@@ -180,7 +201,18 @@ def timeline_read(
     return ListRead(TIMELINE, order, timeline_params(filter or TimelineFilter()))
 
 
-def search_read(text: str, kinds: list[RecordKind] | None = None) -> ListRead:
+def search_read(
+    text: Annotated[
+        str,
+        strawberry.argument(
+            description="Words to find (1 to 500 characters; web-search syntax: quotes, OR, -word)."
+        ),
+    ],
+    kinds: Annotated[
+        list[RecordKind] | None,
+        strawberry.argument(description="Only hits of any of these kinds."),
+    ] = None,
+) -> ListRead:
     """Query.search (Invalid for an empty or overlong text)."""
     if not text.strip() or len(text) > 500:
         raise Invalid("`text` must hold 1 to 500 characters", field="text")

@@ -14,8 +14,16 @@ from service.graphql.common import UserError
 from service.graphql.context import Info
 from service.graphql.mutations import attempt, in_transaction
 
-# Registers Role as the GraphQL enum TokenRole (READER, EDITOR, ADMIN).
-strawberry.enum(Role, name="TokenRole", description="What a token may do.")
+# Registers Role as the GraphQL enum TokenRole (READER, EDITOR, ADMIN), each value described.
+_ROLE_MEANINGS = {
+    "READER": "May read (where reads need a token at all).",
+    "EDITOR": "May also write the record: every record mutation.",
+    "ADMIN": "May also manage tokens.",
+}
+for _value in strawberry.enum(
+    Role, name="TokenRole", description="What a token may do; each role includes the ones before."
+).__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _value.description = _ROLE_MEANINGS[_value.name]
 
 
 @strawberry.type(description="An API token, as listed: never its secret.")

@@ -262,7 +262,11 @@ def test_the_paris_summit_with_who_took_part_and_what_happened_at_it(client: Cli
 
 
 def test_the_timeline_of_6_to_9_january_places_the_events(client: Client) -> None:
-    nodes = run(client, "timeline")["timeline"]["nodes"]
+    text = (ROOT / "graphql" / "operations" / "timeline.graphql").read_text()
+    answer = client.post(text)
+    # One statement: PostgreSQL builds the whole answer, sources and their basis included.
+    assert answer["extensions"]["sqlRoundTrips"] == 1
+    nodes = answer["data"]["timeline"]["nodes"]
     order = [(n["kind"], n["item"].get("slug")) for n in nodes]
     summit = order.index(("EVENT", "paris-summit-2026-01-06"))
     talks = order.index(("EVENT", "talks-in-france-2026-01-07"))
@@ -275,6 +279,16 @@ def test_the_timeline_of_6_to_9_january_places_the_events(client: Client) -> Non
     # The summit, then what was said on its day, then the talks, then 8 January.
     assert summit < min(on_the_6th)
     assert max(on_the_6th) < talks < min(on_the_8th)
+    # Umerov's report, dated 7 or 8 January, after the talks and before the 8th alone.
+    umerov = order.index(("STATEMENT", "umerov-2026-01-talks-in-france-report"))
+    assert talks < umerov < min(on_the_8th)
+    # Every item with what backs it, each source with its basis.
+    for node in nodes:
+        record = node["item"].get("declaration", node["item"])
+        citations = record["citations"]["nodes"]
+        assert citations, node
+        assert all(c["basis"] in {"VERBATIM", "PARAPHRASE", "INFERRED"} for c in citations)
+        assert all((c["basis"] == "INFERRED") == (c["source"] is None) for c in citations)
     at_the_summit = [n["item"] for n in nodes if n["kind"] == "STATEMENT"][:3]
     assert {s["slug"]: (s["event"] or {}).get("slug") for s in at_the_summit} == {
         "starmer-2026-01-06-declaration-of-intent": "paris-summit-2026-01-06",

@@ -7,7 +7,7 @@ from typing import Any
 
 import strawberry
 
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import ListQuery, ListRead
 from service.graphql.context import Info
 from service.graphql.lazy import (
@@ -18,7 +18,7 @@ from service.graphql.lazy import (
     LazyWarning,
 )
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import BY_CREATION, Record, record_fields
 from service.kinds.declarations import types as declarations
@@ -159,6 +159,16 @@ class ActorOrder(Enum):
     CREATED_ASC = "created_asc"
 
 
+describe_values(
+    ActorOrder,
+    {
+        "NAME_ASC": "By name, A to Z.",
+        "NAME_DESC": "By name, Z to A.",
+        "CREATED_ASC": "In the order they were recorded.",
+    },
+)
+
+
 ACTOR_ORDERS = {
     ActorOrder.NAME_ASC: Order((SortKey("name", "text"), SortKey("id", "bigint"))),
     ActorOrder.NAME_DESC: Order((SortKey("name", "text", True), SortKey("id", "bigint", True))),
@@ -195,7 +205,7 @@ def actors_read(
 @strawberry.type
 class ActorQuery:
     @strawberry.field(description="An actor by its slug.")
-    async def actor(self, info: Info, slug: str) -> Actor | None:
+    async def actor(self, info: Info, slug: SlugArgument) -> Actor | None:
         return await by_slug(info, "actors", "actor_by_slug", RecordKind.ACTOR, slug)
 
     actors = root_list(Actor, description="Actors, by name by default.")(actors_read)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import (
     ListQuery,
     ListRead,
@@ -17,7 +17,7 @@ from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyEvent, LazyStance, LazyStatement, LazyWarning
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.stances import types as stances
@@ -85,7 +85,12 @@ class Declaration(Subject):
         return await load_node(info, RecordKind.EVENT, self.event_db_id)
 
     @child_list("Provision", description="Its clauses, in order.")
-    def provisions(topics: list[ProvisionTopic] | None = None) -> ListRead:
+    def provisions(
+        topics: Annotated[
+            list[ProvisionTopic] | None,
+            strawberry.argument(description="Only clauses about any of these topics."),
+        ] = None,
+    ) -> ListRead:
         params = {"topics": [t.value for t in topics] if topics else None}
         return ListRead(PROVISIONS_OF_DECLARATION, BY_POSITION, params)
 
@@ -94,7 +99,12 @@ class Declaration(Subject):
         description="Who takes part and how, each claim with its sources. An actor with two "
         "claims (signatory per one source, not a formal party per another) appears twice.",
     )
-    def parties(roles: list[PartyRole] | None = None) -> ListRead:
+    def parties(
+        roles: Annotated[
+            list[PartyRole] | None,
+            strawberry.argument(description="Only claims of any of these roles."),
+        ] = None,
+    ) -> ListRead:
         params = {"roles": [r.value for r in roles] if roles else None}
         return ListRead(PARTIES_OF_DECLARATION, BY_ACTOR_NAME, params)
 
@@ -195,6 +205,16 @@ class DeclarationOrder(Enum):
     TITLE_ASC = "title_asc"
 
 
+describe_values(
+    DeclarationOrder,
+    {
+        "ADOPTED_DESC": "Most recently adopted first (the one order of dated items, newest first).",
+        "ADOPTED_ASC": "Earliest adopted first.",
+        "TITLE_ASC": "By title, A to Z.",
+    },
+)
+
+
 DECLARATION_ORDERS = {
     DeclarationOrder.ADOPTED_DESC: dated_order(
         "sort_adopted_latest", "sort_adopted_at", descending=True
@@ -271,7 +291,7 @@ def provisions_read(filter: ProvisionFilter | None = None) -> ListRead:
 @strawberry.type
 class DeclarationQuery:
     @strawberry.field(description="A document by its slug.")
-    async def declaration(self, info: Info, slug: str) -> Declaration | None:
+    async def declaration(self, info: Info, slug: SlugArgument) -> Declaration | None:
         return await by_slug(
             info, "declarations", "declaration_by_slug", RecordKind.DECLARATION, slug
         )
@@ -281,7 +301,7 @@ class DeclarationQuery:
     )(declarations_read)
 
     @strawberry.field(description="A clause by its slug.")
-    async def provision(self, info: Info, slug: str) -> Provision | None:
+    async def provision(self, info: Info, slug: SlugArgument) -> Provision | None:
         return await by_slug(info, "declarations", "provision_by_slug", RecordKind.PROVISION, slug)
 
     provisions = root_list(

@@ -5,18 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from service.database.named_queries import query
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import ListQuery, ListRead
 from service.graphql.context import Info
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.declarations import types as declarations
@@ -66,7 +66,12 @@ class Event(Record):
         "Participation",
         description="Who took part and how, each claim with its sources, by actor name.",
     )
-    def participants(roles: list[ParticipationRole] | None = None) -> ListRead:
+    def participants(
+        roles: Annotated[
+            list[ParticipationRole] | None,
+            strawberry.argument(description="Only participants in any of these roles."),
+        ] = None,
+    ) -> ListRead:
         params = {"roles": [r.value for r in roles] if roles else None}
         return ListRead(PARTICIPANTS_OF_EVENT, BY_ACTOR_NAME, params)
 
@@ -145,6 +150,15 @@ class EventOrder(Enum):
     STARTS_ASC = "starts_asc"
 
 
+describe_values(
+    EventOrder,
+    {
+        "STARTS_DESC": "Latest first, by when they began (the one order of dated items).",
+        "STARTS_ASC": "Earliest first.",
+    },
+)
+
+
 EVENT_ORDERS = {
     EventOrder.STARTS_DESC: dated_order("starts_latest", "starts_at", descending=True),
     EventOrder.STARTS_ASC: dated_order("starts_latest", "starts_at"),
@@ -186,7 +200,7 @@ def events_read(
 @strawberry.type
 class EventQuery:
     @strawberry.field(description="An event by its slug.")
-    async def event(self, info: Info, slug: str) -> Event | None:
+    async def event(self, info: Info, slug: SlugArgument) -> Event | None:
         return await by_slug(info, "events", "event_by_slug", RecordKind.EVENT, slug)
 
     events = root_list(Event, description="Events, the most recent first by default.")(events_read)

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from service.database.named_queries import query
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import (
     ListQuery,
     ListRead,
@@ -18,7 +18,7 @@ from service.graphql.connection import (
 from service.graphql.context import Info
 from service.graphql.lazy import LazyCitation
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, register, row_reader
 from service.graphql.record import BY_CREATION, Record, record_fields
 from service.record.dates import from_columns
@@ -96,6 +96,16 @@ class SourceOrder(Enum):
     CREATED_ASC = "created_asc"
 
 
+describe_values(
+    SourceOrder,
+    {
+        "PUBLISHED_DESC": "Newest publication first (the one order of dated items, newest first).",
+        "PUBLISHED_ASC": "Oldest publication first.",
+        "CREATED_ASC": "In the order they were recorded.",
+    },
+)
+
+
 _SOURCE_ORDERS = {
     SourceOrder.PUBLISHED_DESC: dated_order(
         "sort_published_latest", "sort_published_at", descending=True
@@ -132,7 +142,7 @@ def sources_read(
 @strawberry.type
 class SourceQuery:
     @strawberry.field(description="A source by its slug.")
-    async def source(self, info: Info, slug: str) -> Source | None:
+    async def source(self, info: Info, slug: SlugArgument) -> Source | None:
         return await by_slug(info, "sources", "source_by_slug", RecordKind.SOURCE, slug)
 
     sources = root_list(Source, description="Sources, newest publication first by default.")(

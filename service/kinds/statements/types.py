@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from service.database.named_queries import query
-from service.graphql.common import FuzzyDate
+from service.graphql.common import FuzzyDate, describe_values
 from service.graphql.connection import (
     ListQuery,
     ListRead,
@@ -20,7 +20,7 @@ from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyEvent, LazyWarning
 from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.statements.description import STATEMENT
@@ -133,6 +133,15 @@ class StatementOrder(Enum):
     SAID_ASC = "said_asc"
 
 
+describe_values(
+    StatementOrder,
+    {
+        "SAID_DESC": "Newest first (the one order of dated items).",
+        "SAID_ASC": "Oldest first.",
+    },
+)
+
+
 STATEMENT_ORDERS = {
     StatementOrder.SAID_DESC: dated_order("said_latest", "said_at", descending=True),
     StatementOrder.SAID_ASC: dated_order("said_latest", "said_at"),
@@ -196,7 +205,7 @@ def statements_read(
 @strawberry.type
 class StatementQuery:
     @strawberry.field(description="A statement by its slug.")
-    async def statement(self, info: Info, slug: str) -> Statement | None:
+    async def statement(self, info: Info, slug: SlugArgument) -> Statement | None:
         return await by_slug(info, "statements", "statement_by_slug", RecordKind.STATEMENT, slug)
 
     statements = root_list(Statement, description="Statements, newest first by default.")(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -15,7 +15,7 @@ from service.graphql.connection import (
 from service.graphql.context import Info
 from service.graphql.lazy import LazyActor, LazyEvent, LazyStatement
 from service.graphql.list_field import child_list, root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.declarations.types import Subject
@@ -47,7 +47,12 @@ class Track(Subject):
         )
 
     @child_list("TrackUpdate", description="How the track moved: its status updates, oldest first.")
-    def updates(statuses: list[TrackStatus] | None = None) -> ListRead:
+    def updates(
+        statuses: Annotated[
+            list[TrackStatus] | None,
+            strawberry.argument(description="Only updates reporting any of these statuses."),
+        ] = None,
+    ) -> ListRead:
         params = {"statuses": [s.value for s in statuses] if statuses else None}
         return ListRead(UPDATES_OF_TRACK, OLDEST_FIRST, params)
 
@@ -125,9 +130,18 @@ def tracks_read(filter: TrackFilter | None = None) -> ListRead:
 
 
 def track_updates_read(
-    statuses: list[TrackStatus] | None = None,
-    reported_from: datetime | None = None,
-    reported_to: datetime | None = None,
+    statuses: Annotated[
+        list[TrackStatus] | None,
+        strawberry.argument(description="Only updates reporting any of these statuses."),
+    ] = None,
+    reported_from: Annotated[
+        datetime | None,
+        strawberry.argument(description="Reported at or after (its date's latest instant)."),
+    ] = None,
+    reported_to: Annotated[
+        datetime | None,
+        strawberry.argument(description="Reported before (its date's earliest instant)."),
+    ] = None,
 ) -> ListRead:
     """Query.trackUpdates."""
     params = {
@@ -141,7 +155,7 @@ def track_updates_read(
 @strawberry.type
 class TrackQuery:
     @strawberry.field(description="A negotiation track by its slug.")
-    async def track(self, info: Info, slug: str) -> Track | None:
+    async def track(self, info: Info, slug: SlugArgument) -> Track | None:
         return await by_slug(info, "tracks", "track_by_slug", RecordKind.TRACK, slug)
 
     tracks = root_list(Track, description="Negotiation tracks, by name.")(tracks_read)

@@ -18,7 +18,7 @@ from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
 from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
 from service.graphql.list_field import root_list
-from service.graphql.lookup import by_slug
+from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.warnings.description import WARNING
@@ -175,7 +175,7 @@ def warnings_read(filter: WarningFilter | None = None) -> ListRead:
 @strawberry.type
 class WarningQuery:
     @strawberry.field(description="A warning by its slug.")
-    async def warning(self, info: Info, slug: str) -> WarningNode | None:
+    async def warning(self, info: Info, slug: SlugArgument) -> WarningNode | None:
         return await by_slug(info, "warnings", "warning_by_slug", RecordKind.WARNING, slug)
 
     warnings = root_list(WarningNode, description="Warnings, newest first.")(warnings_read)
