@@ -12,7 +12,7 @@ ROOT_DESCRIPTIONS = {
     "Query": (
         "Reads of the record: any record by its global id or its slug, lists of each kind "
         "with their filters and orderings (Relay connections), the timeline, search, the "
-        "change log. Request-level errors carry `extensions.code`: GRAPHQL_PARSE_FAILED, "
+        "change log. Request-level errors carry extensions.code: GRAPHQL_PARSE_FAILED, "
         "GRAPHQL_VALIDATION_FAILED, BAD_USER_INPUT (variables), QUERY_TOO_DEEP, "
         "TOO_MANY_ALIASES, TOO_MANY_TOKENS, TOO_MANY_FIELDS, QUERY_TOO_COSTLY, INVALID (a "
         "malformed id, cursor or page size), UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED, "
@@ -21,9 +21,9 @@ ROOT_DESCRIPTIONS = {
     ),
     "Mutation": (
         "Writes to the record, each in one transaction with its history (an editor token; "
-        "tokens: an admin one). Expected failures come in the payload's `errors` (a "
+        "tokens: an admin one). Expected failures come in the payload's errors (a "
         "UserErrorCode, a path into the input, the rule in words: nothing was written); "
-        "request-level errors carry `extensions.code` as queries' do."
+        "request-level errors carry extensions.code as queries' do."
     ),
     "Subscription": (
         "Live updates over a websocket (graphql-transport-ws): every change to the record, "

@@ -70,6 +70,7 @@ def key(entry: dict[str, Any]) -> str:
 SIXTH = [
     "paris-declaration",
     "declaration-of-intent",
+    "paris-summit-2026-01-06",
     "starmer-2026-01-06-declaration-of-intent",
     "starmer-2026-01-06-further-steps",
     "witkoff-2026-01-06-x-post",
@@ -77,7 +78,12 @@ SIXTH = [
     "prosperity-plan:PROGRESS_REPORTED",
     "coalition-security-guarantees:SIGNED",
 ]
-SEVENTH_OR_EIGHTH = [UMEROV, "us-ukraine-security-guarantees:NEGOTIATING"]
+# The talks of the 7th (that day alone), then what may be of the 7th or the 8th.
+SEVENTH_OR_EIGHTH = [
+    "talks-in-france-2026-01-07",
+    UMEROV,
+    "us-ukraine-security-guarantees:NEGOTIATING",
+]
 EIGHTH = [
     "zakharova-2026-01-08-legitimate-targets",
     "zelensky-2026-01-08-ready-for-finalization",
@@ -144,15 +150,18 @@ def test_a_window_keeps_what_overlaps_it(client: Client, executor_only: RunningS
         data = same_on_both_paths(client, executor_only, TIMELINE, variables)
         return [(key(e), e["partial"]) for e in data["timeline"]["nodes"]]
 
-    # 8 January: Umerov's report may be on the 8th (or the 7th: partial), the month too.
+    talks, *seventh_or_eighth = SEVENTH_OR_EIGHTH
+    # 8 January: Umerov's report may be on the 8th (or the 7th: partial), the month too;
+    # the talks were on the 7th alone.
     assert listed(window("08", "09")) == [
-        *((k, True) for k in SEVENTH_OR_EIGHTH),
+        *((k, True) for k in seventh_or_eighth),
         *((k, False) for k in EIGHTH),
         (ELYSEE, True),
     ]
-    # 7 January: only what may be on the 7th.
+    # 7 January: the talks, whole, and what may be on the 7th.
     assert listed(window("07", "08")) == [
-        *((k, True) for k in SEVENTH_OR_EIGHTH),
+        (talks, False),
+        *((k, True) for k in seventh_or_eighth),
         (ELYSEE, True),
     ]
     # 6 January: the window ends before Umerov's report may begin.
