@@ -238,7 +238,7 @@ class SharedFeed:
         """Say that the feed is held back, naming the oldest transaction running: what
         holds it back, most likely (one that began before the next change was written)."""
         try:
-            oldest = await self.pool.fetchrow(query("live", "oldest_running_writer"))
+            oldest = await self.pool.fetchrow(query("live", "oldest_running_transaction"))
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             oldest = None
         log.warning(

@@ -19,6 +19,10 @@
 -- seen so far. (A snapshot's xmax cannot serve: it is the newest *ended* transaction
 -- + 1, below transactions still running.) The writer's transaction id is taken before
 -- its id is drawn, so a writer still running always counts.
+--
+-- During a rollout, instances of the version before still read without settling: their
+-- subscribers may pass a change written by a new instance while one below it is in
+-- flight. Replace them all soon after migrating.
 
 alter table change alter column id drop identity;
 create sequence change_id_seq as bigint owned by change.id;

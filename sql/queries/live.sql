@@ -47,7 +47,7 @@ where id > $1
 order by id
 limit $4
 
--- name: oldest_running_writer
+-- name: oldest_running_transaction
 -- The oldest transaction holding a transaction id: what holds the feed back when a
 -- change stays unsettled for long (its writers_below is above this one's id).
 select pid, state, application_name, xact_start, backend_xid::text as xid

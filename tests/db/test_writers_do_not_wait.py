@@ -14,6 +14,7 @@ change settles a moment later. So "settled" is waited for (briefly), "held back"
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -25,6 +26,7 @@ from service.database.named_queries import query
 from service.graphql.history import BY_ID, CHANGES, RECORD_CHANGES
 from service.http.cached_answers import data_version
 from service.kinds.actors.description import ACTOR
+from service.live import feed as feed_module
 from service.live.feed import SharedFeed, settled_change_id, settled_prefix
 from service.record import writer
 from service.record.history import write_transaction
@@ -185,3 +187,28 @@ async def test_only_a_transaction_holding_a_transaction_id_holds_readers_back(
         await idle.execute("rollback")
         await until_settled(pool, second)
         assert await feed_page(pool, first) == ([second], [second])
+
+
+async def test_the_feed_says_what_holds_it_back(
+    pool: asyncpg.Pool,
+    feed: SharedFeed,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(feed_module, "HELD_BACK_WARNING_S", 0.1)
+    subscription = feed.follow(after=None)
+    first = asyncio.ensure_future(anext(subscription))
+    async with pool.acquire() as idle:
+        await idle.execute("begin")
+        await idle.fetchval("select pg_current_xact_id()")
+        pid = await idle.fetchval("select pg_backend_pid()")
+        change_id = await commit_a_write(pool, "held")
+        deadline = time.monotonic() + 8
+        while "change feed held back" not in caplog.text:
+            assert time.monotonic() < deadline, "no warning"
+            await asyncio.sleep(0.05)
+        # The oldest transaction running: this one (or, on a server others share, theirs).
+        assert f"'pid': {pid}," in caplog.text or os.environ.get("TEST_DATABASE_URL")
+        await idle.execute("rollback")
+    assert (await asyncio.wait_for(first, timeout=8))["id"] == change_id
+    await subscription.aclose()
