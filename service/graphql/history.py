@@ -93,7 +93,8 @@ class Change:
 
 
 CHANGES = ListQuery("changes", "list_changes", Change.from_row)
-CHANGES_OF_RECORD = ListQuery("changes", "list_changes", Change.from_row, "record_id")
+RECORD_CHANGES = ListQuery("changes", "list_record_changes", Change.from_row)
+CHANGES_OF_RECORD = ListQuery("changes", "list_record_changes", Change.from_row, "record_id")
 
 
 async def record_history(info: Info, record_id: int, page: PageRequest) -> Connection[Change]:
@@ -146,10 +147,14 @@ class HistoryQuery:
         kind, record_id = decode_id(id)
         params = {"record_id": record_id, "kinds": [kind.value]}
         return await top_level(
-            info, CHANGES, params, BY_ID, page_request(first, after, last, before)
+            info, RECORD_CHANGES, params, BY_ID, page_request(first, after, last, before)
         )
 
-    @strawberry.field(description="Every change to the record, in the order they were made.")
+    @strawberry.field(
+        description="Every change to the record, in the order they were made (by id). A "
+        "change is listed once every change below it is committed or rolled back (at once, "
+        "unless a transaction runs long), so resuming `since` the last id seen misses none."
+    )
     async def changes(
         self,
         info: Info,

@@ -15,7 +15,7 @@ from service.http.document_shape import operation_shapes
 from service.http.operation_caches import KEPT_TEXT_MAX
 from service.http.operation_request import OperationRequest
 from service.http.refusals import media_type_for
-from service.http.response_cache import Entry, ResponseCache, cache_key
+from service.http.response_cache import DataVersion, Entry, ResponseCache, cache_key
 from service.observability.request_info import CACHE, note_answer
 
 
@@ -48,6 +48,21 @@ def is_cacheable_query(document: str, operation_name: str | None, max_tokens: in
     return not next(shape for op, shape in shapes if op is operations[0]).caller_specific
 
 
+# Changes waiting behind a long transaction, past which nothing is cached: counting
+# them is what the version costs, and while that many wait, answers would not last.
+WAITING_COUNTED = 1000
+
+
+async def data_version(pool: Any) -> DataVersion | None:
+    """The version of the data now (sql/queries/live.sql, data_version): the newest
+    settled change and how many were committed after it; None when WAITING_COUNTED or
+    more changes wait for a transaction still running (then nothing is cached)."""
+    row = await pool.fetchrow(query("live", "data_version"), WAITING_COUNTED)
+    if row["waiting"] >= WAITING_COUNTED:
+        return None
+    return (row["settled_id"], row["waiting"])
+
+
 @dataclass(frozen=True)
 class CacheSlot:
     """Where the answer to one request is kept in the response cache, at one version of
@@ -55,7 +70,7 @@ class CacheSlot:
 
     cache: ResponseCache
     key: bytes
-    version: int
+    version: DataVersion
 
     def hit(self) -> Response[bytes] | None:
         entry = self.cache.get(self.key, self.version)
@@ -87,8 +102,10 @@ async def cache_slot(
         return None
     if context_refusal(context) is not None:
         return None
+    version = await data_version(context.pool)
+    if version is None:
+        return None
     key = cache_key(context.caller_role, document, data.operation_name, data.variables)
-    version: int = await context.pool.fetchval(query("live", "latest_change_id"))
     # The media type the answer will have, not the Accept header as sent: any other
     # spelling of the same choice (or a random one) would make an entry of its own.
     key += media_type_for(request.headers.get("accept", "")).encode()

@@ -1,11 +1,13 @@
 """A response cache for GraphQL queries with exact invalidation.
 
-An answer is stored with the data version it was computed at: the id of the newest
-committed change (`max(change.id)`; change ids follow commit order). A request reads the
-current version first (one cheap index lookup) and is served from the cache only when
-the entry was made at that same version, so a read after a committed write never sees
-stale data, on this instance or any other. NOTIFY (through the change listener) empties
-the cache as soon as another write lands, which keeps memory for live entries only.
+An answer is stored with the data version it was computed at: the newest settled
+change id and the number of changes committed after it (`data_version` in
+sql/queries/live.sql; every commit changes one or the other, even one landing below a
+change already committed). A request reads the current version first (a few index
+reads) and is served from the cache only when the entry was made at that same version,
+so a read after a committed write never sees stale data, on this instance or any other.
+NOTIFY (through the change listener) empties the cache as soon as another write lands,
+which keeps memory for live entries only.
 """
 
 from __future__ import annotations
@@ -19,12 +21,15 @@ from service.lru import Lru
 
 _encode_sorted = msgspec.json.Encoder(order="sorted").encode
 
+DataVersion = tuple[int, int]
+"""(newest settled change id, changes committed after it): later data, a larger version."""
+
 
 @dataclass(frozen=True)
 class Entry:
     """One cached answer: the bytes sent and the data version they reflect."""
 
-    version: int
+    version: DataVersion
     body: bytes
     media_type: str
 
@@ -53,9 +58,9 @@ class ResponseCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self._entries: Lru[bytes, Entry] = Lru(max_entries, max_bytes, _body_bytes)
-        self._version = 0
+        self._version: DataVersion = (0, 0)
 
-    def get(self, key: bytes, version: int) -> Entry | None:
+    def get(self, key: bytes, version: DataVersion) -> Entry | None:
         """The answer made at `version`, if any."""
         entry: Entry | None = self._entries.get(key, None)
         if entry is None or entry.version != version:
@@ -71,16 +76,17 @@ class ResponseCache:
         self._entries.put(key, entry)
 
     def invalidate(self, change_id: int) -> None:
-        """A change was committed (NOTIFY): every stored answer is now outdated."""
-        if change_id > self._version:
-            self._clear(change_id)
+        """A change was committed (NOTIFY): every stored answer is now outdated, unless
+        it was made once the change had settled already (at a version past it)."""
+        if change_id > self._version[0]:
+            self._clear((change_id, 0))
 
     @property
     def size_bytes(self) -> int:
         """The bytes of the answers kept."""
         return self._entries.weight
 
-    def _clear(self, version: int) -> None:
+    def _clear(self, version: DataVersion) -> None:
         self._entries.clear()
         self._version = version
 

@@ -11,6 +11,12 @@ itself, up to where the reader stood when it joined; everything after arrives fr
 reader. A subscription whose client reads slower than changes come, so that
 FOLLOWER_BACKLOG changes pile up for it, is dropped by the reader and reads from the
 database like a newcomer: memory stays bounded, and nothing is lost.
+
+Both read only settled changes (sql/queries/live.sql): writers do not wait on each
+other, so a change may commit while one with a smaller id is still in flight; the
+reader stops before it, and goes on once the one in flight has committed (its NOTIFY
+wakes the reader) or rolled back (nothing is announced: the reader polls while it is
+held back).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
@@ -32,14 +39,32 @@ from service.live.rows import SharedRows
 BATCH = 200
 FOLLOWER_BACKLOG = 2000
 RETRY_DELAYS_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+# Reading again while held back: a transaction in flight usually ends within
+# milliseconds; one that rolls back, or holds the feed back without writing a change,
+# announces nothing.
+HELD_BACK_POLL_S = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+HELD_BACK_WARNING_S = 10.0
 
 log = logging.getLogger("service.live")
 
 
-async def latest_change_id(pool: asyncpg.Pool) -> int:
-    """The id of the newest committed change (0 on an empty record)."""
-    latest: int = await pool.fetchval(query("live", "latest_change_id"))
-    return latest
+async def settled_change_id(pool: asyncpg.Pool) -> int:
+    """The id of the newest settled change (0 on an empty record): every change up to it
+    is committed or rolled back for good, none below it can commit any more."""
+    settled: int = await pool.fetchval(query("live", "settled_change_id"))
+    return settled
+
+
+def settled_prefix(rows: Sequence[asyncpg.Record]) -> list[dict[str, Any]]:
+    """The changes of a `changes_after` page up to the first not settled, without the
+    `settled` column: what a reader may hand on and move past."""
+    changes = []
+    for row in rows:
+        change = dict(row)
+        if not change.pop("settled"):
+            break
+        changes.append(change)
+    return changes
 
 
 @dataclass(eq=False)
@@ -64,6 +89,8 @@ class SharedFeed:
         """Reads of the feed by subscriptions reading what they missed."""
         self.drops = 0
         """Subscriptions dropped by the reader for reading too slowly."""
+        self.held_back = 0
+        """Reads by the reader that stopped at a change not settled yet."""
         self.rows = SharedRows()
         """The current rows of records that changed, loaded once for every subscription."""
         self._followers: set[_Follower] = set()
@@ -85,7 +112,7 @@ class SharedFeed:
             kinds: only changes of these record kinds.
             record_ids: only changes of these records.
         """
-        last = await latest_change_id(self.pool) if after is None else after
+        last = await settled_change_id(self.pool) if after is None else after
         kind_list = list(kinds) if kinds else None
         id_list = list(record_ids) if record_ids else None
         wanted_kinds = set(kind_list or ())
@@ -99,14 +126,17 @@ class SharedFeed:
                 # What came before the reader's position when we joined: from the database.
                 while last < follower.joined_at:
                     self.catch_up_reads += 1
-                    rows = await self.pool.fetch(
-                        query("live", "changes_after"), last, kind_list, id_list, BATCH
+                    changes = settled_prefix(
+                        await self.pool.fetch(
+                            query("live", "changes_after"), last, kind_list, id_list, BATCH
+                        )
                     )
-                    for row in rows:
-                        last = row["id"]
-                        yield dict(row)
-                    if len(rows) < BATCH:
-                        # Every wanted change up to the feed's end (at least joined_at) is out.
+                    for change in changes:
+                        last = change["id"]
+                        yield change
+                    if len(changes) < BATCH:
+                        # Every wanted change up to joined_at is out: the reader had passed
+                        # it, so it was settled, and a page stops only past it.
                         last = max(last, follower.joined_at)
                 # Then what the reader hands on.
                 while follower.changes:
@@ -145,7 +175,7 @@ class SharedFeed:
     async def _join(self) -> _Follower:
         async with self._starting:
             if self._reader is None or self._reader.done():
-                self._head = await latest_change_id(self.pool)
+                self._head = await settled_change_id(self.pool)
                 # While nobody followed, changes went unheard: the rows kept may be stale.
                 # After reading the head: every change past it will be heard, and forget.
                 self.rows.clear()
@@ -165,6 +195,9 @@ class SharedFeed:
 
     async def _read(self) -> None:
         failures = 0
+        held_back_since: float | None = None  # waiting at the same change since then
+        polls = 0
+        warned = False
         with self.listener.subscribe() as wake:
             while True:
                 wake.clear()  # before reading: a change committed meanwhile sets it again
@@ -181,9 +214,40 @@ class SharedFeed:
                     await asyncio.sleep(delay)
                     continue
                 failures = 0
-                self._hand_on([dict(row) for row in rows])
-                if len(rows) < BATCH:
-                    await wake.wait()
+                changes = settled_prefix(rows)
+                self._hand_on(changes)
+                if len(changes) == len(rows):
+                    held_back_since = None
+                    if len(rows) < BATCH:
+                        await wake.wait()
+                    continue
+                # Held back: the one in flight wakes us when it commits, not if it rolls back.
+                self.held_back += 1
+                if changes or held_back_since is None:
+                    held_back_since, polls, warned = time.monotonic(), 0, False
+                waited = time.monotonic() - held_back_since
+                if waited >= HELD_BACK_WARNING_S and not warned:
+                    warned = True
+                    await self._report_held_back(waited)
+                delay = HELD_BACK_POLL_S[min(polls, len(HELD_BACK_POLL_S) - 1)]
+                polls += 1
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=delay)
+
+    async def _report_held_back(self, seconds: float) -> None:
+        """Say that the feed is held back, naming the oldest transaction running: what
+        holds it back, most likely (one that began before the next change was written)."""
+        try:
+            oldest = await self.pool.fetchrow(query("live", "oldest_running_transaction"))
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            oldest = None
+        log.warning(
+            "change feed held back for %.0f s after change %d by a transaction still "
+            "running (oldest: %s); see docs/OPERATIONS.md, long transactions",
+            seconds,
+            self._head,
+            dict(oldest) if oldest is not None else "unknown",
+        )
 
     def _hand_on(self, changes: list[dict[str, Any]]) -> None:
         if not changes:

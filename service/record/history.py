@@ -12,27 +12,19 @@ from service.database.named_queries import query
 
 Operation = Literal["create", "update", "delete"]
 
-# Held by every write transaction from its start to its commit: change ids then follow
-# commit order (see sql/queries/history.sql), and taking it first, before any row lock,
-# keeps every writer's lock order the same (no deadlock between writers).
-WRITE_LOCK_KEY = 5064011
-
-
-async def begin_write(conn: asyncpg.Connection) -> None:
-    """Call first in every transaction that writes records (mutations, seed loads)."""
-    await conn.execute("select pg_advisory_xact_lock($1)", WRITE_LOCK_KEY)
-
 
 @asynccontextmanager
 async def write_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
-    """A write transaction that holds the write lock from its first statement on.
+    """The transaction of one write: commits when the block ends, rolls back on any
+    exception (cancellation included). Not nestable (asyncpg's own `conn.transaction()`
+    refuses to run inside it).
 
-    The same as `async with conn.transaction(): await begin_write(conn)`, one round-trip
-    shorter: BEGIN and the lock go to PostgreSQL as one simple-query batch. Commits when
-    the block ends, rolls back on any exception (cancellation included). Not nestable
-    (asyncpg's own `conn.transaction()` refuses to run inside it).
+    No lock is held: writers run and commit at once. A change id is drawn when the
+    change is recorded (the trigger of migration 0014), and readers of the change log
+    pass a change only once nothing below it can commit any more (docs/ARCHITECTURE.md,
+    "Change ids and settled changes").
     """
-    await conn.execute(f"begin; select pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+    await conn.execute("begin")
     try:
         yield
     except BaseException:
@@ -93,7 +85,8 @@ async def record_change(
         actor_name: the token name that wrote, or `seed` for the seed loader.
 
     Returns:
-        The change id (monotonic: a feed of changes reads in id order).
+        The change id: ids grow in the order they are drawn, not always in commit order
+        (readers wait for the ids below to settle).
     """
     row = after if after is not None else before
     assert row is not None, "a change needs a before or an after"
@@ -106,7 +99,6 @@ async def record_change(
         actor_name,
         _jsonable(before),
         _jsonable(after),
-        WRITE_LOCK_KEY,
     )
     return change_id
 

@@ -11,13 +11,16 @@ import asyncpg
 
 from service.database.named_queries import query
 from service.kinds.registry import BY_KIND, LATER_LINKS
-from service.record.history import begin_write
 from service.seeds.entries import KIND_ORDER, Entry, Seeds
 from service.seeds.parse import collect_seeds
 from service.seeds.report import LoadReport, Progress
 from service.seeds.rows import Ids, desired_row, later_links
 from service.seeds.sync import sync_kind, sync_later_links
 from service.vocab import RecordKind
+
+# Held by a load from its start to its commit: a second load waits for the first (they
+# would race on the same slugs). API writers do not take it: they write alongside.
+SEED_LOAD_LOCK_KEY = 5064011
 
 
 async def load_seeds(
@@ -76,8 +79,7 @@ async def _apply(
     transaction = conn.transaction()
     await transaction.start()
     try:
-        # Also makes a second load wait for the first: they would race on the same slugs.
-        await begin_write(conn)
+        await conn.execute("select pg_advisory_xact_lock($1)", SEED_LOAD_LOCK_KEY)
         await _write(conn, seeds, report, progress)
     except BaseException:
         await transaction.rollback()

@@ -1,11 +1,8 @@
 -- name: insert_change
--- The transaction-level advisory lock is taken before the change id is drawn and held
--- until commit, so change ids are handed out in commit order: a reader of the feed that
--- has seen change N can never later find a committed change below N (no gaps for
--- resumable subscriptions). Writers serialize only from their first change to commit.
-with commit_order as (select pg_advisory_xact_lock($8) as locked)
+-- The id and `writers_below` come from the trigger `draw_change_id` (migration 0014):
+-- no lock is held to commit, and readers pass a change only once it is settled.
 insert into change (record_id, kind, operation, version, actor_name, before, after)
-select $1, $2, $3, $4, $5, $6, $7 from commit_order
+values ($1, $2, $3, $4, $5, $6, $7)
 returning id
 
 -- name: insert_record

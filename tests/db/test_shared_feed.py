@@ -86,7 +86,9 @@ async def test_every_subscription_gets_its_changes_for_one_read_per_change(
     assert results[70:] == [ids] * 10
     # 80 subscriptions, 6 changes: the reader read at most twice a change (a wake-up may
     # come while it reads), where each subscription used to read once a change itself.
-    assert feed.reads - reads_before <= 2 * len(ids)
+    # (Not counting reads held back: on a server others share, their transactions may
+    # hold a change back for a moment, and the reader reads again.)
+    assert feed.reads - feed.held_back - reads_before <= 2 * len(ids)
     assert feed.catch_up_reads == 0
     await until(lambda: not feed.reading)  # all done: nobody follows, nothing reads
 
