@@ -36,9 +36,9 @@ from service.access.gate import refusal
 from service.access.middleware import AuthenticationMiddleware, authentication_of
 from service.access.permissions import UNAUTHENTICATED
 from service.access.rate_limit import Budget, RateLimitMiddleware
-from service.database.named_queries import query
+from service.database.named_queries import parameters, query
 from service.errors import DomainError, Invalid
-from service.exports.formats import Csv, Format, Ndjson
+from service.exports.formats import NDJSON, Csv, Format, Ndjson
 from service.exports.parameters import SINCE, QueryParameter
 from service.exports.statement import Exporter, Statement
 from service.graphql.history import change_id_of
@@ -71,6 +71,16 @@ SINCE_DESCRIPTION = (
     "gives the cells of the actor-subject pairs a change touched, an empty one where "
     "nothing is held any more."
 )
+FORMATS = {
+    Csv.extension: "as CSV: a header, then a row per line, lists' first items numbered "
+    "(UTF-8, RFC 4180)",
+    Ndjson.extension: "as NDJSON: the API's JSON of each line, one a line",
+}
+# Litestar adds the charset to a text/* type.
+MEDIA_TYPES = {Csv.extension: "text/csv", Ndjson.extension: NDJSON}
+QUERY_NAMES = "query_names"
+"""In a route's `opt`: the query parameter of each of its handler's Python parameters (the
+API's names may be Python keywords: the timeline's `from`)."""
 _WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="position-record"'}
 
 
@@ -158,8 +168,9 @@ class ExportStream:
                     pending, size = [], 0
             pending.append(format.lines(texts))
             if statement.deleted:
-                kinds = [k.value for k in statement.deleted]
-                rows = await conn.fetch(query("exports", "deleted_since"), since, kinds)
+                named = {"after_id": since, "kinds": [k.value for k in statement.deleted]}
+                values = [named[n] for n in parameters("exports", "deleted_since")]
+                rows = await conn.fetch(query("exports", "deleted_since"), *values)
                 tombstones = [self._exporter.tombstone(r["kind"], r["record_id"]) for r in rows]
                 pending.append(format.tombstones(tombstones))
             yield b"".join(pending)
@@ -204,7 +215,11 @@ def export_router(settings: Settings, exporters: list[Exporter], budget: Budget 
     slots = Slots(max(1, settings.db_pool_max_size // 2))
     return Router(
         path=PATH,
-        route_handlers=[_handler(settings, exporter, slots) for exporter in exporters],
+        route_handlers=[
+            _handler(settings, exporter, slots, extension)
+            for exporter in exporters
+            for extension in FORMATS
+        ],
         middleware=middleware,
         exception_handlers={
             ValidationException: _parameter_refused,
@@ -219,7 +234,8 @@ def _parameter_refused(request: Request[Any, Any, Any], exc: Exception) -> Respo
     naming the parameter, as the API names an argument."""
     extra = getattr(exc, "extra", None) or [{}]
     problem = extra[0] if isinstance(extra, list) and isinstance(extra[0], dict) else {}
-    name = str(problem.get("key", ""))
+    declared = request.route_handler.opt.get(QUERY_NAMES, {})
+    name = declared.get(str(problem.get("key", "")), str(problem.get("key", "")))
     message = f"`{name}`: {problem.get('message', 'not a value it takes')}"
     extensions = {"field": name} if name else {}
     return refusal_response(request, Refusal(400, message, INVALID, extensions=extensions))
@@ -232,7 +248,11 @@ def _timed_out(limit_ms: int, request: Request[Any, Any, Any], exc: Exception) -
 
 
 async def _answer(
-    request: Request[Any, Any, Any], settings: Settings, exporter: Exporter, slots: Slots
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    exporter: Exporter,
+    slots: Slots,
+    extension: str,
 ) -> Response[Any]:
     problem = refusal(authentication_of(request.scope), settings)
     if problem is not None:
@@ -249,7 +269,7 @@ async def _answer(
         raise Refusal(400, error.message, error.code, extensions=extensions) from None
     format: Format = (
         Ndjson()
-        if request.url.path.endswith(".ndjson")
+        if extension == Ndjson.extension
         else Csv(exporter.columns, with_deleted=bool(statement.deleted))
     )
     stream = ExportStream(request.app.state.pool, exporter, statement, format, slots)
@@ -273,19 +293,21 @@ async def _answer(
     )
 
 
-def _handler(settings: Settings, exporter: Exporter, slots: Slots) -> HTTPRouteHandler:
-    """The route of one export, its parameters declared for the OpenAPI document (and
-    checked by Litestar), then read again, as the API reads its arguments."""
+def _handler(
+    settings: Settings, exporter: Exporter, slots: Slots, extension: str
+) -> HTTPRouteHandler:
+    """The route of one export in one format, its parameters declared for the OpenAPI
+    document (and checked by Litestar), then read again, as the API reads its arguments."""
     export = exporter.export
 
     async def answer_export(request: Request[Any, Any, Any], **_: Any) -> Response[Any]:
-        return await _answer(request, settings, exporter, slots)
+        return await _answer(request, settings, exporter, slots, extension)
 
     declared = {
         "since": Annotated[
             str | None, Parameter(query=SINCE, description=SINCE_DESCRIPTION, required=False)
         ],
-        **{f"p{i}": _declared(p) for i, p in enumerate(exporter.parameters)},
+        **{f"p{i}": _declared(p, export.root) for i, p in enumerate(exporter.parameters)},
     }
     keyword = inspect.Parameter.KEYWORD_ONLY
     answer_export.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
@@ -303,31 +325,39 @@ def _handler(settings: Settings, exporter: Exporter, slots: Slots) -> HTTPRouteH
         **declared,
         "return": Response[Any],
     }
-    answer_export.__name__ = answer_export.__qualname__ = f"export_{export.name.replace('-', '_')}"
-    filtered = f"; filtered as `{export.root}`" if export.root and exporter.parameters else ""
+    function = f"export_{export.name.replace('-', '_')}_{extension}"
+    answer_export.__name__ = answer_export.__qualname__ = function
+    filtered = f", filtered as `{export.root}` is" if export.root and exporter.parameters else ""
     return get(
-        [f"/{export.name}.csv", f"/{export.name}.ndjson"],
-        name=f"export-{export.name}",
-        summary=export.summary,
+        f"/{export.name}.{extension}",
+        name=f"export-{export.name}-{extension}",
+        summary=f"{export.summary} ({FORMATS[extension]})",
         description=(
-            f"{export.summary} CSV (a header, then a row per line; UTF-8, RFC 4180) or NDJSON "
-            f"(the API's JSON, a line each){filtered}. One snapshot: `{CHANGE_ID_HEADER}` "
-            "names its newest change."
+            f"{export.summary} {FORMATS[extension]}{filtered}. One snapshot: the "
+            f"`{CHANGE_ID_HEADER}` header names its newest change."
         ),
         tags=["exports"],
-        media_type="text/csv",
+        media_type=MEDIA_TYPES[extension],
         sync_to_thread=False,
+        opt={QUERY_NAMES: {f"p{i}": p.name for i, p in enumerate(exporter.parameters)}},
     )(answer_export)
 
 
-def _declared(parameter: QueryParameter) -> Any:
-    """The annotation a parameter is declared with: its values' type, its description."""
+def _declared(parameter: QueryParameter, root: str | None) -> Any:
+    """The annotation a parameter is declared with: its values' type, its description
+    (the schema's, else where it comes from)."""
     choices = parameter.choices
     single: Any = Literal[choices] if choices else _PYTHON.get(_named(parameter), str)
     value = list[single] if parameter.listed else single
+    where = (
+        f"{parameter.argument}.{parameter.input_field}"
+        if parameter.input_field
+        else parameter.argument
+    )
+    description = parameter.description or f"As `{where}` of `{root}` in the API."
     return Annotated[
         value | None,
-        Parameter(query=parameter.name, description=parameter.description, required=False),
+        Parameter(query=parameter.name, description=description, required=False),
     ]
 
 
