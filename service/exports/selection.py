@@ -136,7 +136,8 @@ class Deriving:
             leave_out |= shared - KEPT_IN_ITEMS
 
         def rank(name: str) -> int:
-            if name == "id" or (not _is_record(type_) and _is_reference(type_.fields[name])):
+            reference = _is_reference(type_.fields[name]) and name not in expand
+            if name == "id" or (not _is_record(type_) and reference):
                 return 0  # the record, or what a value is about (a matrix cell's actor)
             return 3 if name == CITATIONS else 2 if name in shared else 1
 
