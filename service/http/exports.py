@@ -18,7 +18,7 @@ logged under an errorId and shown as "Internal server error".
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from functools import partial
 from typing import Annotated, Any, Literal
 
@@ -145,7 +145,7 @@ class ExportStream:
         )
         return change_id
 
-    async def chunks(self, since: int | None) -> AsyncIterator[bytes]:
+    async def chunks(self, since: int | None) -> AsyncGenerator[bytes, None]:
         """The export's bytes, a piece at a time; the snapshot ends with them."""
         conn = self._conn
         assert conn is not None
