@@ -54,6 +54,7 @@ from service.settings import Settings
 
 PATH = "/exports"
 CHANGE_ID_HEADER = "X-Change-Id"
+CURSOR = "export_lines"
 ROWS_PER_FETCH = 500
 """Rows a cursor fetch brings: the most the process holds of an export at a time."""
 FLUSH_BYTES = 64 * 1024
@@ -153,20 +154,18 @@ class ExportStream:
         try:
             pending: list[bytes] = [format.start()]
             size = len(pending[0])
-            texts: list[str] = []
-            cursor = conn.cursor(statement.sql, *statement.params, prefetch=ROWS_PER_FETCH)
-            async for record in cursor:
-                texts.append(record["line"])
-                if len(texts) < ROWS_PER_FETCH:
-                    continue
-                piece = format.lines(texts)
-                texts = []
+            # A cursor of SQL's own (not asyncpg's, whose named statements PgBouncer's
+            # transaction mode cannot keep apart): each FETCH one batch, one statement.
+            await conn.execute(
+                f"declare {CURSOR} no scroll cursor for {statement.sql}", *statement.params
+            )
+            while batch := await conn.fetch(f"fetch {ROWS_PER_FETCH} from {CURSOR}"):
+                piece = format.lines([record["line"] for record in batch])
                 pending.append(piece)
                 size += len(piece)
                 if size >= FLUSH_BYTES:
                     yield b"".join(pending)
                     pending, size = [], 0
-            pending.append(format.lines(texts))
             if statement.deleted:
                 named = {"after_id": since, "kinds": [k.value for k in statement.deleted]}
                 values = [named[n] for n in parameters("exports", "deleted_since")]
@@ -338,7 +337,6 @@ def _handler(
         ),
         tags=["exports"],
         media_type=MEDIA_TYPES[extension],
-        sync_to_thread=False,
         opt={QUERY_NAMES: {f"p{i}": p.name for i, p in enumerate(exporter.parameters)}},
     )(answer_export)
 
