@@ -70,9 +70,18 @@ async def test_changed_seed_updates_only_that_record(pool: asyncpg.Pool, tmp_pat
     shutil.copytree(SEEDS, edited)
     statements = edited / "30-statements.yaml"
     text = statements.read_text(encoding="utf-8")
-    # One field of one statement, and one of its `about` links.
+    # One field of one statement, and one of its `about` links (with the link's citation,
+    # which would back a link the record no longer has).
     text = text.replace('    event_code: "1384"\n', '    event_code: "138"\n', 1)
     text = text.replace("      - russia-armed-forces\n", "", 1)
+    link_citation = (
+        "      - source: seed-article\n"
+        "        quote: legitimate combat targets of the Armed Forces of the Russian Federation\n"
+        "        field: about\n"
+        "        target: russia-armed-forces\n"
+    )
+    assert link_citation in text
+    text = text.replace(link_citation, "", 1)
     statements.write_text(text, encoding="utf-8")
 
     report = await load_seeds(pool, [edited])
