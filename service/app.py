@@ -17,11 +17,14 @@ from service.access.http import app_protection, graphql_protection, rate_budget
 from service.access.token_cache import TokenCache
 from service.access.websocket_admission import OpenWebSockets, WebSocketAdmission
 from service.database.pool import create_pool
+from service.exports.catalog import export_catalog, find_exports
+from service.exports.statement import Exporter
 from service.gc_pacing import GcPacedByBytes
 from service.graphql.context import get_context
 from service.graphql.schema import build_schema
 from service.http.config import transport_config
 from service.http.controller import build_controller
+from service.http.exports import export_router
 from service.http.health import live, ready
 from service.http.refusals import endpoint_router_handler
 from service.http.response_cache import ResponseCache
@@ -121,7 +124,17 @@ def create_app(
         **graphql_protection(settings, budget),
         max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )
-    handlers: list[Any] = [live, ready, metrics_endpoint]
+    catalog = export_catalog(schema)
+    page_sizes = (settings.default_page_size, settings.max_page_size)
+    exporters = [
+        Exporter(schema, catalog, export, page_sizes) for export in find_exports(schema).values()
+    ]
+    handlers: list[Any] = [
+        live,
+        ready,
+        metrics_endpoint,
+        export_router(settings, exporters, budget),
+    ]
     if settings.playground_enabled:
         playground = build_playground(settings, endpoint=GRAPHQL_PATH)
         graphql = playground.serve_from(graphql)

@@ -26,6 +26,7 @@ _EXPOSED_HEADERS = [
     "RateLimit-Policy",
     "Retry-After",
     "X-Request-ID",
+    "X-Change-Id",
 ]
 
 

@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
@@ -99,6 +99,12 @@ class RateBudget:
         self.limit = limit
         self._clock = clock
         self._windows: dict[str, list[float]] = {}  # key -> [window end, operations spent]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """Itself: a budget is one count that every route spending it shares. Litestar
+        deep-copies a router's middleware when it registers the router, which gave the
+        exports a budget of their own beside the API's."""
+        return self
 
     def spend(self, key: str) -> Spend:
         """Count one operation of `key`, unless its budget is spent (allowed=False)."""

@@ -27,6 +27,7 @@ import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Self
 
 from service.access.rate_limit import WINDOW_S, Spend
 
@@ -59,6 +60,12 @@ class SharedRateBudget:
             os.close(self._fd)
             raise ValueError(f"{path} is not a rate-limit table ({FILE_BYTES} bytes expected)")
         self._map = mmap.mmap(self._fd, FILE_BYTES)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
+        """Itself: a budget is one count that every route spending it shares. Litestar
+        deep-copies a router's middleware when it registers the router, which gave the
+        exports a budget of their own beside the API's."""
+        return self
 
     def spend(self, key: str) -> Spend:
         """Count one operation of `key`, unless its budget is spent (allowed=False)."""

@@ -20,6 +20,7 @@ from service.graphql.described import describe_derived
 from service.graphql.failures import ErrorPolicy, ProtectedSchema
 from service.graphql.history import HistoryQuery
 from service.graphql.live import Subscription
+from service.graphql.matrix import MatrixQuery
 from service.graphql.nodes import Node, resolve_global
 from service.graphql.nul_inputs import NulInputs
 from service.graphql.round_trips import SqlRoundTrips
@@ -100,6 +101,7 @@ Query = merge_types(
         WarningQuery,
         TrackQuery,
         StanceQuery,
+        MatrixQuery,
         TimelineQuery,
         HistoryQuery,
         TokenQuery,

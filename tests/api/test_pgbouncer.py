@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import asyncpg
+import httpx
 import pytest
 
 from tests import pgbouncer
@@ -106,3 +107,13 @@ async def test_concurrent_writes_and_reads_through_pgbouncer_lose_nothing(
         client.data("{ actors(filter: {kinds: [STATE]}) { totalCount } }") for client in clients
     ]
     assert totals[0] == totals[1]
+
+
+def test_an_export_streams_through_pgbouncer(instances: list[RunningService]) -> None:
+    """A snapshot and its cursor hold one server connection for their transaction."""
+    for service in instances:
+        response = httpx.get(f"{service.url}/exports/actors.ndjson", timeout=30)
+        assert response.status_code == 200, response.text
+        lines = response.content.splitlines()
+        assert len(lines) == 2 * WRITES_PER_INSTANCE
+        assert int(response.headers["x-change-id"]) == 4 * WRITES_PER_INSTANCE

@@ -236,6 +236,51 @@ async def test_playground_runs_a_query_offline(seeded_service: RunningService) -
     assert not page.errors, f"errors in the page: {page.errors}"
 
 
+MATRIX_OPERATION = ROOT / "graphql" / "operations" / "stance-matrix.graphql"
+
+
+@pytest.mark.slow
+@requires_chromium
+async def test_playground_shows_the_stance_matrix(seeded_service: RunningService) -> None:
+    """The matrix query typed into the playground: as of 8 January 2026 (its default),
+    Russia opposes the Paris Declaration, and the United States' part in it is disputed."""
+    service = seeded_service
+    query = MATRIX_OPERATION.read_text()
+    with tempfile.TemporaryDirectory(prefix="position-record-chromium-") as profile:
+        async with chromium(Path(profile)) as browser:
+            page = await browser.new_page()
+            await page.goto(f"{service.url}/graphql")
+            await page.wait_for(f"document.querySelector({_js(QUERY_EDITOR)})")
+            await _set_editor(page, HEADERS_EDITOR, "{}")
+            await _set_editor(page, QUERY_EDITOR, query)
+            await _tab_settled(page, query, "{}")
+            await _click(page, ".graphiql-execute-button")
+            shown = await page.wait_for(
+                f"""(() => {{
+                    const pane = document.querySelector({_js(RESULT_PANE)});
+                    try {{
+                        const result = JSON.parse(pane.CodeMirror.getValue());
+                        return result.data && result.data.stanceMatrix ? result : null;
+                    }} catch {{ return null; }}
+                }})()"""
+            )
+            await page.screenshot(SCREENSHOT.with_name("playground-matrix.png"))
+    expected = await _post(service, query, {})
+    assert "errors" not in shown, shown
+    assert shown["data"] == expected["data"]
+    matrix = shown["data"]["stanceMatrix"]
+    subjects = [s["slug"] for s in matrix["subjects"]]
+    grid = {
+        row["actor"]["slug"]: dict(zip(subjects, row["cells"], strict=True))
+        for row in matrix["rows"]
+    }
+    russia = grid["russia"]["paris-declaration"]
+    assert russia["positions"] == ["OPPOSES"]
+    assert {c["source"]["slug"] for c in russia["citations"]} == {"seed-article"}
+    assert grid["united-states"]["paris-declaration"]["disputes"] == ["PARTY_ROLE"]
+    assert not page.errors, page.errors
+
+
 def _is_local(url: str, service_url: str) -> bool:
     parts = urlparse(url)
     if parts.scheme in ("data", "blob", "about"):

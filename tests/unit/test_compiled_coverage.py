@@ -20,6 +20,11 @@ from service.settings import Settings
 _NOT_A_RECORD = "not a record: no rows by id for the compiled path"
 _HISTORY = "the change log (graphql/history.py) pages with its own cursor, not a ListQuery"
 _ABSTRACT = "a list of an abstract type (Record/Subject): the compiler leaves those out"
+_COUNTS = "grouped counts (graphql/counts.py): one aggregate statement per grouping, not rows"
+_MATRIX = (
+    "the stance matrix (graphql/matrix.py): one statement for axes and cells, made a grid by "
+    "the resolver; the exports read its cells through their own catalog (exports/)"
+)
 
 SCHEMA = build_schema(Settings())
 _RECORD = SCHEMA._schema.type_map["Record"]
@@ -62,6 +67,45 @@ EXECUTOR_ONLY: dict[tuple[str, str], str] = {
     ("Link", "target"): _ABSTRACT,
     ("Link", "citations"): "a link's citations, read by the executor with the link",
     **{("Viewer", f): _NOT_A_RECORD for f in ("name", "role")},
+    **{
+        ("Query", f): _COUNTS
+        for f in ("statementCounts", "warningCounts", "trackUpdateCounts", "stanceCounts")
+    },
+    **{
+        (type_, f): _COUNTS
+        for type_, fields in {
+            "StatementCounts": ("total", "bySpeaker", "byChannel"),
+            "WarningCounts": ("total", "byIssuer"),
+            "TrackUpdateCounts": ("total", "byStatus"),
+            "StanceCounts": ("total", "byPositionPerSubject"),
+            "SubjectStanceCounts": ("total", "byPosition", "subject"),
+            "ActorCount": ("actor", "count"),
+            "ChannelCount": ("channel", "count"),
+            "TrackStatusCount": ("status", "count"),
+            "StancePositionCount": ("position", "count"),
+        }.items()
+        for f in fields
+    },
+    ("Query", "stanceMatrix"): _MATRIX,
+    **{
+        (type_, f): _MATRIX
+        for type_, fields in {
+            "StanceMatrix": ("asOf", "actors", "subjects", "cells", "rows"),
+            "StanceMatrixRow": ("actor", "cells"),
+            "StanceCell": (
+                "actor",
+                "subject",
+                "positions",
+                "since",
+                "disputed",
+                "disputes",
+                "stances",
+                "parties",
+                "citations",
+            ),
+        }.items()
+        for f in fields
+    },
     **{
         ("ApiToken", f): _NOT_A_RECORD
         for f in ("name", "role", "createdAt", "lastUsedAt", "revokedAt")

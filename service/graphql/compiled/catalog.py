@@ -4,6 +4,7 @@ found on those types."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import strawberry
@@ -24,13 +25,21 @@ class SchemaCatalog:
     `<name>_at`/`<name>_precision`.
     """
 
-    def __init__(self, schema: strawberry.Schema) -> None:
-        """Read the types of `schema`."""
+    def __init__(
+        self, schema: strawberry.Schema, extra: Mapping[str, ObjectSql] | None = None
+    ) -> None:
+        """Read the types of `schema`.
+
+        Args:
+            extra: object types known besides OBJECTS (the exports' lines, which no query
+                the compiler answers reaches).
+        """
         self.schema = schema._schema
         self._scalars = schema.schema_converter.scalar_registry
         self._config = schema.config
+        self._objects = {**OBJECTS, **(extra or {})}
         self._fields: dict[tuple[str, str], FieldSql] = {}
-        for type_name, object_sql in OBJECTS.items():
+        for type_name, object_sql in self._objects.items():
             type_ = schema._schema.type_map[type_name]
             assert isinstance(type_, GraphQLObjectType), type_name
             for name, graphql_field in type_.fields.items():
@@ -67,7 +76,7 @@ class SchemaCatalog:
 
     def rows(self, type_name: str) -> ById:
         """How to read rows of an object type by id."""
-        object_sql = OBJECTS.get(type_name)
+        object_sql = self._objects.get(type_name)
         if object_sql is None or object_sql.rows is None:
             raise NotCompilable(f"{type_name} by id")
         return object_sql.rows

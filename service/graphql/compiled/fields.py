@@ -243,6 +243,25 @@ class RecordOf:
 
 
 @dataclass(frozen=True)
+class RecordsIn:
+    """The records of the field's type whose ids an array column of the row holds, in the
+    array's order (a stance matrix cell's stances, parties and citations)."""
+
+    column: str
+
+    def sql(
+        self, c: Compilation, alias: str, fields: list[FieldDetails], field: GraphQLField
+    ) -> str:
+        type_ = object_type(field)
+        item = c.alias()
+        record = c.catalog.rows(type_.name).object_of_id(c, type_, f"{item}.id", fields)
+        return (
+            f"(select coalesce(json_agg({record} order by {item}.n), '[]') "
+            f"from unnest({alias}.{self.column}) with ordinality as {item} (id, n))"
+        )
+
+
+@dataclass(frozen=True)
 class Children:
     """A connection under the row (the row's `id` is the list's parent column)."""
 

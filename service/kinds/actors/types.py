@@ -24,6 +24,7 @@ from service.graphql.record import BY_CREATION, Record, record_fields
 from service.kinds.declarations import types as declarations
 from service.kinds.events import types as events
 from service.kinds.stances import types as stances
+from service.kinds.stances.types import AsOf
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
@@ -85,8 +86,8 @@ class Actor(Record):
     @child_list(
         LazyStance, description="This actor's stances toward documents, clauses and tracks."
     )
-    def stances() -> ListRead:
-        return ListRead(stances.OF_ACTOR, stances.BY_SINCE)
+    def stances(as_of: AsOf = None) -> ListRead:
+        return stances.held_read(stances.OF_ACTOR, as_of)
 
     @child_list(
         LazyParty, description="The documents this actor is claimed to take part in, and how."

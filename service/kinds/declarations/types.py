@@ -21,6 +21,7 @@ from service.graphql.lookup import SlugArgument, by_slug
 from service.graphql.nodes import by_id_batch, load_node, register
 from service.graphql.record import Record, record_fields
 from service.kinds.stances import types as stances
+from service.kinds.stances.types import AsOf
 from service.kinds.statements import types as statements
 from service.kinds.warnings import types as warnings
 from service.record.dates import from_columns
@@ -40,8 +41,8 @@ Row = dict[str, Any]
 @strawberry.interface(description="Something stances, statements and warnings can be about.")
 class Subject(Record):
     @child_list(LazyStance, description="Actors' stances toward it.")
-    def stances() -> ListRead:
-        return ListRead(stances.TOWARD, stances.BY_SINCE)
+    def stances(as_of: AsOf = None) -> ListRead:
+        return stances.held_read(stances.TOWARD, as_of)
 
     @child_list(LazyStatement, description="Statements about it, newest first.")
     def statements() -> ListRead:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -12,7 +12,8 @@ from service.graphql.connection import (
     ListRead,
 )
 from service.graphql.context import Info
-from service.graphql.filters import ids_of
+from service.graphql.counts import Grouping, count_groups, count_total
+from service.graphql.filters import AS_OF_DESCRIPTION, held_at, ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
 from service.graphql.list_field import root_list
 from service.graphql.nodes import by_id_batch, load_any, load_node, register
@@ -85,7 +86,10 @@ class StanceFilter:
     )
 
 
-def stances_read(filter: StanceFilter | None = None) -> ListRead:
+AsOf = Annotated[str | None, strawberry.argument(description=AS_OF_DESCRIPTION)]
+
+
+def stances_read(filter: StanceFilter | None = None, as_of: AsOf = None) -> ListRead:
     """Query.stances."""
     f = filter or StanceFilter()
     subject_kinds = (RecordKind.DECLARATION, RecordKind.PROVISION, RecordKind.TRACK)
@@ -94,8 +98,65 @@ def stances_read(filter: StanceFilter | None = None) -> ListRead:
         "subject_ids": ids_of(f.subject_ids, subject_kinds, "subjectIds"),
         "declaration_ids": ids_of(f.declaration_ids, (RecordKind.DECLARATION,), "declarationIds"),
         "positions": [p.value for p in f.positions] if f.positions else None,
+        "held_at": held_at(as_of),
     }
     return ListRead(STANCES, BY_SINCE, params)
+
+
+def held_read(list_query: ListQuery, as_of: str | None) -> ListRead:
+    """A list of stances under an actor or a subject, held on `as_of` when given."""
+    return ListRead(list_query, BY_SINCE, {"held_at": held_at(as_of)})
+
+
+PER_SUBJECT_AND_POSITION = Grouping(("t.subject_id", "t.position"))
+
+
+@strawberry.type(description="How many stances take a position.")
+class StancePositionCount:
+    position: StancePosition = strawberry.field(description="The position.")
+    count: int = strawberry.field(description="How many stances take it.")
+
+
+@strawberry.type(description="The stances toward one subject, counted by position.")
+class SubjectStanceCounts:
+    subject_db_id: strawberry.Private[int]
+    total: int = strawberry.field(description="How many stances toward it the filter selects.")
+    by_position: list[StancePositionCount] = strawberry.field(
+        description="How many of them take each position, most first."
+    )
+
+    @strawberry.field(description="The document, clause or track.")
+    async def subject(self, info: Info) -> Record | None:
+        (node,) = await load_any(info, [self.subject_db_id])
+        return node
+
+
+@strawberry.type(
+    description="Counts of the stances a filter selects (the same arguments as `stances`, "
+    "`asOf` included); each grouping is one query."
+)
+class StanceCounts:
+    read: strawberry.Private[ListRead]
+
+    @strawberry.field(description="How many stances the arguments select.")
+    async def total(self, info: Info) -> int:
+        return await count_total(info, self.read)
+
+    @strawberry.field(
+        description="Per subject (document, clause or track), how many stances take each "
+        "position: the subjects with the most stances first. Each stance counts once, toward "
+        "its own subject (a clause's stances are not counted for its document)."
+    )
+    async def by_position_per_subject(self, info: Info) -> list[SubjectStanceCounts]:
+        subjects: dict[int, SubjectStanceCounts] = {}
+        for row in await count_groups(info, self.read, PER_SUBJECT_AND_POSITION):
+            found = subjects.setdefault(
+                row["key0"], SubjectStanceCounts(subject_db_id=row["key0"], total=0, by_position=[])
+            )
+            found.total += row["count"]
+            position = StancePosition(row["key1"])
+            found.by_position.append(StancePositionCount(position=position, count=row["count"]))
+        return sorted(subjects.values(), key=lambda s: (-s.total, s.subject_db_id))
 
 
 @strawberry.type
@@ -103,3 +164,7 @@ class StanceQuery:
     stances = root_list(
         Stance, description="Stances, oldest first: how positions changed over time."
     )(stances_read)
+
+    @strawberry.field(description="Counts of stances by position per subject.")
+    def stance_counts(self, filter: StanceFilter | None = None, as_of: AsOf = None) -> StanceCounts:
+        return StanceCounts(read=stances_read(filter, as_of))

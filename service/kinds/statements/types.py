@@ -16,6 +16,7 @@ from service.graphql.connection import (
     ListRead,
 )
 from service.graphql.context import Info
+from service.graphql.counts import ActorCount, Grouping, actor_counts, count_groups, count_total
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyEvent, LazyWarning
 from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
@@ -202,6 +203,43 @@ def statements_read(
     return ListRead(STATEMENTS, STATEMENT_ORDERS[order_by], params)
 
 
+PER_SPEAKER = Grouping(("t.speaker_id",))
+PER_CHANNEL = Grouping(("g.channel",), spread="unnest(t.channels) as g (channel)")
+
+
+@strawberry.type(description="How many statements a channel carried.")
+class ChannelCount:
+    channel: Channel = strawberry.field(description="The channel.")
+    count: int = strawberry.field(description="How many statements were made there.")
+
+
+@strawberry.type(
+    description="Counts of the statements a filter selects (the same filter as `statements`); "
+    "each grouping is one query."
+)
+class StatementCounts:
+    read: strawberry.Private[ListRead]
+
+    @strawberry.field(description="How many statements the filter selects.")
+    async def total(self, info: Info) -> int:
+        return await count_total(info, self.read)
+
+    @strawberry.field(
+        description="Statements per speaker (the actor who spoke, not the one spoken for), "
+        "most first. The counts add up to `total`."
+    )
+    async def by_speaker(self, info: Info) -> list[ActorCount]:
+        return actor_counts(await count_groups(info, self.read, PER_SPEAKER))
+
+    @strawberry.field(
+        description="Statements per channel, most first. A statement that sources report on "
+        "several channels counts once in each, so the counts may add up to more than `total`."
+    )
+    async def by_channel(self, info: Info) -> list[ChannelCount]:
+        rows = await count_groups(info, self.read, PER_CHANNEL)
+        return [ChannelCount(channel=Channel(r["key0"]), count=r["count"]) for r in rows]
+
+
 @strawberry.type
 class StatementQuery:
     @strawberry.field(description="A statement by its slug.")
@@ -211,3 +249,7 @@ class StatementQuery:
     statements = root_list(Statement, description="Statements, newest first by default.")(
         statements_read
     )
+
+    @strawberry.field(description="Counts of statements per speaker and per channel.")
+    def statement_counts(self, filter: StatementFilter | None = None) -> StatementCounts:
+        return StatementCounts(read=statements_read(filter))

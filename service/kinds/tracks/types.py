@@ -13,6 +13,7 @@ from service.graphql.connection import (
     ListRead,
 )
 from service.graphql.context import Info
+from service.graphql.counts import Grouping, count_groups, count_total
 from service.graphql.lazy import LazyActor, LazyEvent, LazyStatement
 from service.graphql.list_field import child_list, root_list
 from service.graphql.lookup import SlugArgument, by_slug
@@ -152,6 +153,36 @@ def track_updates_read(
     return ListRead(UPDATES, OLDEST_FIRST, params)
 
 
+PER_STATUS = Grouping(("t.status",))
+
+
+@strawberry.type(description="How many track updates reported a status.")
+class TrackStatusCount:
+    status: TrackStatus = strawberry.field(description="The status reported.")
+    count: int = strawberry.field(description="How many updates reported it.")
+
+
+@strawberry.type(
+    description="Counts of the track updates a filter selects (the same arguments as "
+    "`trackUpdates`); each grouping is one query."
+)
+class TrackUpdateCounts:
+    read: strawberry.Private[ListRead]
+
+    @strawberry.field(description="How many updates the arguments select.")
+    async def total(self, info: Info) -> int:
+        return await count_total(info, self.read)
+
+    @strawberry.field(
+        description="Updates per status they reported, most first (every update, not only "
+        "each track's latest: a track's current status is `Track.status`). The counts add "
+        "up to `total`."
+    )
+    async def by_status(self, info: Info) -> list[TrackStatusCount]:
+        rows = await count_groups(info, self.read, PER_STATUS)
+        return [TrackStatusCount(status=TrackStatus(r["key0"]), count=r["count"]) for r in rows]
+
+
 @strawberry.type
 class TrackQuery:
     @strawberry.field(description="A negotiation track by its slug.")
@@ -162,3 +193,21 @@ class TrackQuery:
     track_updates = root_list(
         TrackUpdate, description="Status updates across tracks, oldest first."
     )(track_updates_read)
+
+    @strawberry.field(description="Counts of track updates per status.")
+    def track_update_counts(
+        self,
+        statuses: Annotated[
+            list[TrackStatus] | None,
+            strawberry.argument(description="Only updates reporting any of these statuses."),
+        ] = None,
+        reported_from: Annotated[
+            datetime | None,
+            strawberry.argument(description="Reported at or after (its date's latest instant)."),
+        ] = None,
+        reported_to: Annotated[
+            datetime | None,
+            strawberry.argument(description="Reported before (its date's earliest instant)."),
+        ] = None,
+    ) -> TrackUpdateCounts:
+        return TrackUpdateCounts(read=track_updates_read(statuses, reported_from, reported_to))

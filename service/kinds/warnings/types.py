@@ -14,6 +14,7 @@ from service.graphql.connection import (
     ListRead,
 )
 from service.graphql.context import Info
+from service.graphql.counts import ActorCount, Grouping, actor_counts, count_groups, count_total
 from service.graphql.filters import ids_of
 from service.graphql.lazy import LazyActor, LazyStatement
 from service.graphql.links import Link, LinkSet, SourcedOnly, links_of
@@ -172,6 +173,36 @@ def warnings_read(filter: WarningFilter | None = None) -> ListRead:
     return ListRead(WARNINGS, NEWEST_FIRST, params)
 
 
+# A warning's issuers: its statement's speaker, and the actor it spoke for when another
+# (as the `issuerIds` filter and Actor.warningsIssued count them).
+PER_ISSUER = Grouping(
+    ("g.issuer_id",),
+    spread="(select t.speaker_id union select t.on_behalf_of_id "
+    "where t.on_behalf_of_id is not null) as g (issuer_id)",
+)
+
+
+@strawberry.type(
+    description="Counts of the warnings a filter selects (the same filter as `warnings`); each "
+    "grouping is one query."
+)
+class WarningCounts:
+    read: strawberry.Private[ListRead]
+
+    @strawberry.field(description="How many warnings the filter selects.")
+    async def total(self, info: Info) -> int:
+        return await count_total(info, self.read)
+
+    @strawberry.field(
+        description="Warnings per issuer, most first: the statement's speaker, and the actor it "
+        "was issued on behalf of when that is another one (as the `issuerIds` filter counts "
+        "them). A warning spoken for a state counts for both, so the counts may add up to "
+        "more than `total`."
+    )
+    async def by_issuer(self, info: Info) -> list[ActorCount]:
+        return actor_counts(await count_groups(info, self.read, PER_ISSUER))
+
+
 @strawberry.type
 class WarningQuery:
     @strawberry.field(description="A warning by its slug.")
@@ -179,3 +210,7 @@ class WarningQuery:
         return await by_slug(info, "warnings", "warning_by_slug", RecordKind.WARNING, slug)
 
     warnings = root_list(WarningNode, description="Warnings, newest first.")(warnings_read)
+
+    @strawberry.field(description="Counts of warnings per issuer.")
+    def warning_counts(self, filter: WarningFilter | None = None) -> WarningCounts:
+        return WarningCounts(read=warnings_read(filter))
