@@ -2,7 +2,7 @@
 
 One statement (sql/queries/matrix.sql, `stance_matrix`) gives the axes and the cells at
 an instant: the stances each actor holds toward each subject then (the stance history's
-rule, `stance_held_at` of migration 0016, which `stances(asOf:)` follows too), the claims
+rule, `stance_held_at` of migration 0015, which `stances(asOf:)` follows too), the claims
 that it takes part in a document, and the citations of both. The exports stream the same
 statement's cells (service/exports/).
 """
@@ -92,7 +92,9 @@ class StanceCell:
             party_ids=list(row["party_ids"]),
             citation_ids=list(row["citation_ids"]),
             positions=[StancePosition(p) for p in row["positions"]],
-            since=FuzzyDate.of(from_columns(row["since_at"], row["since_precision"])),
+            since=FuzzyDate.of(
+                from_columns(row["since_at"], row["since_precision"], row["since_until"])
+            ),
             disputed=row["disputed"],
             disputes=[StanceDispute(d) for d in row["disputes"]],
         )

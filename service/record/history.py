@@ -20,7 +20,7 @@ async def write_transaction(conn: asyncpg.Connection) -> AsyncIterator[None]:
     refuses to run inside it).
 
     No lock is held: writers run and commit at once. A change id is drawn when the
-    change is recorded (the trigger of migration 0014), and readers of the change log
+    change is recorded (the trigger of migration 0013), and readers of the change log
     pass a change only once nothing below it can commit any more (docs/ARCHITECTURE.md,
     "Change ids and settled changes").
     """

@@ -75,7 +75,7 @@ _LINK_SETS = frozenset(f.seed for d in DESCRIPTIONS for f in d.fields if isinsta
 
 
 def _citation_problems(entry: Entry, registry: dict[str, Entry]) -> Iterable[Problem]:
-    """A citation's basis agrees with what it gives (as the database checks it: 0015), a
+    """A citation's basis agrees with what it gives (as the database checks it: 0014), a
     link it backs exists, and a verbatim quote is in its source's text where it is given."""
     citation = entry.value
     inferred = citation.basis == CitationBasis.INFERRED
@@ -117,7 +117,7 @@ _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 def _words(text: str) -> str:
     """A text with its runs of spaces and line breaks as one space, as the database
-    compares them (normalized_words, sql/migrations/0015)."""
+    compares them (normalized_words, sql/migrations/0014)."""
     return _SPACES.sub(" ", text).strip(" ")
 
 

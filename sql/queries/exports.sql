@@ -2,7 +2,7 @@
 
 -- name: snapshot_change
 -- The newest settled change the export's snapshot holds (sql/queries/live.sql,
--- settled_change_id; migration 0014): the first statement of its REPEATABLE READ
+-- settled_change_id; migration 0013): the first statement of its REPEATABLE READ
 -- transaction, which takes the snapshot. Every change up to it is in the snapshot, and no
 -- change below it can commit any more, so an incremental pull from it (`since`) misses
 -- nothing; changes above it that the snapshot already holds come again in that pull.

@@ -1,5 +1,5 @@
 -- name: insert_change
--- The id and `writers_below` come from the trigger `draw_change_id` (migration 0014):
+-- The id and `writers_below` come from the trigger `draw_change_id` (migration 0013):
 -- no lock is held to commit, and readers pass a change only once it is settled.
 insert into change (record_id, kind, operation, version, actor_name, before, after)
 values ($1, $2, $3, $4, $5, $6, $7)

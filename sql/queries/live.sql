@@ -2,7 +2,7 @@
 -- transaction that drew a change id before it has ended (its `writers_below` is at or
 -- below the oldest transaction still running), so no change below c can commit any
 -- more. `writers_below` grows with the id: the settled changes are a prefix of the log.
--- (migration 0014; docs/ARCHITECTURE.md, "Change ids and settled changes")
+-- (migration 0013; docs/ARCHITECTURE.md, "Change ids and settled changes")
 
 -- name: settled_change_id
 -- The newest settled change (0 when none): a reader starting "from now" starts here.

@@ -9,7 +9,7 @@
 -- the cells of the actor-subject pairs a change after it touched, from the change log;
 -- a pair left with nothing is an empty cell), :cells_only (leave out the axes).
 --
--- A cell holds the stances held then (stance_held_at, migration 0016), the claims that
+-- A cell holds the stances held then (stance_held_at, migration 0015), the claims that
 -- the actor takes part in the document (parties of a document adopted by then, or
 -- undated), and the citations of both. Rows: `part` 'actor' and 'subject' (the axes,
 -- ranked: actors by name; documents by title, each followed by its clauses in order, then
@@ -22,7 +22,8 @@ with asked_subject as (
     where :with_provisions::boolean and p.declaration_id = any(:subject_ids::bigint[])
 ),
 held as (
-    select st.id, st.actor_id, st.subject_id, st.position, st.since_at, st.since_precision
+    select st.id, st.actor_id, st.subject_id, st.position, st.since_at, st.since_precision,
+           st.since_until, st.since_latest
     from stance st
     where (:actor_ids::bigint[] is null or st.actor_id = any(:actor_ids::bigint[]))
       and (case when :subject_ids::bigint[] is null
@@ -71,7 +72,7 @@ cell as (
     select s.actor_id, s.subject_id,
            coalesce(h.stance_ids, '{}') as stance_ids,
            coalesce(h.positions, '{}') as positions,
-           h.since_at, h.since_precision,
+           h.since_at, h.since_precision, h.since_until,
            coalesce(c.party_ids, '{}') as party_ids,
            coalesce((select array_agg(ci.id order by array_position(
                                  coalesce(h.stance_ids, '{}') || coalesce(c.party_ids, '{}'),
@@ -88,9 +89,14 @@ cell as (
     left join lateral (
         select array_agg(held.id order by held.id) as stance_ids,
                array_agg(distinct held.position order by held.position) as positions,
-               max(held.since_at) as since_at,
-               (array_agg(held.since_precision order by held.since_at desc nulls last,
-                          held.id))[1] as since_precision
+               -- Since when: the date of the latest begun of the stances held, in the
+               -- one order of dates (by its latest instant, then its earliest).
+               (array_agg(held.since_at order by held.since_latest desc nulls last,
+                          held.since_at desc, held.id))[1] as since_at,
+               (array_agg(held.since_precision order by held.since_latest desc nulls last,
+                          held.since_at desc, held.id))[1] as since_precision,
+               (array_agg(held.since_until order by held.since_latest desc nulls last,
+                          held.since_at desc, held.id))[1] as since_until
         from held where held.actor_id = s.actor_id and held.subject_id = s.subject_id
     ) as h on true
     left join lateral (
@@ -120,13 +126,13 @@ subject_axis as (
 )
 select 'cell'::text as part, c.actor_id, c.subject_id, aa.rank as actor_rank,
        sa.rank as subject_rank, c.stance_ids, c.positions, c.since_at, c.since_precision,
-       c.party_ids, c.citation_ids, c.disputes, cardinality(c.disputes) > 0 as disputed
+       c.since_until, c.party_ids, c.citation_ids, c.disputes, cardinality(c.disputes) > 0 as disputed
 from cell c
 join actor_axis aa on aa.id = c.actor_id
 join subject_axis sa on sa.id = c.subject_id
 union all
-select 'actor', id, null, rank, 0, null, null, null, null, null, null, null, null
+select 'actor', id, null, rank, 0, null, null, null, null, null, null, null, null, null
 from actor_axis where not :cells_only::boolean
 union all
-select 'subject', null, id, 0, rank, null, null, null, null, null, null, null, null
+select 'subject', null, id, 0, rank, null, null, null, null, null, null, null, null, null
 from subject_axis where not :cells_only::boolean

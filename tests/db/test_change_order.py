@@ -1,7 +1,7 @@
 """Readers resuming from the last change id they saw miss nothing, while writers run at once.
 
 Resumable subscriptions, the `changes` query and the response cache read the change log
-as "every change after id N". Writers do not wait on each other (migration 0014), so a
+as "every change after id N". Writers do not wait on each other (migration 0013), so a
 change may commit while one with a smaller id is still in flight: a reader that passed
 the committed one would never see the other. Readers pass settled changes only (see
 sql/queries/live.sql).

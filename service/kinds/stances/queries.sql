@@ -6,7 +6,7 @@ from stance where id = any($1::bigint[])
 -- name: list_stances
 -- :actor_ids, :subject_ids (exactly these subjects), :declaration_ids (these documents or
 -- any of their clauses, as the timeline's filter), :positions, :held_at (only the stances
--- held at that instant, exclusive: stance_held_at of migration 0016)
+-- held at that instant, exclusive: stance_held_at of migration 0015)
 select id, actor_id, subject_id, position, since_at, since_precision, since_until,
        statement_id, summary, note, version, created_at, updated_at,
        coalesce(since_latest, '-infinity') as sort_since_latest,

@@ -35,7 +35,7 @@ alter table change alter column writers_below drop default;
 comment on column change.writers_below is
     'Every transaction that drew a change id up to this one has a transaction id below '
     'this: the change is settled (nothing below it can still commit) once no transaction '
-    'older than this runs (migration 0014).';
+    'older than this runs (migration 0013).';
 
 create sequence change_writers_below as bigint minvalue 0 start 0;
 
