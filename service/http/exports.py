@@ -140,7 +140,10 @@ class ExportStream:
         transaction = self._conn.transaction(isolation="repeatable_read", readonly=True)
         await transaction.start()
         self._transaction = transaction
-        change_id: int = await self._conn.fetchval(query("exports", "snapshot_change"))
+        # The first statement of the REPEATABLE READ transaction takes the snapshot; the
+        # newest settled change it holds is where an incremental pull (`since`) resumes
+        # without missing anything (the live feed's own "from now", sql/queries/live.sql).
+        change_id: int = await self._conn.fetchval(query("live", "settled_change_id"))
         await self._conn.execute(
             f"set local idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_MS}"
         )
