@@ -7,9 +7,10 @@ operation by operation, one right after the other (see runner.py).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -28,6 +29,10 @@ from bench.servers import (
     tokens_command_exists,
 )
 from bench.setup import say
+from bench.targets import Targets
+
+RoundTripProbe = Callable[[Mapping[str, Sequence[str]]], dict[str, int]]
+"""Round-trips per operation, given each operation's bodies (see `_round_trips`)."""
 
 BENCH = Path(__file__).resolve().parent
 
@@ -44,24 +49,36 @@ class Running:
     skip: dict[str, str] = field(default_factory=dict)
     """Operations this engine cannot run, and why."""
     round_trips: dict[str, int] = field(default_factory=dict)
+    probe: RoundTripProbe | None = None
+    """Ours only: measures round-trips (reads at start, writes once their targets exist)."""
+    targets: dict[str, Targets] = field(default_factory=dict)
+    """A targeted write's targets on this engine, by operation (made after the reads)."""
     notes: dict[str, str] = field(default_factory=dict)
 
 
+ROUND_TRIP_ATTEMPTS = ("rt1", "rt2")
+
+
 def _round_trips(
-    dsn: str, workdir: Path, token: str | None, extra: dict[str, str], run_id: str
+    dsn: str,
+    workdir: Path,
+    token: str | None,
+    extra: dict[str, str],
+    bodies: Mapping[str, Sequence[str]],
 ) -> dict[str, int]:
     """`extensions.sqlRoundTrips` per operation, from a non-production instance (production
-    does not report it). Each operation is sent twice; the second answer counts (the first
-    may pay one-off costs such as asyncpg's type introspection)."""
+    does not report it). Each operation is sent with each of its bodies (one per attempt
+    of ROUND_TRIP_ATTEMPTS); the last answer counts (the first may pay one-off costs such
+    as asyncpg's type introspection)."""
     server = start_ours(dsn, free_port(), workdir, environment="test", extra_env=extra)
     found: dict[str, int] = {}
     try:
-        for op in OPERATIONS:
-            for attempt in ("rt1", "rt2"):
-                _, _, payload = check(server.url, op.body("ours", run_id, attempt), token)
+        for name, sent in bodies.items():
+            for body in sent:
+                _, _, payload = check(server.url, body, token)
             extensions = payload.get("extensions")
             if isinstance(extensions, dict) and "sqlRoundTrips" in extensions:
-                found[op.name] = int(extensions["sqlRoundTrips"])
+                found[name] = int(extensions["sqlRoundTrips"])
     finally:
         stop(server)
     return found
@@ -92,15 +109,24 @@ def ours_running(
     notes["settings"] = "ENVIRONMENT=production WORKERS=1 " + " ".join(
         f"{k}={v}" for k, v in extra.items()
     )
-    say("our service: round-trips from a non-production instance")
-    trips = _round_trips(database.dsn, workdir, token, extra, run_id)
+    # The writes' round-trips are measured after the reads (the runner calls `probe` once
+    # their targets exist): nothing is written before every read has been measured.
+    say("our service: round-trips of the reads from a non-production instance")
+    probe = partial(_round_trips, database.dsn, workdir, token, extra)
+    trips = probe({
+        op.name: [op.body("ours", run_id, attempt) for attempt in ROUND_TRIP_ATTEMPTS]
+        for op in OPERATIONS
+        if not op.mutation
+    })  # fmt: skip
     say("our service: production settings, one worker")
     server = start_ours(
         database.dsn, free_port(), workdir, environment="production", extra_env=extra
     )
     try:
         reads_token = None if anonymous_reads else token
-        yield Running("ours", server, token, reads_token, round_trips=trips, notes=notes)
+        yield Running(
+            "ours", server, token, reads_token, round_trips=trips, probe=probe, notes=notes
+        )
     finally:
         stop(server)
 

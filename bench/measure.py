@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -18,6 +19,7 @@ from bench import procstat
 from bench.load import pyload, wrk
 from bench.load.result import LoadResult
 from bench.servers import Server
+from bench.targets import Targets
 
 # Statements sent by clients (top level: not those run inside SQL functions), except the
 # runner's own reads of pg_stat_statements: the round-trips to PostgreSQL.
@@ -34,16 +36,45 @@ where query not ilike '%pg_stat_statements%' order by calls desc, query limit 30
 
 @dataclass(frozen=True)
 class Load:
-    """How hard and how long to push each operation."""
+    """How hard and how long to push each operation; `target_rate`: how many requests per
+    second a targeted write's targets are made for (each request takes one)."""
 
     connections: int
     duration_s: float
     warmup_s: float
+    target_rate: int = 5000
 
-    def run(self, url: str, body: str, token: str | None, duration_s: float) -> LoadResult:
-        """One load run with wrk when installed, else the Python load process."""
+    def run(
+        self,
+        url: str,
+        body: str,
+        token: str | None,
+        duration_s: float,
+        targets: Targets | None = None,
+    ) -> LoadResult:
+        """One load run with wrk when installed, else the Python load process; a targeted
+        write's requests take their targets from `targets`' share for this run."""
         runner = wrk.run if wrk.available() else pyload.run
-        return runner(url, body, token=token, connections=self.connections, duration_s=duration_s)
+        share = targets.take(self.targets_for(duration_s)) if targets else None
+        return runner(
+            url,
+            body,
+            token=token,
+            connections=self.connections,
+            duration_s=duration_s,
+            targets=share,
+        )
+
+    def targets_for(self, duration_s: float) -> int:
+        """Targets one load run of `duration_s` gets: wrk runs whole seconds, at least one;
+        the requests still in flight when it stops are answered too."""
+        return self.target_rate * max(1, math.ceil(duration_s)) + self.connections
+
+    def targets_needed(self) -> int:
+        """Targets `measure` takes for one operation: the checked request, the warm-up, the
+        measured run and the requests whose statements are counted."""
+        warmup = self.targets_for(self.warmup_s) if self.warmup_s > 0 else 0
+        return 1 + warmup + self.targets_for(self.duration_s) + _PROBES
 
 
 @dataclass
@@ -156,6 +187,13 @@ def check(url: str, body: str, token: str | None) -> tuple[str | None, int, dict
     return None, len(response.content), payload
 
 
+def one_request(body: str, unique: str, targets: Targets | None) -> str:
+    """`body` for one request sent by itself: `unique` for UNIQUE, the next target for
+    TARGET."""
+    body = body.replace(wrk.UNIQUE, unique)
+    return body.replace(wrk.TARGET, targets.take(1)[0]) if targets else body
+
+
 def measure(
     server: Server,
     operation: str,
@@ -165,28 +203,32 @@ def measure(
     token: str | None,
     statements: Statements,
     db_pid: int | None,
+    targets: Targets | None = None,
     profiler: Callable[[float], AbstractContextManager[object]] | None = None,
     log_dir: Path | None = None,
 ) -> Measurement:
     """Check, warm up, then load `body` on `server` and read the costs of the measured run.
 
-    With `log_dir`, the statements of the counted requests are listed in a file there.
+    A targeted write takes `load.targets_needed()` of `targets`, one per request. With
+    `log_dir`, the statements of the counted requests are listed in a file there.
     """
     result = Measurement(operation, server.name)
-    problem, size, answer = check(server.url, body.replace(wrk.UNIQUE, "check"), token)
+    problem, size, answer = check(server.url, one_request(body, "check", targets), token)
     result.response_bytes = size
     result.fields = count_fields(answer.get("data"))
     if problem:
         result.skipped = problem
         return result
-    # Each phase gets its own prefix for the per-request unique slugs of a mutation.
+    # Each phase gets its own prefix for the per-request unique slugs of a create, and its
+    # own share of a targeted write's targets.
     if load.warmup_s > 0:
-        load.run(server.url, body.replace(wrk.UNIQUE, f"w{wrk.UNIQUE}"), token, load.warmup_s)
+        warmup = body.replace(wrk.UNIQUE, f"w{wrk.UNIQUE}")
+        load.run(server.url, warmup, token, load.warmup_s, targets)
     cpu_before = procstat.cpu_seconds(server.pid)
     db_before = procstat.tree_cpu_seconds(db_pid) if db_pid else None
     with profiler(load.duration_s) if profiler else nullcontext():
         outcome = load.run(
-            server.url, body.replace(wrk.UNIQUE, f"m{wrk.UNIQUE}"), token, load.duration_s
+            server.url, body.replace(wrk.UNIQUE, f"m{wrk.UNIQUE}"), token, load.duration_s, targets
         )
     cpu = procstat.cpu_seconds(server.pid) - cpu_before
     result.load = outcome
@@ -196,7 +238,7 @@ def measure(
     result.cpu_ms_per_request = 1000 * cpu / outcome.requests if outcome.requests else None
     if db_before is not None and db_pid:
         result.db_cpu_percent = 100 * (procstat.tree_cpu_seconds(db_pid) - db_before) / seconds
-    result.statements_per_request = count_statements(server, body, token, statements)
+    result.statements_per_request = count_statements(server, body, token, statements, targets)
     if log_dir is not None:
         name = f"statements-{server.name.split()[0].lower()}-{operation}.txt"
         (log_dir / name).write_text(f"{_PROBES} requests\n{statements.listing()}\n")
@@ -204,7 +246,11 @@ def measure(
 
 
 def count_statements(
-    server: Server, body: str, token: str | None, statements: Statements
+    server: Server,
+    body: str,
+    token: str | None,
+    statements: Statements,
+    targets: Targets | None = None,
 ) -> float | None:
     """Statements per request, counted over a few requests sent one at a time.
 
@@ -216,6 +262,6 @@ def count_statements(
     statements.settle()
     statements.reset()
     for n in range(_PROBES):
-        check(server.url, body.replace(wrk.UNIQUE, f"p{n}"), token)
+        check(server.url, one_request(body, f"p{n}", targets), token)
     executed = statements.count()
     return None if executed is None else executed / _PROBES

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bench.load.wrk import UNIQUE
+from bench.load.wrk import TARGET, UNIQUE
 
 BENCH = Path(__file__).resolve().parent
 Engine = Literal["ours", "postgraphile"]
@@ -20,22 +20,31 @@ _FOLDERS: dict[Engine, Path] = {
 
 @dataclass(frozen=True)
 class Operation:
-    """One operation, by the stem of its two files."""
+    """One operation, by the stem of its two files.
+
+    A mutation without a target creates a record under a new slug per request; one with a
+    target (`targeted`) writes to a record made for it, a new one per request
+    (bench/targets.py), whose id the load generator puts in the `id` variable.
+    """
 
     name: str
     what: str
     variables: dict[str, Any] = field(default_factory=dict)
     mutation: bool = False
+    targeted: bool = False
 
     def document(self, engine: Engine) -> str:
         """The operation's text for `engine`."""
         return (_FOLDERS[engine] / f"{self.name}.graphql").read_text()
 
     def body(self, engine: Engine, run_id: str, unique: str = UNIQUE) -> str:
-        """The JSON request body. A mutation's slug holds `unique`, which the load generator
-        replaces per request (so every create succeeds), prefixed by engine and run."""
+        """The JSON request body. A create's slug holds `unique`, which the load generator
+        replaces per request (so every create succeeds), prefixed by engine and run; a
+        targeted write's id is TARGET, which it replaces with the request's target."""
         variables = dict(self.variables)
-        if self.mutation:
+        if self.targeted:
+            variables["id"] = TARGET
+        elif self.mutation:
             variables["slug"] = f"bench-{run_id}-{engine[:2]}-{unique}"
         return json.dumps({"query": self.document(engine), "variables": variables})
 
@@ -47,4 +56,19 @@ OPERATIONS: list[Operation] = [
     Operation("timeline-page", "timeline page of 20 (4 kinds)"),
     Operation("search", "full-text search, top 20 of ~800 hits"),
     Operation("create-actor", "mutation: create an actor", mutation=True),
+    Operation(
+        "update-actor",
+        "mutation: update an actor at its version",
+        {"expectedVersion": 1},
+        mutation=True,
+        targeted=True,
+    ),
+    Operation(
+        "delete-actor",
+        "mutation: delete an actor at its version",
+        {"expectedVersion": 1},
+        mutation=True,
+        targeted=True,
+    ),
 ]
+"""Reads first, then writes: every read sees the generated record as it was made."""

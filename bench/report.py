@@ -61,6 +61,21 @@ def ratio_rows(ours: Sequence[Measurement], theirs: Sequence[Measurement]) -> li
     return rows
 
 
+def failures(measurements: Iterable[Measurement]) -> str:
+    """The measured runs with answers that were not a success ("" when none had any)."""
+    found = []
+    for m in measurements:
+        if m.load is None or not (m.load.bad or m.load.socket_errors):
+            continue
+        what = f"{m.operation} on {m.engine}: {m.load.bad} bad"
+        if m.load.exhausted:
+            what += f" ({m.load.exhausted} past the last target: raise --write-rate)"
+        if m.load.socket_errors:
+            what += f", {m.load.socket_errors} socket errors"
+        found.append(what)
+    return "; ".join(found)
+
+
 def text_table(header: list[str], rows: list[list[str]]) -> str:
     """Aligned columns for a terminal (first column left, the rest right)."""
     widths = [len(h) for h in header]

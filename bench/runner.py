@@ -5,8 +5,10 @@
    (installed into a temporary folder), both on that database;
 3. each operation checked, warmed up, loaded (20 keep-alive connections, fixed duration)
    and its costs read, on our service and then at once on PostGraphile, with the
-   equivalent operation and the same load;
-4. the tables, and our throughput over PostGraphile's per operation.
+   equivalent operation and the same load: the reads, then the writes (whose targets are
+   made once the reads are measured: bench/targets.py);
+4. the tables, and our throughput over PostGraphile's per operation; the exit status is 1
+   when any answer was not a success.
 """
 
 from __future__ import annotations
@@ -22,12 +24,12 @@ from contextlib import AbstractContextManager, ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import procstat, profile, report
+from bench import procstat, profile, report, targets
 from bench.database import Database, bench_database
-from bench.engines import Running, ours_running, postgraphile_running
+from bench.engines import ROUND_TRIP_ATTEMPTS, Running, ours_running, postgraphile_running
 from bench.gen.scale import SCALES
-from bench.measure import Load, Measurement, Statements, measure
-from bench.operations import Operation
+from bench.measure import Load, Measurement, Statements, measure, one_request
+from bench.operations import Engine, Operation
 from bench.servers import PostGraphileInstall, Server, install_postgraphile
 from bench.setup import ensure_wrk, prepare_database, say, versions
 
@@ -42,6 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per operation")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds before each run")
     parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument(
+        "--write-rate",
+        type=int,
+        default=5000,
+        help="req/s an update or delete can reach before its targets run out (default 5000)",
+    )
     parser.add_argument("--skip-postgraphile", action="store_true")
     parser.add_argument("--only", help="comma-separated operation names (default: all)")
     parser.add_argument(
@@ -83,22 +91,66 @@ def measure_operation(
         server,
         op.name,
         op.body(running.engine, run_id),
-        load=Load(args.connections, args.duration, args.warmup),
+        load=_load(args),
         token=running.token if op.mutation else running.reads_token,
         statements=statements,
         db_pid=db_pid,
+        targets=running.targets.get(op.name),
         profiler=profiler,
         log_dir=log_dir,
     )
     m.round_trips = running.round_trips.get(op.name)
     if m.load:
+        short = f" ({m.load.exhausted} past the last target)" if m.load.exhausted else ""
         say(
             f"  [{running.engine}] {op.name}: {m.load.rps:,.0f} req/s, "
-            f"p50 {m.load.p50_ms:.1f} ms, p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}"
+            f"p50 {m.load.p50_ms:.1f} ms, p99 {m.load.p99_ms:.1f} ms, bad {m.load.bad}{short}"
         )
     else:
         say(f"  [{running.engine}] {op.name}: skipped: {m.skipped}")
     return m
+
+
+def _load(args: argparse.Namespace) -> Load:
+    return Load(args.connections, args.duration, args.warmup, args.write_rate)
+
+
+def prepare_writes(
+    database: Database,
+    args: argparse.Namespace,
+    run_id: str,
+    running: list[Running],
+    writes: list[Operation],
+) -> None:
+    """Once the reads are measured: the targets of every targeted write on every engine, in
+    one statement, then our round-trips of the writes (which need targets of their own)."""
+    targeted = [op for op in writes if op.targeted]
+    needed = _load(args).targets_needed()
+    wanted: dict[tuple[Engine, str], int] = {
+        (r.engine, op.name): needed + (len(ROUND_TRIP_ATTEMPTS) if r.probe else 0)
+        for r in running
+        for op in targeted
+    }
+    by_engine = {r.engine: r for r in running}
+    if wanted:
+        started = time.monotonic()
+        made = targets.make(database.dsn, run_id, wanted)
+        for (engine, name), ids in made.items():
+            by_engine[engine].targets[name] = targets.Targets(targets.api_ids(engine, ids))
+        say(
+            f"made {sum(wanted.values()):,} target actors for "
+            f"{', '.join(op.name for op in targeted)} in {time.monotonic() - started:.1f} s"
+        )
+    for r in running:
+        if r.probe is None:
+            continue
+        say("our service: round-trips of the writes from a non-production instance")
+        bodies = {}
+        for op in writes:
+            body = op.body(r.engine, run_id)
+            found = r.targets.get(op.name)
+            bodies[op.name] = [one_request(body, a, found) for a in ROUND_TRIP_ATTEMPTS]
+        r.round_trips.update(r.probe(bodies))
 
 
 def _profiler(
@@ -122,8 +174,9 @@ def run_interleaved(
 
     The machine's speed drifts by a fifth or more within minutes: measured back to back,
     the two sides of a ratio are seconds apart rather than the length of a whole run.
-    The reads come first for both engines, the mutation last, so every read on either
-    engine sees the generated record as it was made.
+    The reads come first for both engines, the writes last, so every read on either
+    engine sees the generated record as it was made; the writes' targets are made, and
+    our round-trips of the writes measured, between the two.
     """
     ours: list[Measurement] = []
     theirs: list[Measurement] = []
@@ -137,7 +190,11 @@ def run_interleaved(
         if install is not None:
             running.append(stack.enter_context(postgraphile_running(database, workdir, install)))
         say("measuring each operation on " + " then ".join(r.server.name for r in running))
-        for op in report.operations(args):
+        selected = report.operations(args)
+        writes = [op for op in selected if op.mutation]
+        for op in selected:
+            if writes and op is writes[0]:
+                prepare_writes(database, args, run_id, running, writes)
             for engine in running:
                 m = measure_operation(
                     engine,
@@ -183,4 +240,8 @@ def main(argv: list[str] | None = None) -> int:
         report.write_json(args, args.save, machine, found, notes, ours, theirs, run)
         say(f"raw results saved to {args.save}")
     say(f"done in {time.monotonic() - started:.0f} s")
+    failed = report.failures([*ours, *theirs])
+    if failed:
+        say("answers that were not a success (the figures measured errors): " + failed)
+        return 1
     return 0

@@ -13,7 +13,8 @@ class LoadResult:
     """Requests completed in the measured window, latency percentiles, failures.
 
     `bad` counts answers that were not a success: a status other than 200, or a body with
-    a GraphQL error or a mutation's user error (`"errors":[{`).
+    a GraphQL error or a mutation's user error (`"errors":[{`). `exhausted` counts requests
+    sent after the run's targets ran out (those answered in the window count as `bad` too).
     """
 
     requests: int
@@ -24,6 +25,7 @@ class LoadResult:
     socket_errors: int
     bad: int
     bytes: int
+    exhausted: int = 0
 
     @property
     def rps(self) -> float:
@@ -49,5 +51,6 @@ def parse(output: str) -> LoadResult:
                 socket_errors=int(data["socket_errors"]),
                 bad=int(data["bad"]),
                 bytes=int(data["bytes"]),
+                exhausted=int(data.get("exhausted", 0)),
             )
     raise ValueError(f"no result line in the load generator's output:\n{output[-2000:]}")

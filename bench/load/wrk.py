@@ -6,12 +6,17 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.load.result import LoadResult, parse
 
 UNIQUE = "__N__"
 """A marker in a request body that each request replaces with a new `<thread>-<n>`."""
+TARGET = "__TARGET__"
+"""A marker in a request body that each request replaces with the next of the run's targets
+(the id of a record made for one write each); past the last, with `EXHAUSTED`."""
+EXHAUSTED = "no-target-left"
 
 # One thread: the machine has two cores, shared by the server under test and PostgreSQL;
 # a single wrk thread keeps 20 connections busy at these rates with the least CPU taken.
@@ -25,8 +30,9 @@ wrk.headers["Content-Type"] = "application/json"
 local body = {body}
 local head, tail = body:match("^(.-){marker}(.*)$")
 wrk.body = body
-
+{targets}
 bad = 0
+exhausted = 0
 counter = 0
 tid = 0
 local threads = {{}}
@@ -45,16 +51,18 @@ function response(status, headers, text)
 end
 
 function done(summary, latency, requests)
-  local total_bad = 0
+  local total_bad, total_exhausted = 0, 0
   for _, thread in ipairs(threads) do
     total_bad = total_bad + (thread:get("bad") or 0)
+    total_exhausted = total_exhausted + (thread:get("exhausted") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'BENCH_JSON {{"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, ' ..
-    '"p99_us": %d, "max_us": %d, "socket_errors": %d, "bad": %d}}\\n',
+    '"p99_us": %d, "max_us": %d, "socket_errors": %d, "bad": %d, "exhausted": %d}}\\n',
     summary.requests, summary.duration, summary.bytes, latency:percentile(50),
-    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, total_bad))
+    latency:percentile(99), latency.max, e.connect + e.read + e.write + e.timeout, total_bad,
+    total_exhausted))
 end
 """
 
@@ -64,6 +72,26 @@ _UNIQUE_REQUEST = """
 function request()
   counter = counter + 1
   return wrk.format(nil, nil, nil, head .. tid .. "x" .. counter .. tail)
+end
+"""
+
+# The targets travel as one string, split once per thread (a table constructor of tens of
+# thousands of constants is more than LuaJIT's parser takes). Thread `tid` of `threads`
+# takes every `threads`-th target from its own: no two requests get the same.
+_TARGETS = """
+local targets = {{}}
+for id in ({ids}):gmatch("%S+") do targets[#targets + 1] = id end
+"""
+
+_TARGET_REQUEST = """
+function request()
+  counter = counter + 1
+  local id = targets[(counter - 1) * {threads} + tid]
+  if id == nil then
+    exhausted = exhausted + 1
+    id = "{exhausted}"
+  end
+  return wrk.format(nil, nil, nil, head .. id .. tail)
 end
 """
 
@@ -80,27 +108,44 @@ def _lua_string(text: str) -> str:
     return f"[{level}[{text}]{level}]"
 
 
-def script(body: str, token: str | None) -> str:
-    """The Lua script posting `body` (with a new value for UNIQUE in each request)."""
+def script(
+    body: str, token: str | None, targets: Sequence[str] | None = None, threads: int = 1
+) -> str:
+    """The Lua script posting `body`, with a new value for UNIQUE in each request, or with
+    the next of `targets` for TARGET (the body holds one marker or neither)."""
     auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+    request, marker, ids = "", UNIQUE, ""
+    if targets is not None:
+        if TARGET not in body:
+            raise ValueError(f"targets given for a body without {TARGET}")
+        marker = TARGET
+        ids = _TARGETS.format(ids=_lua_string(" ".join(targets)))
+        request = _TARGET_REQUEST.format(threads=threads, exhausted=EXHAUSTED)
+    elif UNIQUE in body:
+        request = _UNIQUE_REQUEST
     return _SCRIPT.format(
-        auth=auth,
-        body=_lua_string(body),
-        marker=UNIQUE,
-        request=_UNIQUE_REQUEST if UNIQUE in body else "",
+        auth=auth, body=_lua_string(body), marker=marker, targets=ids, request=request
     )
 
 
 def run(
-    url: str, body: str, *, token: str | None, connections: int, duration_s: float
+    url: str,
+    body: str,
+    *,
+    token: str | None,
+    connections: int,
+    duration_s: float,
+    targets: Sequence[str] | None = None,
 ) -> LoadResult:
-    """Keep `connections` keep-alive connections busy posting `body` for `duration_s`."""
+    """Keep `connections` keep-alive connections busy posting `body` for `duration_s`
+    (each request with its own of `targets`, when given: see TARGET)."""
+    threads = min(_THREADS, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
-        handle.write(script(body, token))
+        handle.write(script(body, token, targets, threads))
         path = Path(handle.name)
     try:
         command = [
-            "wrk", f"-t{min(_THREADS, connections)}", f"-c{connections}",
+            "wrk", f"-t{threads}", f"-c{connections}",
             f"-d{max(1, round(duration_s))}s", "--timeout", "10s", "-s", str(path), url,
         ]  # fmt: skip
         done = subprocess.run(

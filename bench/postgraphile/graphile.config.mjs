@@ -1,5 +1,5 @@
 // PostGraphile v5 for the benchmark: the amber preset over our tables (schema `public`)
-// plus `bench_pg` (schema.sql: the functions behind timeline, search and addActor).
+// plus `bench_pg` (schema.sql: the functions behind timeline, search and the writes).
 // bench/run.py copies this file next to a PostGraphile installed at run time, and sets
 // DATABASE_URL and PORT.
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";

@@ -1,9 +1,10 @@
 -- What PostGraphile needs beyond our tables to answer the benchmark's timeline, search and
--- mutation: SQL functions, the way PostGraphile apps add custom queries and mutations.
--- It lives in its own schema, `bench_pg`, created only in the benchmark's database, after
--- our service's measurements; our tables and migrations are untouched. Each function runs
--- the same SQL as our service's named query (sql/queries/timeline.sql, search.sql) with no
--- filter, and the same writes as our createActor (record, actor, change).
+-- mutations: SQL functions, the way PostGraphile apps add custom queries and mutations.
+-- It lives in its own schema, `bench_pg`, created only in the benchmark's database when
+-- PostGraphile starts; our tables and migrations are untouched. Each read function
+-- runs the same SQL as our service's named query (sql/queries/timeline.sql, search.sql)
+-- with no filter; each write function the same writes as our createActor, updateActor and
+-- deleteActor (record, actor, change), without their validation layer.
 
 create schema bench_pg;
 
@@ -135,5 +136,53 @@ begin
     values (new_id, 'actor', 'create', created.version, 'bench', null,
             to_jsonb(created) - 'search');
     return created;
+end;
+$$;
+
+-- updateActor's work: lock the row, refuse a stale version, update it (the `touch` trigger
+-- bumps version and updated_at), and its change with both snapshots.
+create function bench_pg.update_actor(id bigint, expected_version integer, summary text)
+returns actor language plpgsql volatile as $$
+declare
+    before actor;
+    after actor;
+begin
+    select * into before from actor where actor.id = update_actor.id for update;
+    if not found then
+        raise exception 'no actor with this id';
+    end if;
+    if before.version <> update_actor.expected_version then
+        raise exception 'actor is at version %, not %', before.version,
+            update_actor.expected_version;
+    end if;
+    update actor set summary = update_actor.summary where actor.id = update_actor.id
+    returning * into after;
+    insert into change (record_id, kind, operation, version, actor_name, before, after)
+    values (after.id, 'actor', 'update', after.version, 'bench', to_jsonb(before) - 'search',
+            to_jsonb(after) - 'search');
+    return after;
+end;
+$$;
+
+-- deleteActor's work: lock the row, refuse a stale version, delete the record (the actor
+-- row goes with it: on delete cascade), and its change with the last snapshot.
+create function bench_pg.delete_actor(id bigint, expected_version integer)
+returns bigint language plpgsql volatile as $$
+declare
+    before actor;
+begin
+    select * into before from actor where actor.id = delete_actor.id for update;
+    if not found then
+        raise exception 'no actor with this id';
+    end if;
+    if before.version <> delete_actor.expected_version then
+        raise exception 'actor is at version %, not %', before.version,
+            delete_actor.expected_version;
+    end if;
+    delete from record where record.id = delete_actor.id and record.kind = 'actor';
+    insert into change (record_id, kind, operation, version, actor_name, before, after)
+    values (before.id, 'actor', 'delete', before.version, 'bench', to_jsonb(before) - 'search',
+            null);
+    return before.id;
 end;
 $$;
