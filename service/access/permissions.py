@@ -69,7 +69,8 @@ def needs(role: Role) -> PermissionExtension:
     return PermissionExtension([TokenRequired(), RoleRequired(role)], use_directives=False)
 
 
-def _needed_role(field: Any) -> Role | None:
+def needed_role(field: Any) -> Role | None:
+    """The role a field's permission extension asks for (None: it names none)."""
     for extension in field.extensions:
         if isinstance(extension, PermissionExtension):
             for permission in extension.permissions:
@@ -86,5 +87,5 @@ def require_role_on_every_field(type_: type, default: Role) -> None:
     """
     definition: StrawberryObjectDefinition = type_.__strawberry_definition__  # type: ignore[attr-defined]
     for field in definition.fields:
-        if _needed_role(field) is None:
+        if needed_role(field) is None:
             field.extensions.append(needs(default))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import Any, TypeVar
+from functools import cache
+from typing import Any, Literal, TypeVar
 
 import asyncpg
 import msgspec
@@ -14,14 +15,18 @@ from strawberry.types.unset import UNSET
 from service.errors import DomainError, Invalid, Problems
 from service.graphql.context import Info
 from service.graphql.ids import decode_id_of
+from service.graphql.nodes import by_id_query
 from service.record import writer
 from service.record.dates import parse_precise_date
 from service.record.description import Description
 from service.record.fields import explain
 from service.record.history import write_transaction
+from service.record.write_statements import Answer
 
 S = TypeVar("S", bound=msgspec.Struct)
 R = TypeVar("R")
+Row = dict[str, Any]
+Operation = Literal["create", "update", "delete"]
 
 
 def input_values(data: object) -> dict[str, Any]:
@@ -37,14 +42,18 @@ def to_command(data: object, command: type[S]) -> S:
         Problems: for several, every one of them (each value is checked on its own first).
     """
     values = input_values(data)
+    try:
+        return msgspec.convert(values, command, from_attributes=True, str_keys=True)
+    except msgspec.ValidationError:
+        pass  # find every problem, not only the first one msgspec stops at
     problems: list[DomainError] = []
-    for info in msgspec.structs.fields(command):
-        if info.name not in values:
+    for name, type_ in _field_types(command):
+        if name not in values:
             continue
         try:
-            msgspec.convert(values[info.name], info.type, from_attributes=True, str_keys=True)
+            msgspec.convert(values[name], type_, from_attributes=True, str_keys=True)
         except msgspec.ValidationError as exc:
-            problems.append(_problem(info.name, str(exc)))
+            problems.append(_problem(name, str(exc)))
     if len(problems) == 1:
         raise problems[0]
     if problems:
@@ -55,6 +64,13 @@ def to_command(data: object, command: type[S]) -> S:
         message, _, where = str(exc).rpartition(" - at `$.")
         name = where.rstrip("`").split("[")[0].split(".")[0]
         raise _problem(name, message or str(exc)) if name else Invalid(str(exc)) from None
+
+
+@cache
+def _field_types(command: type[msgspec.Struct]) -> tuple[tuple[str, Any], ...]:
+    """Each field of a command and its type (msgspec works the types out from the
+    annotations on every call: once per command is enough)."""
+    return tuple((info.name, info.type) for info in msgspec.structs.fields(command))
 
 
 _INDEX = re.compile(r"\[(\d+)\]|\.([A-Za-z_]+)")
@@ -123,42 +139,44 @@ async def attempt(action: Callable[[], Awaitable[R]]) -> tuple[R | None, list[Do
         return None, [error]
 
 
-async def create_record(info: Info, table: Description, command: msgspec.Struct) -> dict[str, Any]:
-    """Insert a record from a validated command; its change is logged in the same transaction."""
-    values, links = to_columns(table, command), to_links(table, command)
-    name = info.context.caller_name
-
-    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        return await writer.insert(conn, table, values, actor_name=name, links=links)
-
-    return await in_transaction(info, work)
+def create_item(table: Description, command: msgspec.Struct) -> writer.Item:
+    """The writer's item of a validated create command."""
+    return writer.Item(to_columns(table, command), to_links(table, command))
 
 
-async def update_record(
-    info: Info, table: Description, global_id: str, command: msgspec.Struct
-) -> dict[str, Any]:
-    """Apply a validated update command if the record is still at its expected version."""
-    record_id = decode_id_of(global_id, (table.kind,), "id")
-    values, links = to_columns(table, command), to_links(table, command)
+def update_item(table: Description, global_id: str, command: msgspec.Struct) -> writer.Item:
+    """The writer's item of a validated update command (its record and expected version)."""
     expected: int = getattr(command, "expected_version")  # noqa: B009 (every update has one)
+    return writer.Item(
+        to_columns(table, command),
+        to_links(table, command),
+        decode_id_of(global_id, (table.kind,), "id"),
+        expected,
+    )
+
+
+def delete_item(table: Description, global_id: str, expected_version: int | None) -> writer.Item:
+    """The writer's item of a delete."""
+    return writer.Item(
+        record_id=decode_id_of(global_id, (table.kind,), "id"), expected_version=expected_version
+    )
+
+
+async def write_one(info: Info, table: Description, operation: Operation, item: writer.Item) -> Any:
+    """Write one record: one statement, one round trip, its own implicit transaction.
+
+    Returns the record as a read of it gives it (the kind's by-id row), or the id of the
+    record deleted.
+    """
     name = info.context.caller_name
-
-    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        return await writer.update(
-            conn, table, record_id, expected, values, actor_name=name, links=links
-        )
-
-    return await in_transaction(info, work)
-
-
-async def delete_record(
-    info: Info, table: Description, global_id: str, expected_version: int | None
-) -> dict[str, Any]:
-    """Delete a record (refused while referenced); its last state stays in its history."""
-    record_id = decode_id_of(global_id, (table.kind,), "id")
-    name = info.context.caller_name
-
-    async def work(conn: asyncpg.Connection) -> dict[str, Any]:
-        return await writer.delete(conn, table, record_id, expected_version, actor_name=name)
-
-    return await in_transaction(info, work)
+    async with info.context.pool.acquire() as conn:
+        try:
+            if operation == "delete":
+                (deleted,) = await writer.delete_many(conn, table, [item], actor_name=name)
+                return deleted["id"]
+            write = writer.insert_many if operation == "create" else writer.update_many
+            answer = Answer(by_id_query(table.kind))
+            (row,) = await write(conn, table, [item], actor_name=name, answer=answer)
+            return row
+        except writer.Refused as refused:
+            raise refused.alone() from None

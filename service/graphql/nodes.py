@@ -36,7 +36,17 @@ def by_id_batch(feature: str, name: str) -> BatchFn:
         return [found.get(i) for i in ids]
 
     batch.__qualname__ = f"{feature}.{name}"
+    _BY_ID_QUERIES[batch] = (feature, name)
     return batch
+
+
+_BY_ID_QUERIES: dict[BatchFn, tuple[str, str]] = {}
+
+
+def by_id_query(kind: RecordKind) -> str:
+    """The named query reading records of `kind` by id (`$1` the ids): what a write
+    answers with, run over the rows it wrote (service/record/write_statements.py)."""
+    return query(*_BY_ID_QUERIES[_REGISTRY[kind][0]])
 
 
 def register(kind: RecordKind, batch: BatchFn, to_node: Callable[[Row], Any]) -> None:

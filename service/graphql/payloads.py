@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import msgspec
@@ -12,10 +14,17 @@ from service.errors import DomainError
 from service.graphql.common import UserError
 from service.graphql.context import Info
 from service.graphql.ids import encode_id
-from service.graphql.mutations import create_record, delete_record, to_command, update_record
-from service.graphql.nodes import fresh_node, node_of
+from service.graphql.mutations import (
+    Operation,
+    create_item,
+    delete_item,
+    to_command,
+    update_item,
+    write_one,
+)
+from service.graphql.nodes import node_of
 from service.record.description import Description
-from service.vocab import RecordKind
+from service.record.writer import Item
 
 T = TypeVar("T")
 Row = dict[str, Any]
@@ -47,23 +56,39 @@ class DeleteInput:
     )
 
 
-# Kinds whose by-id query returns columns the table lacks (parties_by_id: `disputed`,
-# tracks_by_id: `status`, citations_by_id: the source's): their answer is read back the
-# way queries read it. Every other kind's node is built from the row the write returned,
-# one round-trip fewer.
-_COMPUTED_KINDS = frozenset({RecordKind.PARTY, RecordKind.TRACK, RecordKind.CITATION})
+class Gathered:
+    """What a resolver returns instead of writing while a batch gathers its writes."""
 
 
-async def _payload(
-    info: Info, table: Description, action: Callable[[], Awaitable[Row]]
-) -> Payload[Any]:
-    try:
-        row = await action()
-    except DomainError as error:
-        return Payload(record=None, errors=UserError.all_of(error))
-    if table.kind in _COMPUTED_KINDS:
-        return Payload(record=await fresh_node(info, table.kind, row["id"]), errors=[])
-    return Payload(record=node_of(table.kind, row), errors=[])
+GATHERED: Any = Gathered()
+
+
+@dataclass(frozen=True)
+class GatheredWrite:
+    """One operation of a batch (writeRecords), validated, waiting to be written."""
+
+    table: Description
+    operation: Operation
+    item: Item
+
+
+# Set by writeRecords (service/graphql/batch.py) while it runs each operation's own
+# resolver: the resolver validates its input as alone, then hands its write over here.
+GATHERING: ContextVar[list[GatheredWrite] | None] = ContextVar("gathering", default=None)
+
+
+async def _write(
+    info: Info, table: Description, operation: Operation, item: Callable[[], Item]
+) -> Any:
+    """Write one record, or hand it to the batch gathering writes (then GATHERED).
+
+    `item` validates the input: its errors are raised, for the payload or the batch.
+    """
+    gathering = GATHERING.get()
+    if gathering is not None:
+        gathering.append(GatheredWrite(table, operation, item()))
+        return GATHERED
+    return await write_one(info, table, operation, item())
 
 
 async def create(
@@ -73,11 +98,15 @@ async def create(
     command: type[msgspec.Struct],
 ) -> Payload[Any]:
     """The whole create mutation: validate, write with history, answer."""
-
-    async def action() -> Row:
-        return await create_record(info, table, to_command(data, command))
-
-    return await _payload(info, table, action)
+    try:
+        row = await _write(
+            info, table, "create", lambda: create_item(table, to_command(data, command))
+        )
+    except DomainError as error:
+        if GATHERING.get() is not None:
+            raise
+        return Payload(record=None, errors=UserError.all_of(error))
+    return row if row is GATHERED else Payload(record=node_of(table.kind, row), errors=[])
 
 
 async def update(
@@ -88,17 +117,27 @@ async def update(
     command: type[msgspec.Struct],
 ) -> Payload[Any]:
     """The whole update mutation (a stale expectedVersion is a CONFLICT)."""
-
-    async def action() -> Row:
-        return await update_record(info, table, global_id, to_command(data, command))
-
-    return await _payload(info, table, action)
+    try:
+        row = await _write(
+            info, table, "update", lambda: update_item(table, global_id, to_command(data, command))
+        )
+    except DomainError as error:
+        if GATHERING.get() is not None:
+            raise
+        return Payload(record=None, errors=UserError.all_of(error))
+    return row if row is GATHERED else Payload(record=node_of(table.kind, row), errors=[])
 
 
 async def delete(info: Info, table: Description, data: DeleteInput) -> DeletePayload:
     """The whole delete mutation (REFERENCED while other records point at it)."""
     try:
-        row = await delete_record(info, table, data.id, data.expected_version)
+        deleted = await _write(
+            info, table, "delete", lambda: delete_item(table, data.id, data.expected_version)
+        )
     except DomainError as error:
+        if GATHERING.get() is not None:
+            raise
         return DeletePayload(deleted_id=None, errors=UserError.all_of(error))
-    return DeletePayload(deleted_id=strawberry.ID(encode_id(table.kind, row["id"])), errors=[])
+    if deleted is GATHERED:
+        return deleted
+    return DeletePayload(deleted_id=strawberry.ID(encode_id(table.kind, deleted)), errors=[])

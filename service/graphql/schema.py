@@ -12,8 +12,10 @@ from strawberry.tools import merge_types
 from service.access.permissions import require_role_on_every_field
 from service.access.roles import Role
 from service.errors import Invalid
+from service.graphql.batch import batch_mutation
 from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.extension import CompiledQueries, QueryCompiler
+from service.graphql.compiled.mutations import CompiledMutations
 from service.graphql.context import Info
 from service.graphql.datetimes import BOUNDED_DATETIME
 from service.graphql.described import describe_derived
@@ -107,20 +109,19 @@ Query = merge_types(
         TokenQuery,
     ),
 )
+RECORD_MUTATIONS = (
+    ActorMutation,
+    SourceMutation,
+    CitationMutation,
+    DeclarationMutation,
+    EventMutation,
+    StatementMutation,
+    WarningMutation,
+    TrackMutation,
+    StanceMutation,
+)
 Mutation = merge_types(
-    "Mutation",
-    (
-        ActorMutation,
-        SourceMutation,
-        CitationMutation,
-        DeclarationMutation,
-        EventMutation,
-        StatementMutation,
-        WarningMutation,
-        TrackMutation,
-        StanceMutation,
-        TokenMutation,
-    ),
+    "Mutation", (*RECORD_MUTATIONS, batch_mutation(RECORD_MUTATIONS), TokenMutation)
 )
 # Every mutation needs an editor token unless it asks for more (token management: admin).
 require_role_on_every_field(Mutation, Role.EDITOR)
@@ -156,9 +157,14 @@ def build_schema(settings: Settings, tracing: Tracing | None = None) -> strawber
         assert compiler is not None  # built below, before any request
         return CompiledQueries(compiler)
 
+    def compiled_mutations() -> CompiledMutations:
+        assert compiler is not None
+        return CompiledMutations(compiler.mutations)
+
     if settings.compiled_queries:
-        # Last: it runs after the limits, and answers in the executor's place.
-        extensions.append(compiled_queries)
+        # Last: it runs after the limits, and answers in the executor's place; the plans
+        # of mutations are kept after the executor answered (compiled/mutations.py).
+        extensions += [compiled_queries, compiled_mutations]
     config = StrawberryConfig(
         batching_config={"max_operations": settings.max_operations_per_request}
     )

@@ -4,7 +4,8 @@ GitHub's algorithm: every connection field returns up to `first`/`last` items (t
 default page size when neither is given) for each item of the connection it is nested
 in; the operation's cost is the sum over its connection fields. Lists that are not
 connections (a statement's subjects, a warning's targets: a few items, bounded by the
-data) are not counted, as GitHub does not count them; `nodes(ids:)` counts one per id.
+data) are not counted, as GitHub does not count them; `nodes(ids:)` counts one per id,
+`writeRecords(operations:)` one per operation.
 
 Variables are not available to validation rules, so this runs as an extension just
 before execution, on the parsed and validated document with the request's variables.
@@ -124,6 +125,9 @@ class _Walker:
         """Items per parent of a counted list; None for anything else (passed through)."""
         if _is_connection(target):
             return self.page_size(node, definition)
+        operations = self.argument(node, definition, "operations")  # writeRecords
+        if isinstance(operations, list):
+            return len(operations)  # one answer per operation, whatever its type
         if is_list_type(get_nullable_type(definition.type)) and not is_leaf_type(target):
             ids = self.argument(node, definition, "ids")  # `nodes(ids:)`: known in advance
             if isinstance(ids, list):

@@ -1,4 +1,9 @@
-"""Answer a query from its kept compiled statement, before any GraphQL work.
+"""Answer a query from its kept compiled statement, or a mutation from its kept plan,
+before any GraphQL work.
+
+Kept mutations (service/graphql/compiled/mutations.py) follow the same rule: a plan is
+kept only once the same text and operation went the whole way and succeeded; anything
+unusual goes the whole way again. They come by POST only (GraphQL over HTTP).
 
 The first request for a (query text, operation name, variables) goes the whole way:
 Strawberry parses and validates it, the limits count it, and CompiledQueries compiles
@@ -27,6 +32,7 @@ from litestar import Response
 from service.access.gate import context_refusal
 from service.database.pool import count_round_trips
 from service.graphql.compiled.extension import QueryCompiler
+from service.graphql.compiled.mutations import kept_mutation_answer
 from service.http.operation_request import OperationRequest
 from service.http.trusted_documents import DocumentRules
 from service.observability.request_info import STATEMENT, note_answer
@@ -71,3 +77,27 @@ async def kept_statement_answer(
     # The status is explicit: a Response without one gets it only when sent, and the
     # response cache (the step before, pipeline.py) keeps 200s only.
     return Response(body + b"}", status_code=200, media_type="application/json")
+
+
+async def kept_mutation_response(
+    compiler: QueryCompiler,
+    rules: DocumentRules,
+    context: Any,
+    operation: tuple[OperationRequest, str],
+    report_round_trips: bool,
+) -> Response[bytes] | None:
+    """The answer of a POSTed mutation from its kept plan; None: the whole way answers."""
+    data, document = operation
+    if rules.untrusted(data.query):
+        return None
+    body = await kept_mutation_answer(
+        compiler.mutations,
+        context,
+        document,
+        data.operation_name,
+        data.variables,
+        report_round_trips,
+    )
+    if body is None:
+        return None
+    return Response(body, status_code=200, media_type="application/json")

@@ -7,7 +7,8 @@ answer wins.
 2. The response cache (cached_answers.py): a query's answer kept for the caller's role,
    at the current version of the data.
 3. A kept statement (kept_statements.py): the compiled SQL kept for this text, operation
-   and variables, run without any GraphQL work.
+   and variables, run without any GraphQL work; or, for a POSTed mutation, its kept
+   plan: one statement writes and builds the answer (compiled/mutations.py).
 4. The executor: Strawberry parses and validates (limits.py, cost.py, document_shape.py),
    then the operation runs, from a statement compiled now or through the resolvers.
 5. The media type the client accepts (GraphQL over HTTP's graphql-response+json).
@@ -32,7 +33,7 @@ from litestar import Request, Response
 from service.http.admission import refuse_unless_json, within_deadline
 from service.http.cached_answers import cache_slot
 from service.http.config import TransportConfig
-from service.http.kept_statements import kept_statement_answer
+from service.http.kept_statements import kept_mutation_response, kept_statement_answer
 from service.http.refusals import GRAPHQL_RESPONSE_JSON
 from service.http.trusted_documents import early_operation
 
@@ -91,6 +92,10 @@ async def _first_answer(
         response = await kept_statement_answer(
             compiler, config.documents, context, operation, config.report_round_trips
         )
+        if response is None and request.method == "POST":
+            response = await kept_mutation_response(
+                compiler, config.documents, context, operation, config.report_round_trips
+            )
     if response is None:
         response = await executor()
     if slot is not None:

@@ -16,8 +16,8 @@ class RequestInfo:
         path: URL path.
         operation: GraphQL operation name ("" when not a GraphQL request).
         graphql_errors: GraphQL errors reported, by kind (`request`, `input` or `resolver`).
-        answer: what answered a GraphQL query without the executor: CACHE, STATEMENT or
-            COMPILED (see below); "" otherwise.
+        answer: what answered a GraphQL operation without the executor: CACHE,
+            STATEMENT, COMPILED or MUTATION (see below); "" otherwise.
     """
 
     request_id: str
@@ -37,6 +37,8 @@ CACHE = "cache"  # the response cache (service/http/cached_answers.py)
 # a kept compiled statement, before any GraphQL work (service/http/kept_statements.py)
 STATEMENT = "statement"
 COMPILED = "compiled"  # a statement compiled for this request (compiled/extension.py)
+# a kept mutation's one statement, before any GraphQL work (compiled/mutations.py)
+MUTATION = "mutation"
 
 current_request: ContextVar[RequestInfo | None] = ContextVar("current_request", default=None)
 

@@ -1,22 +1,140 @@
-"""Create, update and delete any kind of record, with its change in the same transaction.
+"""Create, update and delete any kind of record, with its change, in one statement per batch.
+
+The API's single-record mutations, its bulk mutations and the seed loader all write
+through here: a batch of records of one kind is one statement (write_statements.py) that
+checks the references and versions, writes the rows and their link sets, appends the
+changes (NOTIFY comes from the change log's trigger) and answers with the records as a
+read gives them. A single write is a batch of one: one round trip, in its own implicit
+transaction. Items that set different fields are written by one statement per set of
+fields, inside one transaction.
 
 Column names come from the command Structs and the kinds' descriptions, never from
-clients, so composing the statement here is safe; values always travel as parameters.
+clients; values always travel as parameters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import asyncpg
 
-from service.errors import Conflict, Invalid, NotFound, StillReferenced
-from service.record.description import Description, Link
-from service.record.history import delete_record, insert_with_new_id, record_change
-from service.vocab import RecordKind
+from service.errors import Conflict, DomainError, Invalid, NotFound, Problems, StillReferenced
+from service.record.description import Description
+from service.record.write_statements import Answer, Shape, create_sql, delete_sql, update_sql
 
+# asyncpg's records as they are, typed as the dicts they answer like (read by column name,
+# as the nodes' `from_row` constructors do).
 Row = dict[str, Any]
+_T = TypeVar("_T")
+IDS_ONLY = Answer()  # each record's id and version: what the seed loader needs
+
+
+@dataclass(frozen=True)
+class Item:
+    """One record of a batch.
+
+    Attributes:
+        values: its columns (a create: those given, the database's defaults for the rest;
+            an update: those that change).
+        links: the link sets it sets, each replaced as a whole (global ids resolved).
+        record_id: the record an update or a delete writes.
+        expected_version: the version it must be at (None: any; the seed loader's second
+            pass writes records it read in its own transaction).
+    """
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    links: Mapping[str, Sequence[int]] = field(default_factory=dict)
+    record_id: int | None = None
+    expected_version: int | None = None
+
+
+class Refused(DomainError):
+    """Items of a batch were refused; nothing of the batch was written.
+
+    Attributes:
+        problems: each refused item's position in the batch (from 0; None when the
+            database could not say which item) and why.
+    """
+
+    def __init__(self, problems: list[tuple[int | None, DomainError]]) -> None:
+        errors = [error for _, error in problems]
+        super().__init__("; ".join(e.message for e in errors))
+        self.code = errors[0].code
+        self.problems = problems
+
+    @property
+    def each(self) -> list[DomainError]:
+        return [error for _, error in self.problems]
+
+    def alone(self) -> DomainError:
+        """The problems of a batch of one, as that record's own error."""
+        errors = self.each
+        return errors[0] if len(errors) == 1 else Problems(errors)
+
+
+async def insert_many(
+    conn: asyncpg.Connection,
+    table: Description,
+    items: Sequence[Item],
+    *,
+    actor_name: str,
+    answer: Answer = IDS_ONLY,
+) -> list[Row]:
+    """Create records; returns each as `answer` says, in the items' order.
+
+    Raises:
+        Refused: a reference to no record, or to a record of the wrong kind, or a
+            constraint of the database; nothing was written.
+    """
+
+    def statement(shape: Shape) -> str:
+        return create_sql(table, shape, answer)
+
+    return await _write(conn, table, items, statement, actor_name, answer)
+
+
+async def update_many(
+    conn: asyncpg.Connection,
+    table: Description,
+    items: Sequence[Item],
+    *,
+    actor_name: str,
+    answer: Answer = IDS_ONLY,
+) -> list[Row]:
+    """Update records at their expected versions; returns them as `insert_many` does.
+
+    Raises:
+        Refused: a record that does not exist or is at another version (CONFLICT), a
+            bad reference, or a constraint; nothing was written.
+    """
+
+    def statement(shape: Shape) -> str:
+        return update_sql(table, shape, answer)
+
+    return await _write(conn, table, items, statement, actor_name, answer)
+
+
+async def delete_many(
+    conn: asyncpg.Connection,
+    table: Description,
+    items: Sequence[Item],
+    *,
+    actor_name: str,
+    answer: Answer = IDS_ONLY,
+) -> list[Row]:
+    """Delete records (and their citations) at their expected versions; returns their
+    `id` (and `answer` when asked), in the items' order.
+
+    Raises:
+        Refused: a record that does not exist, is at another version, or that another
+            record still points at (REFERENCED); nothing was deleted.
+    """
+    indexes = list(range(len(items)))
+    return await _run(conn, table, items, delete_sql(table, answer), actor_name, indexes, answer)
 
 
 async def insert(
@@ -26,28 +144,11 @@ async def insert(
     *,
     actor_name: str,
     links: Mapping[str, Sequence[int]] | None = None,
+    answer: Answer = IDS_ONLY,
 ) -> Row:
-    """Insert a record and its link sets; returns the snapshot (row + links)."""
-    links = links or {}
-    await check_references(conn, table, values, links)
-    # The global id, the row and (below) each link set: one statement each.
-    sql = insert_with_new_id(table.name, list(values))
-    async with _mapped_errors(table, deleting=False):
-        row = dict(await conn.fetchrow(sql, table.kind, *values.values()))
-        for name, ids in links.items():
-            if ids:  # a new record has no links yet: only a set with ids needs writing
-                await _replace_links(conn, table.links[name], row["id"], ids)
-    # A new record has exactly the links just written: no need to read them back.
-    snapshot = _snapshot(table, row, {name: _link_set(links.get(name, ())) for name in table.links})
-    await record_change(
-        conn,
-        kind=table.kind,
-        operation="create",
-        before=None,
-        after=snapshot,
-        actor_name=actor_name,
-    )
-    return snapshot
+    """Create one record (one round trip). Raises its own errors (not Refused)."""
+    item = Item(values, links or {})
+    return (await _alone(insert_many(conn, table, [item], actor_name=actor_name, answer=answer)))[0]
 
 
 async def update(
@@ -59,196 +160,164 @@ async def update(
     *,
     actor_name: str,
     links: Mapping[str, Sequence[int]] | None = None,
+    answer: Answer = IDS_ONLY,
 ) -> Row:
-    """Update a record if it is still at `expected_version`; a stale version is a Conflict.
-
-    None checks no version: the seed loader's second pass (link sets to kinds written
-    later) updates records it wrote or read earlier in the same transaction, under the
-    write lock.
-    """
-    links = links or {}
-    before, before_links = await _lock(conn, table, record_id, expected_version)
-    await check_references(conn, table, values, links)
-    row = before
-    async with _mapped_errors(table, deleting=False):
-        if values:
-            assignments = ", ".join(f"{col} = ${i}" for i, col in enumerate(values, start=2))
-            sql = f"update {table.name} set {assignments} where id = $1 returning *"
-            row = dict(await conn.fetchrow(sql, record_id, *values.values()))
-        elif links:
-            # Only links changed: the record still gets a new version.
-            sql = f"update {table.name} set version = version where id = $1 returning *"
-            row = dict(await conn.fetchrow(sql, record_id))
-        for name, ids in links.items():
-            await _replace_links(conn, table.links[name], record_id, ids)
-    after_links = {
-        name: _link_set(links[name]) if name in links else current
-        for name, current in before_links.items()
-    }
-    after = _snapshot(table, row, after_links)
-    if row is not before:
-        await record_change(
-            conn,
-            kind=table.kind,
-            operation="update",
-            before=_snapshot(table, before, before_links),
-            after=after,
-            actor_name=actor_name,
-        )
-    return after
+    """Update one record if it is still at `expected_version` (stale: Conflict)."""
+    item = Item(values, links or {}, record_id, expected_version)
+    write = update_many(conn, table, [item], actor_name=actor_name, answer=answer)
+    return (await _alone(write))[0]
 
 
-async def delete(
+async def _alone(write: Awaitable[list[_T]]) -> list[_T]:
+    try:
+        return await write
+    except Refused as refused:
+        raise refused.alone() from None
+
+
+async def _write(
     conn: asyncpg.Connection,
     table: Description,
-    record_id: int,
-    expected_version: int | None,
-    *,
+    items: Sequence[Item],
+    statement: Callable[[Shape], str],
     actor_name: str,
-) -> Row:
-    """Delete a record (and its citations); refused while other records point at it."""
-    before, before_links = await _lock(conn, table, record_id, expected_version)
-    snapshot = _snapshot(table, before, before_links)
-    async with _mapped_errors(table, deleting=True):
-        await delete_record(conn, table.kind, record_id)
-    await record_change(
-        conn,
-        kind=table.kind,
-        operation="delete",
-        before=snapshot,
-        after=None,
-        actor_name=actor_name,
+    answer: Answer,
+) -> list[Row]:
+    """One statement per shape of items; several run in one transaction."""
+    groups: dict[Shape, list[int]] = {}
+    for index, item in enumerate(items):
+        shape = Shape(tuple(sorted(item.values)), tuple(sorted(item.links)))
+        groups.setdefault(shape, []).append(index)
+    results: list[Row | None] = [None] * len(items)
+    atomic: AbstractAsyncContextManager[Any] = (
+        conn.transaction() if len(groups) > 1 and not conn.is_in_transaction() else nullcontext()
     )
-    return snapshot
+    async with atomic:
+        for shape, indexes in groups.items():
+            batch = [items[i] for i in indexes]
+            rows = await _run(conn, table, batch, statement(shape), actor_name, indexes, answer)
+            for index, row in zip(indexes, rows, strict=True):
+                results[index] = row
+    return [row for row in results if row is not None]
 
 
-async def check_references(
+async def _run(
     conn: asyncpg.Connection,
     table: Description,
-    values: Mapping[str, Any],
-    links: Mapping[str, Sequence[int]],
-) -> None:
-    """Every referenced id exists and is of a kind the column accepts (one query)."""
-    wanted: list[tuple[str, int, tuple[RecordKind, ...]]] = [
-        (column, values[column], kinds)
-        for column, kinds in table.references.items()
-        if values.get(column) is not None
-    ]
-    for name, ids in links.items():
-        wanted += [(name, i, table.links[name].target_kinds) for i in ids]
-    if not wanted:
-        return
-    rows = await conn.fetch(
-        "select id, kind from record where id = any($1::bigint[])", [w[1] for w in wanted]
-    )
-    found = {r["id"]: RecordKind(r["kind"]) for r in rows}
-    for column, ref, kinds in wanted:
-        kind = found.get(ref)
-        expected = " or ".join(kinds)
-        if kind is None:
-            raise NotFound(f"no {expected} with this id", field=_field_name(column))
-        if kind not in kinds:
-            raise Invalid(f"expected a {expected}, got a {kind}", field=_field_name(column))
+    items: Sequence[Item],
+    sql: str,
+    actor_name: str,
+    indexes: Sequence[int],
+    answer: Answer,
+) -> list[Row]:
+    """Run one statement over `items` (at `indexes` of the caller's batch)."""
+    payload = [_item_json(item) for item in items]
+    try:
+        rows: list[Row] = await conn.fetch(
+            sql, payload, table.kind.value, actor_name, *answer.params
+        )
+    except asyncpg.PostgresError as exc:
+        mapped = _mapped(table, exc)
+        if mapped is None:
+            raise
+        raise Refused([(_item_at_fault(exc, items, indexes), mapped)]) from None
+    refused = rows[0]["refused"] if rows else None
+    if refused:
+        raise Refused(
+            [(indexes[r["ord"] - 1], _refusal(table, r, items[r["ord"] - 1])) for r in refused]
+        )
+    if len(rows) != len(items):  # a row missing from the answer (nothing else refused it)
+        raise RuntimeError(f"{table.kind}: wrote {len(items)} records, answered {len(rows)}")
+    return rows
 
 
-async def _lock(
-    conn: asyncpg.Connection, table: Description, record_id: int, expected_version: int | None
-) -> tuple[Row, dict[str, list[int]]]:
-    """Lock the record's row; returns it and its link sets, read in the same statement."""
-    # Each link set as a sorted array column, named after the link (no column has its name).
-    link_arrays = "".join(
-        f", array(select l.{link.target_column} from {link.table} as l "
-        f"where l.{link.owner_column} = t.id order by 1) as {name}"
-        for name, link in table.links.items()
-    )
-    found = await conn.fetchrow(
-        f"select t.*{link_arrays} from {table.name} as t where t.id = $1 for update of t",
-        record_id,
-    )
-    if found is None:
-        raise NotFound(f"no {table.kind} with this id", field="id")
-    row = dict(found)
-    links = {name: list(row.pop(name)) for name in table.links}
-    if expected_version is not None and row["version"] != expected_version:
-        raise Conflict(
-            f"{table.kind} is at version {row['version']}, not {expected_version}: "
-            "read it again and reapply your change",
+def _item_json(item: Item) -> dict[str, Any]:
+    """An item as the statement reads it: columns by name, link sets by link name."""
+    payload = dict(item.values)
+    for name, ids in item.links.items():
+        payload[name] = list(dict.fromkeys(ids))
+    if item.record_id is not None:
+        payload["id"] = item.record_id
+        payload["expected_version"] = item.expected_version
+    return payload
+
+
+def _refusal(table: Description, refused: Mapping[str, Any], item: Item) -> DomainError:
+    """A refusal of the statement (see write_statements.py) as the domain error."""
+    reason, field_name, found = refused["reason"], refused["field"], refused["found"]
+    if reason == "missing":
+        return NotFound(f"no {table.kind} with this id", field="id")
+    if reason == "stale":
+        return Conflict(
+            f"{table.kind} is at version {found}, not {item.expected_version}: read it again "
+            "and reapply your change",
             field="expectedVersion",
         )
-    return row, links
+    expected = " or ".join(_kinds_of_field(table).get(field_name, ()))
+    if reason == "no_record":
+        return NotFound(f"no {expected} with this id", field=field_name)
+    return Invalid(f"expected a {expected}, got a {found}", field=field_name)
 
 
-async def _replace_links(
-    conn: asyncpg.Connection, link: Link, owner: int, ids: Sequence[int]
-) -> None:
-    """Make the owner's link set exactly `ids`, in one statement.
-
-    The delete only removes links not in `ids` and the insert skips those already there,
-    so the two parts never touch the same row (both see the statement's one snapshot).
-    """
-    await conn.execute(
-        f"with dropped as (delete from {link.table} where {link.owner_column} = $1 "
-        f"and {link.target_column} <> all($2::bigint[])) "
-        f"insert into {link.table} ({link.owner_column}, {link.target_column}) "
-        "select $1, unnest($2::bigint[]) on conflict do nothing",
-        owner,
-        list(dict.fromkeys(ids)),
-    )
+def _kinds_of_field(table: Description) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {
+        _field_name(c): kinds for c, kinds in table.references.items()
+    }
+    found.update({_field_name(n): link.target_kinds for n, link in table.links.items()})
+    return found
 
 
-def _link_set(ids: Sequence[int]) -> list[int]:
-    """A link set as stored and read back: each id once, in id order."""
-    return sorted(set(ids))
+_KEY = re.compile(r"Key \((?P<columns>[^)]*)\)=\((?P<values>.*)\)")
 
 
-def _snapshot(table: Description, row: Row, links: Mapping[str, list[int]]) -> Row:
-    """The row (without its search vector and the other columns the database computes)
-    and its link sets: what history keeps."""
-    computed = {"search", *table.generated}
-    snapshot = {k: v for k, v in row.items() if k not in computed}
-    snapshot.update(links)
-    return snapshot
+def _item_at_fault(
+    exc: asyncpg.PostgresError, items: Sequence[Item], indexes: Sequence[int]
+) -> int | None:
+    """Which item a constraint's failure names, when its detail says (a key's value)."""
+    match = _KEY.search(getattr(exc, "detail", None) or "")
+    if match is None:
+        return None
+    column, value = match["columns"].split(",")[0].strip(), match["values"].split(",")[0]
+    for position, item in enumerate(items):
+        if column == "id" and str(item.record_id) == value:
+            return indexes[position]
+        if column != "id" and str(item.values.get(column)) == value:
+            return indexes[position]
+    return None
+
+
+def _mapped(table: Description, exc: asyncpg.PostgresError) -> DomainError | None:
+    """A constraint's violation as the domain error naming the field (None: not one)."""
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        if "is still referenced" in (exc.detail or ""):
+            return StillReferenced(
+                f"this {table.kind} is still referenced by a {exc.table_name} "
+                "record: delete or relink those first",
+                field="id",
+            )
+        return NotFound(f"a referenced record does not exist ({exc.detail})")
+    if isinstance(exc, asyncpg.DeadlockDetectedError):
+        # Two batches locking records of several kinds in opposite orders: PostgreSQL
+        # ends one of them; nothing of it was written, and a retry succeeds.
+        return Conflict(f"another write held these {table.kind} records: send it again")
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        column = _constraint_column(table, exc.constraint_name or "")
+        return Conflict(
+            f"another {table.kind} already has this {column}", field=_field_name(column)
+        )
+    checks = table.named_checks
+    if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in checks:
+        field_name, message = checks[exc.constraint_name]
+        return Invalid(message, field=field_name)
+    if isinstance(exc, asyncpg.CheckViolationError | asyncpg.DataError):
+        return Invalid(f"invalid {table.kind}: {exc.message}")
+    return None
 
 
 def _field_name(column: str) -> str:
     """speaker_id -> speakerId: errors name the GraphQL input field."""
     head, *rest = column.split("_")
     return head + "".join(part.title() for part in rest)
-
-
-class _mapped_errors:
-    """Turn constraint violations into domain errors naming the field."""
-
-    def __init__(self, table: Description, *, deleting: bool) -> None:
-        self.table = table
-        self.deleting = deleting
-
-    async def __aenter__(self) -> None:
-        return None
-
-    async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
-        if exc is None:
-            return
-        if isinstance(exc, asyncpg.ForeignKeyViolationError):
-            if self.deleting:
-                raise StillReferenced(
-                    f"this {self.table.kind} is still referenced by a {exc.table_name} "
-                    "record: delete or relink those first",
-                    field="id",
-                ) from None
-            raise NotFound(f"a referenced record does not exist ({exc.detail})") from None
-        if isinstance(exc, asyncpg.UniqueViolationError):
-            column = _constraint_column(self.table, exc.constraint_name or "")
-            raise Conflict(
-                f"another {self.table.kind} already has this {column}",
-                field=_field_name(column),
-            ) from None
-        checks = self.table.named_checks
-        if isinstance(exc, asyncpg.CheckViolationError) and exc.constraint_name in checks:
-            field, message = checks[exc.constraint_name]
-            raise Invalid(message, field=field) from None
-        if isinstance(exc, asyncpg.CheckViolationError | asyncpg.DataError):
-            raise Invalid(f"invalid {self.table.kind}: {exc.message}") from None
 
 
 def _constraint_column(table: Description, constraint: str) -> str:

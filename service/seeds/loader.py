@@ -98,11 +98,12 @@ async def _write(
     total = seeds.total
     done = 0
 
-    def tick() -> None:
+    def tick(records: int) -> None:
         nonlocal done
-        done += 1
-        if progress is not None:
-            progress(done, total)
+        if records:
+            done += records
+            if progress is not None:
+                progress(done, total)
 
     ids = Ids()
     for kind in KIND_ORDER:

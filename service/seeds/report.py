@@ -10,7 +10,7 @@ from service.seeds.entries import KIND_ORDER
 
 Outcome = Literal["created", "updated", "unchanged"]
 Progress = Callable[[int, int], None]
-"""Called as progress(done, total) after each record of a load."""
+"""Called as progress(done, total) as a load goes (after each batch of records)."""
 
 
 @dataclass
@@ -121,13 +121,15 @@ class ProgressLine:
         self.threshold = threshold
         self._shown: bool | None = None
         self._tty = stream.isatty()
+        self._reported = 0  # how many `every`s were reported: batches jump past multiples
 
     def __call__(self, done: int, total: int) -> None:
         """Report `done` of `total` records."""
         if self._shown is None:
             self._shown = self._tty or total > self.threshold
-        if not self._shown or (done % self.every and done != total):
+        if not self._shown or (done // self.every == self._reported and done != total):
             return
+        self._reported = done // self.every
         percent = 100 * done // max(total, 1)
         text = f"loading seeds: {done}/{total} records ({percent}%)"
         # On a terminal the line redraws in place; in a log each update is its own line.

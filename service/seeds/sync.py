@@ -1,5 +1,6 @@
 """Upserting the desired rows of one kind through the writer: create what is missing,
-update what differs, with the same checks and history as the API (actor `seed`).
+update what differs, with the same checks and history as the API (actor `seed`), a batch
+of records per statement.
 
 Candidate rows are read in one query per kind, by the first column of the kind's key
 (its slug, or its owner); records in the database that the seeds do not mention are
@@ -9,19 +10,25 @@ never touched. Table and column names come from the descriptions, never from a f
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 
 from service.record import writer
 from service.record.description import Description
 from service.seeds.entries import Entry
-from service.seeds.report import LoadReport, Outcome
+from service.seeds.report import LoadReport
 from service.seeds.rows import Desired, describe
 
 ACTOR_NAME = "seed"
 
 Links = dict[str, frozenset[int]]
+T = TypeVar("T")
+
+
+# Records per statement: a batch's JSON stays a few MiB, and a load of a hundred thousand
+# records is a few hundred round trips instead of three or four per record.
+BATCH_SIZE = 2000
 
 
 async def sync_kind(
@@ -29,37 +36,56 @@ async def sync_kind(
     description: Description,
     desired: list[Desired],
     report: LoadReport,
-    tick: Callable[[], None],
+    tick: Callable[[int], None],
 ) -> dict[Entry, int]:
     """Make the database hold `desired`; return the record id of each entry.
 
     A record is matched by its key (slug or natural key). When the database holds
     several rows with one natural key (the API allows it), the oldest one is used.
+    New records are created BATCH_SIZE per statement, changed ones updated so too
+    (one statement per set of fields that changed), through the writer.
     """
     kind = str(description.kind)
     existing = await _existing(conn, description, desired)
     stored_links = await _read_links(conn, description, [r["id"] for r in existing.values()])
     columns = description.columns  # a property: worked out once, not once per record
     ids: dict[Entry, int] = {}
+    created: list[Desired] = []
+    updates: list[writer.Item] = []
     for item in desired:
         found = existing.get(tuple(item.values[c] for c in description.key))
         if found is None:
-            new_links = {name: sorted(targets) for name, targets in item.links.items()}
-            row = await writer.insert(
-                conn, description, item.values, actor_name=ACTOR_NAME, links=new_links
-            )
-            report.note(kind, describe(item.entry), "created")
+            created.append(item)
+            continue
+        ids[item.entry] = found["id"]
+        links = {name: owned.get(found["id"], frozenset()) for name, owned in stored_links.items()}
+        changed = _changes(description, columns, item, found, links)
+        if changed is None:
+            report.note(kind, describe(item.entry), "unchanged")
         else:
-            row = found
-            links = {
-                name: owned.get(row["id"], frozenset()) for name, owned in stored_links.items()
-            }
-            changed = await _update(conn, description, columns, item, row, links)
-            outcome: Outcome = "updated" if changed else "unchanged"
-            report.note(kind, describe(item.entry), outcome, changed)
-        ids[item.entry] = row["id"]
-        tick()
+            update, fields = changed
+            updates.append(update)
+            report.note(kind, describe(item.entry), "updated", fields)
+    for changes in _batches(updates):
+        await writer.update_many(conn, description, changes, actor_name=ACTOR_NAME)
+        tick(len(changes))
+    tick(len(desired) - len(created) - len(updates))
+    for new in _batches(created):
+        rows = await writer.insert_many(
+            conn,
+            description,
+            [writer.Item(d.values, {n: sorted(t) for n, t in d.links.items()}) for d in new],
+            actor_name=ACTOR_NAME,
+        )
+        for made, row in zip(new, rows, strict=True):
+            ids[made.entry] = row["id"]
+            report.note(kind, describe(made.entry), "created")
+        tick(len(new))
     return ids
+
+
+def _batches(items: list[T]) -> list[list[T]]:
+    return [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
 
 
 async def sync_later_links(
@@ -70,28 +96,28 @@ async def sync_later_links(
     report: LoadReport,
 ) -> None:
     """Make the stored link sets that point at kinds written later (LATER_LINKS) those of
-    `wanted`, once every record of the load exists: one update through the writer per
-    record whose sets differ (a record this load created gets its first links so)."""
+    `wanted`, once every record of the load exists: the records whose sets differ are
+    updated through the writer, BATCH_SIZE per statement (a record this load created
+    gets its first links so)."""
     if not wanted:
         return
     names = tuple(next(iter(wanted.values())))
     stored = await _read_links(conn, description, list(record_ids.values()), names)
+    updates: list[writer.Item] = []
     for entry, links in wanted.items():
         record_id = record_ids[entry]
         changed = [n for n in names if stored[n].get(record_id, frozenset()) != links[n]]
         if not changed:
             continue
-        await writer.update(
-            conn,
-            description,
-            record_id,
-            None,  # read in this transaction, under the write lock
-            {},
-            actor_name=ACTOR_NAME,
-            links={name: sorted(links[name]) for name in changed},
+        # No expected version: the record was read or written in this transaction, and
+        # the load's lock keeps other loads away.
+        updates.append(
+            writer.Item(links={n: sorted(links[n]) for n in changed}, record_id=record_id)
         )
         seed_names = tuple(description.links[name].seed for name in changed)
         report.amend(str(description.kind), describe(entry), seed_names)
+    for changes in _batches(updates):
+        await writer.update_many(conn, description, changes, actor_name=ACTOR_NAME)
 
 
 async def _existing(
@@ -141,27 +167,24 @@ async def _read_links(
     return result
 
 
-async def _update(
-    conn: asyncpg.Connection,
+def _changes(
     description: Description,
     all_columns: tuple[str, ...],
     item: Desired,
     row: dict[str, Any],
     links: Links,
-) -> tuple[str, ...]:
-    """Write the differences; return the names of the changed fields (empty: unchanged)."""
+) -> tuple[writer.Item, tuple[str, ...]] | None:
+    """The update making a stored record what the seeds say, and the names of the fields
+    it changes (None: nothing differs)."""
     columns = [c for c in all_columns if row[c] != item.values[c]]
     changed_links = [name for name, targets in item.links.items() if links[name] != targets]
     if not columns and not changed_links:
-        return ()
-    await writer.update(
-        conn,
-        description,
+        return None
+    update = writer.Item(
+        {c: item.values[c] for c in columns},
+        {name: sorted(item.links[name]) for name in changed_links},
         row["id"],
         row["version"],
-        {c: item.values[c] for c in columns},
-        actor_name=ACTOR_NAME,
-        links={name: sorted(item.links[name]) for name in changed_links},
     )
     seed_names = {name: link.seed for name, link in description.links.items()}
-    return (*columns, *(seed_names[name] for name in changed_links))
+    return update, (*columns, *(seed_names[name] for name in changed_links))

@@ -291,6 +291,8 @@ SCRIPT = [
     Step("RemoveMembership", "membership", latest("membership")),
     Step("DeleteActor", "actor", latest("actor")),
     Step("DeleteSource", "source", latest("source")),
+    # A batch (the file's default operations: two actors in one transaction).
+    Step("WriteRecords", "batch"),
     # Tokens (admin only): the files' default inputs create, then revoke, "analyst-app".
     Step("CreateToken", "token"),
     Step("RevokeToken", "token"),
@@ -316,7 +318,10 @@ def test_mutations_in_script_order(client: Client, admin: Client, seed_ids: dict
     deleted: list[str] = []
     for step in SCRIPT:
         payload = run_step(step, made, client, admin)
-        if "deletedId" in payload:
+        if "results" in payload:
+            slugs = [result["record"]["slug"] for result in payload["results"]]
+            assert slugs == ["sync-actor-one", "sync-actor-two"]
+        elif "deletedId" in payload:
             assert payload["deletedId"] == made.id(step.key), step.operation
             deleted.append(payload["deletedId"])
         elif step.key == "token":

@@ -38,6 +38,11 @@ def errors(payload: Any) -> list[tuple[str | None, str]]:
 
 @pytest.fixture(scope="module")
 def base(client: Client) -> dict[str, str]:
+    return make_base(client)
+
+
+def make_base(client: Client) -> dict[str, str]:
+    """The records every recipe refers to (an actor, a person, a source, a document...)."""
     ids = {}
     ids["actor"] = ok(
         client.mutate("createActor", {"slug": "m-actor", "kind": "STATE", "name": "Actor"})

@@ -15,6 +15,7 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.compiler import CompiledStatement, NotCompilable, compile_operation
+from service.graphql.compiled.mutations import MutationPlans
 from service.http.operation_caches import OperationKey, operation_key
 from service.lru import Lru
 from service.observability.request_info import COMPILED, note_answer
@@ -39,6 +40,8 @@ class QueryCompiler:
         self.catalog = catalog
         self.page_sizes = page_sizes
         self.statements: Lru[OperationKey, CompiledStatement | None] = Lru(entries)
+        # Mutation documents answered without the executor once kept (mutations.py).
+        self.mutations = MutationPlans(catalog, page_sizes, entries)
 
     def statement(
         self,
