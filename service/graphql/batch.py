@@ -33,7 +33,7 @@ from service.graphql.common import UserError
 from service.graphql.context import Info
 from service.graphql.ids import encode_id
 from service.graphql.nodes import Node, by_id_query, node_of
-from service.graphql.payloads import GATHERING, GatheredWrite
+from service.graphql.payloads import GATHERED, GATHERING, GatheredWrite
 from service.record import writer
 from service.record.history import write_transaction
 from service.record.write_statements import Answer
@@ -139,9 +139,12 @@ async def _write_records(
                 errors.append(_at(where, refused))
                 continue
             try:
-                await known_operation.resolver(None, info, data)
+                answered = await known_operation.resolver(None, info, data)
             except DomainError as error:
                 errors += [_at(where, each) for each in error.each]
+                continue
+            if answered is not GATHERED:  # a resolver refusing its input by itself
+                errors += [_prefixed(where, each) for each in answered.errors]
     finally:
         GATHERING.reset(token)
     if errors:
@@ -214,6 +217,9 @@ async def _write(info: Info, gathered: list[GatheredWrite]) -> list[BatchResult]
 
 def _at(where: tuple[str | int, ...], error: DomainError) -> UserError:
     """An operation's error, its path starting at `operations`."""
-    user_error = UserError.of(error)
-    user_error.path = [str(part) for part in (*where, *error.path)]
-    return user_error
+    return _prefixed(where, UserError.of(error))
+
+
+def _prefixed(where: tuple[str | int, ...], error: UserError) -> UserError:
+    error.path = [*(str(part) for part in where), *error.path]
+    return error

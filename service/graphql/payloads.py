@@ -112,14 +112,14 @@ async def create(
 async def update(
     info: Info,
     table: Description,
-    global_id: str,
-    data: object,
+    data: Any,
     command: type[msgspec.Struct],
 ) -> Payload[Any]:
-    """The whole update mutation (a stale expectedVersion is a CONFLICT)."""
+    """The whole update mutation of the record `data.id` (a stale expectedVersion is a
+    CONFLICT)."""
     try:
         row = await _write(
-            info, table, "update", lambda: update_item(table, global_id, to_command(data, command))
+            info, table, "update", lambda: update_item(table, data.id, to_command(data, command))
         )
     except DomainError as error:
         if GATHERING.get() is not None:

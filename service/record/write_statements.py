@@ -62,6 +62,10 @@ class Answer:
     params: tuple[Any, ...] = field(default=(), compare=False)
 
 
+# A batch above this many items is read as `many` (Shape).
+FEW_ITEMS = 16
+
+
 @dataclass(frozen=True)
 class Shape:
     """What the items of one statement set: the same columns and link sets for all.
@@ -69,10 +73,15 @@ class Shape:
     Attributes:
         columns: the table's columns given a value (sorted).
         links: the link sets given (sorted names); each is replaced as a whole.
+        many: more than FEW_ITEMS items. A few are read with `write_items` (migration
+            0016), which the planner counts as one row: each record found by its
+            index. Many are read with jsonb_array_elements, counted as a hundred: the
+            statement's own parts then meet by hash joins, not in loops over each other.
     """
 
     columns: tuple[str, ...]
     links: tuple[str, ...]
+    many: bool = False
 
 
 def create_sql(table: Description, shape: Shape, answer: Answer) -> str:
@@ -93,11 +102,11 @@ def update_sql(table: Description, shape: Shape, answer: Answer) -> str:
     return _update_sql(table, shape, answer)
 
 
-def delete_sql(table: Description, answer: Answer) -> str:
+def delete_sql(table: Description, answer: Answer, many: bool = False) -> str:
     """The statement deleting a batch of records of `table` at their expected versions
     (their citations go with them); it answers with the ids deleted, one row each (and
     `answer.json` over them: `q.id`)."""
-    return _delete_sql(table, answer)
+    return _delete_sql(table, answer, many)
 
 
 # Kinds and shapes are few (a shape is a set of a kind's own field names), but each kept
@@ -127,7 +136,7 @@ def _create_sql(table: Description, shape: Shape, answer: Answer) -> str:
     parts = [
         "input as materialized ("
         f"select {_NEW_ID} as id, i.ord, i.v "
-        "from jsonb_array_elements($1::jsonb) with ordinality as i(v, ord))",
+        f"from {_items(shape.many)} as i(v, ord))",
         _refused_references(table, shape),
         "refused as (select * from refused_references)",
         "new_record as ("
@@ -146,7 +155,7 @@ def _create_sql(table: Description, shape: Shape, answer: Answer) -> str:
 @_kept
 def _update_sql(table: Description, shape: Shape, answer: Answer) -> str:
     parts = [
-        _keyed_input(),
+        _keyed_input(shape.many),
         _locked(table),
         _refused_references(table, shape),
         "refused as (" + _refused_records() + " union all select * from refused_references)",
@@ -169,9 +178,9 @@ def _update_sql(table: Description, shape: Shape, answer: Answer) -> str:
 
 
 @_kept
-def _delete_sql(table: Description, answer: Answer) -> str:
+def _delete_sql(table: Description, answer: Answer, many: bool) -> str:
     parts = [
-        _keyed_input(),
+        _keyed_input(many),
         _locked(table),
         "refused as (" + _refused_records() + ")",
         # The kind's row, its link sets and its citations go with `record` (cascades); a
@@ -193,13 +202,18 @@ def _delete_sql(table: Description, answer: Answer) -> str:
     )
 
 
-def _keyed_input() -> str:
+def _keyed_input(many: bool) -> str:
     """The items of an update or a delete: each names its record and expected version."""
     return (
         "input as materialized (select (i.v->>'id')::bigint as id, "
         "(i.v->>'expected_version')::integer as expected, i.ord, i.v "
-        "from jsonb_array_elements($1::jsonb) with ordinality as i(v, ord))"
+        f"from {_items(many)} as i(v, ord))"
     )
+
+
+def _items(many: bool) -> str:
+    """The batch's items as rows (v, ord), counted for the planner as `Shape.many` says."""
+    return "jsonb_array_elements($1::jsonb) with ordinality" if many else "write_items($1::jsonb)"
 
 
 def _locked(table: Description) -> str:

@@ -24,7 +24,14 @@ import asyncpg
 
 from service.errors import Conflict, DomainError, Invalid, NotFound, Problems, StillReferenced
 from service.record.description import Description
-from service.record.write_statements import Answer, Shape, create_sql, delete_sql, update_sql
+from service.record.write_statements import (
+    FEW_ITEMS,
+    Answer,
+    Shape,
+    create_sql,
+    delete_sql,
+    update_sql,
+)
 
 # asyncpg's records as they are, typed as the dicts they answer like (read by column name,
 # as the nodes' `from_row` constructors do).
@@ -134,7 +141,8 @@ async def delete_many(
             record still points at (REFERENCED); nothing was deleted.
     """
     indexes = list(range(len(items)))
-    return await _run(conn, table, items, delete_sql(table, answer), actor_name, indexes, answer)
+    statement = delete_sql(table, answer, len(items) > FEW_ITEMS)
+    return await _run(conn, table, items, statement, actor_name, indexes, answer)
 
 
 async def insert(
@@ -184,10 +192,15 @@ async def _write(
     answer: Answer,
 ) -> list[Row]:
     """One statement per shape of items; several run in one transaction."""
-    groups: dict[Shape, list[int]] = {}
+    by_fields: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
     for index, item in enumerate(items):
-        shape = Shape(tuple(sorted(item.values)), tuple(sorted(item.links)))
-        groups.setdefault(shape, []).append(index)
+        by_fields.setdefault((tuple(sorted(item.values)), tuple(sorted(item.links))), []).append(
+            index
+        )
+    groups = {
+        Shape(columns, links, len(indexes) > FEW_ITEMS): indexes
+        for (columns, links), indexes in by_fields.items()
+    }
     results: list[Row | None] = [None] * len(items)
     atomic: AbstractAsyncContextManager[Any] = (
         conn.transaction() if len(groups) > 1 and not conn.is_in_transaction() else nullcontext()

@@ -439,3 +439,30 @@ def test_a_selection_without_sql_goes_the_whole_way_every_time(
         assert record == {"slug": f"not-kept-{n}", "about": [{"__typename": "Declaration"}]}
         assert body["extensions"]["sqlRoundTrips"] > 1
     assert len(_answers_of(service.log())) == kept_before
+
+
+def test_resolvers_own_rules_hold_in_batches_and_kept_plans(
+    client: Client, ids: dict[str, str], service: RunningService
+) -> None:
+    """A statement's deprecated `channel` is folded into `channels` by its resolver, which
+    refuses both at once: in a batch and from a kept plan alike."""
+    both = {"slug": "both-channels", "speakerId": ids["person"], "said": "2026-01",
+            "quote": "W", "channel": "X", "channels": ["INTERVIEW"]}  # fmt: skip
+    payload = client.data(WRITE, {"operations": [{"createStatement": both}]})["writeRecords"]
+    assert [(e["path"], e["code"]) for e in payload["errors"]] == [
+        (["operations", "0", "createStatement", "channel"], "INVALID")
+    ]
+    document = """mutation Folded($input: CreateStatementInput!) { createStatement(input: $input)
+      { record { slug channels } errors { field code } } }"""
+    kept_before = len(_answers_of(service.log()))
+    for n in range(3):
+        old_style = {"slug": f"folded-{n}", "speakerId": ids["person"], "said": "2026-01",
+                     "quote": "W", "channel": "PRESS_CONFERENCE"}  # fmt: skip
+        answer = client.data(document, {"input": old_style})["createStatement"]
+        assert answer == {
+            "record": {"slug": f"folded-{n}", "channels": ["PRESS_CONFERENCE"]},
+            "errors": [],
+        }
+        refused = client.data(document, {"input": {**old_style, "slug": f"nf-{n}", **both}})
+        assert refused["createStatement"]["errors"] == [{"field": "channel", "code": "INVALID"}]
+    assert len(_answers_of(service.log())) == kept_before + 2  # the 2nd and 3rd creates

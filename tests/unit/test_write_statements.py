@@ -64,3 +64,15 @@ def test_a_by_id_query_of_another_form_is_refused() -> None:
     actor = next(d for d in DESCRIPTIONS if d.name == "actor")
     with pytest.raises(ValueError, match="does not read"):
         answer_over_written(actor, "select 1 from somewhere_else where id = any($1::bigint[])")
+
+
+def test_a_few_items_are_counted_as_one_row_and_many_as_many() -> None:
+    """A single-record write finds its record by index (write_items, migration 0016); a
+    long batch lets its parts meet by hash joins."""
+    actor = next(d for d in DESCRIPTIONS if d.name == "actor")
+    few = create_sql(actor, Shape(("name", "slug"), ()), Answer())
+    many = create_sql(actor, Shape(("name", "slug"), (), many=True), Answer())
+    assert "write_items($1::jsonb)" in few
+    assert "jsonb_array_elements($1::jsonb)" in many
+    assert "write_items" in delete_sql(actor, Answer())
+    assert "jsonb_array_elements" in delete_sql(actor, Answer(), many=True)

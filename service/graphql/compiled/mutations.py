@@ -37,16 +37,20 @@ from typing import Any
 import asyncpg
 from graphql import (
     DocumentNode,
+    FieldNode,
+    GraphQLInputObjectType,
     GraphQLObjectType,
     OperationType,
+    VariableDefinitionNode,
     get_named_type,
     print_ast,
 )
 from graphql.execution import Executor
 from graphql.execution.collect_fields import FieldDetails, collect_fields
-from graphql.execution.values import get_argument_values
+from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType as StrawberryOperationType
+from strawberry.utils.str_converters import to_camel_case
 
 from service.access.gate import context_refusal
 from service.access.permissions import needed_role
@@ -94,6 +98,51 @@ class MutationPlan:
     role: Role
     answer_json: str
     answer_params: tuple[Any, ...]
+    variable_definitions: tuple[VariableDefinitionNode, ...]
+    field_node: FieldNode
+    arguments: _FlatArguments | None
+
+
+@dataclass(frozen=True)
+class _FlatArguments:
+    """Arguments made as the resolver gets them without Strawberry's general conversion:
+    each argument an input object of scalars, enums and lists of them (graphql-core has
+    coerced those to their Python values already), built by its class from its fields'
+    Python names. Anything else goes through Strawberry's conversion."""
+
+    classes: dict[str, tuple[str, type, dict[str, str]]]
+    """By GraphQL argument name: the Python name, the input class, its fields' names."""
+
+    def convert(self, values: dict[str, Any]) -> dict[str, Any]:
+        converted: dict[str, Any] = {}
+        for name, value in values.items():
+            python_name, cls, fields = self.classes[name]
+            converted[python_name] = cls(**{fields[k]: v for k, v in value.items()})
+        return converted
+
+
+def _flat_arguments(field: Any) -> _FlatArguments | None:
+    """The flat construction of a mutation field's arguments, when they are all flat."""
+    definition = field.extensions.get("strawberry-definition")
+    classes: dict[str, tuple[str, type, dict[str, str]]] = {}
+    for argument in getattr(definition, "arguments", ()):
+        input_definition = getattr(argument.type, "__strawberry_definition__", None)
+        graphql_name = argument.graphql_name or to_camel_case(argument.python_name)
+        graphql_argument = field.args.get(graphql_name)
+        if input_definition is None or graphql_argument is None:
+            return None
+        input_type = get_named_type(graphql_argument.type)
+        if not isinstance(input_type, GraphQLInputObjectType) or any(
+            isinstance(get_named_type(f.type), GraphQLInputObjectType)
+            for f in input_type.fields.values()
+        ):
+            return None
+        names = {
+            f.graphql_name or to_camel_case(f.python_name): f.python_name
+            for f in input_definition.fields
+        }
+        classes[graphql_name] = (argument.python_name, argument.type, names)
+    return _FlatArguments(classes)
 
 
 class MutationPlans:
@@ -143,8 +192,11 @@ class MutationPlans:
         if isinstance(executor, list) or executor.operation.operation != OperationType.MUTATION:
             raise NotCompilable("not one mutation")
         roots = _roots(self.mutation_type, executor)
-        if len(roots) != 1:
+        selections = executor.operation.selection_set.selections
+        if len(roots) != 1 or len(selections) != 1 or not isinstance(selections[0], FieldNode):
             raise NotCompilable("not one root field")
+        if selections[0].directives:
+            raise NotCompilable("a directive on the root field")  # @skip/@include
         ((response_key, details),) = roots.items()
         name = details[0].node.name.value
         field = self.mutation_type.fields[name]
@@ -179,6 +231,9 @@ class MutationPlans:
             role=needed_role(definition) or Role.EDITOR,
             answer_json=data,
             answer_params=tuple(c.params[_WRITER_PARAMETERS:]),
+            variable_definitions=tuple(executor.operation.variable_definitions or ()),
+            field_node=selections[0],
+            arguments=_flat_arguments(field),
         )
 
 
@@ -266,27 +321,18 @@ async def _gathered_write(
     plans: MutationPlans, plan: MutationPlan, context: Any, variables: dict[str, Any] | None
 ) -> GatheredWrite | None:
     """The write the mutation's resolver hands over for these variables (None: refused)."""
-    executor = Executor.build(
-        plans.catalog.schema,
-        plan.document,
-        raw_variable_values=variables,
-        operation_name=plan.operation_name,
+    coerced = get_variable_values(
+        plans.catalog.schema, plan.variable_definitions, variables or {}, max_errors=1
     )
-    if isinstance(executor, list):
-        return None
-    try:
-        roots = _roots(plans.mutation_type, executor)
-    except NotCompilable:
-        return None
-    details = roots.get(plan.response_key)
-    if len(roots) != 1 or details is None or details[0].node.name.value != plan.field_name:
-        return None  # @skip/@include chose otherwise
+    if isinstance(coerced, list):
+        return None  # the whole way says what is wrong with them
     field = plans.mutation_type.fields[plan.field_name]
     try:
-        values = get_argument_values(
-            field, details[0].node, executor.variable_values, details[0].fragment_variable_values
-        )
-        arguments = plans.catalog.convert_arguments(field, values)
+        values = get_argument_values(field, plan.field_node, coerced)
+        if plan.arguments is not None:
+            arguments = plan.arguments.convert(values)
+        else:
+            arguments = plans.catalog.convert_arguments(field, values)
     except Exception:
         return None
     gathered: list[GatheredWrite] = []

@@ -83,7 +83,7 @@ class ActorMutation:
 
     @strawberry.mutation(description="Change an actor (optimistic locking on expectedVersion).")
     async def update_actor(self, info: Info, input: UpdateActorInput) -> Payload[Actor]:
-        return await update(info, ACTOR, input.id, input, UpdateActor)
+        return await update(info, ACTOR, input, UpdateActor)
 
     @strawberry.mutation(description="Delete an actor nothing refers to any more.")
     async def delete_actor(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -97,7 +97,7 @@ class ActorMutation:
     async def update_membership(
         self, info: Info, input: UpdateMembershipInput
     ) -> Payload[Membership]:
-        return await update(info, MEMBERSHIP, input.id, input, UpdateMembership)
+        return await update(info, MEMBERSHIP, input, UpdateMembership)
 
     @strawberry.mutation(description="Remove a membership.")
     async def remove_membership(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -81,7 +81,7 @@ class CitationMutation:
 
     @strawberry.mutation(description="Change a citation.")
     async def update_citation(self, info: Info, input: UpdateCitationInput) -> Payload[Citation]:
-        return await update(info, CITATION, input.id, input, UpdateCitation)
+        return await update(info, CITATION, input, UpdateCitation)
 
     @strawberry.mutation(description="Remove a citation.")
     async def remove_citation(self, info: Info, input: DeleteInput) -> DeletePayload:

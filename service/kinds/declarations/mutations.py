@@ -121,7 +121,7 @@ class DeclarationMutation:
     async def update_declaration(
         self, info: Info, input: UpdateDeclarationInput
     ) -> Payload[Declaration]:
-        return await update(info, DECLARATION, input.id, input, UpdateDeclaration)
+        return await update(info, DECLARATION, input, UpdateDeclaration)
 
     @strawberry.mutation(description="Delete a document with no clauses, parties or references.")
     async def delete_declaration(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -133,7 +133,7 @@ class DeclarationMutation:
 
     @strawberry.mutation(description="Change a clause.")
     async def update_provision(self, info: Info, input: UpdateProvisionInput) -> Payload[Provision]:
-        return await update(info, PROVISION, input.id, input, UpdateProvision)
+        return await update(info, PROVISION, input, UpdateProvision)
 
     @strawberry.mutation(description="Remove a clause nothing refers to.")
     async def remove_provision(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -145,7 +145,7 @@ class DeclarationMutation:
 
     @strawberry.mutation(description="Change a party claim.")
     async def update_party(self, info: Info, input: UpdatePartyInput) -> Payload[Party]:
-        return await update(info, PARTY, input.id, input, UpdateParty)
+        return await update(info, PARTY, input, UpdateParty)
 
     @strawberry.mutation(description="Remove a party claim.")
     async def remove_party(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -82,7 +82,7 @@ class EventMutation:
 
     @strawberry.mutation(description="Change an event (optimistic locking).")
     async def update_event(self, info: Info, input: UpdateEventInput) -> Payload[Event]:
-        return await update(info, EVENT, input.id, input, UpdateEvent)
+        return await update(info, EVENT, input, UpdateEvent)
 
     @strawberry.mutation(
         description="Delete an event with no participations, and no statement, track update "
@@ -101,7 +101,7 @@ class EventMutation:
     async def update_participation(
         self, info: Info, input: UpdateParticipationInput
     ) -> Payload[Participation]:
-        return await update(info, PARTICIPATION, input.id, input, UpdateParticipation)
+        return await update(info, PARTICIPATION, input, UpdateParticipation)
 
     @strawberry.mutation(description="Remove a participation claim.")
     async def remove_participation(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -70,7 +70,7 @@ class SourceMutation:
 
     @strawberry.mutation(description="Change a source (optimistic locking on expectedVersion).")
     async def update_source(self, info: Info, input: UpdateSourceInput) -> Payload[Source]:
-        return await update(info, SOURCE, input.id, input, UpdateSource)
+        return await update(info, SOURCE, input, UpdateSource)
 
     @strawberry.mutation(description="Delete a source no citation uses.")
     async def delete_source(self, info: Info, input: DeleteInput) -> DeletePayload:

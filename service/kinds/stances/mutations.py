@@ -51,7 +51,7 @@ class StanceMutation:
 
     @strawberry.mutation(description="Change a stance (optimistic locking).")
     async def update_stance(self, info: Info, input: UpdateStanceInput) -> Payload[Stance]:
-        return await update(info, STANCE, input.id, input, UpdateStance)
+        return await update(info, STANCE, input, UpdateStance)
 
     @strawberry.mutation(description="Delete a stance.")
     async def delete_stance(self, info: Info, input: DeleteInput) -> DeletePayload:

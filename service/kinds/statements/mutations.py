@@ -103,7 +103,7 @@ class StatementMutation:
         folded = _fold_channel(input)
         if isinstance(folded, Payload):
             return folded
-        return await update(info, STATEMENT, input.id, folded, UpdateStatement)
+        return await update(info, STATEMENT, folded, UpdateStatement)
 
     @strawberry.mutation(description="Delete a statement no warning, update or stance rests on.")
     async def delete_statement(self, info: Info, input: DeleteInput) -> DeletePayload:

@@ -83,7 +83,7 @@ class TrackMutation:
 
     @strawberry.mutation(description="Change a track (optimistic locking).")
     async def update_track(self, info: Info, input: UpdateTrackInput) -> Payload[Track]:
-        return await update(info, TRACK, input.id, input, UpdateTrack)
+        return await update(info, TRACK, input, UpdateTrack)
 
     @strawberry.mutation(description="Delete a track with no updates or references.")
     async def delete_track(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -99,7 +99,7 @@ class TrackMutation:
     async def update_track_update(
         self, info: Info, input: UpdateTrackUpdateInput
     ) -> Payload[TrackUpdate]:
-        return await update(info, TRACK_UPDATE, input.id, input, UpdateTrackUpdate)
+        return await update(info, TRACK_UPDATE, input, UpdateTrackUpdate)
 
     @strawberry.mutation(description="Remove a status update.")
     async def remove_track_update(self, info: Info, input: DeleteInput) -> DeletePayload:

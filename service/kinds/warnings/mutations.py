@@ -64,7 +64,7 @@ class WarningMutation:
 
     @strawberry.mutation(description="Change a warning (optimistic locking).")
     async def update_warning(self, info: Info, input: UpdateWarningInput) -> Payload[WarningNode]:
-        return await update(info, WARNING, input.id, input, UpdateWarning)
+        return await update(info, WARNING, input, UpdateWarning)
 
     @strawberry.mutation(description="Delete a warning no other warning repeats.")
     async def delete_warning(self, info: Info, input: DeleteInput) -> DeletePayload:
