@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from service.lru import Lru
 from service.record.description import Description
@@ -62,8 +62,14 @@ class Answer:
     params: tuple[Any, ...] = field(default=(), compare=False)
 
 
-# A batch above this many items is read as `many` (Shape).
-FEW_ITEMS = 16
+# How a batch's items are read (Shape.size), by how many there are.
+Size = Literal["one", "few", "many"]
+FEW_ITEMS = 16  # more: "many"
+
+
+def size_of(count: int) -> Size:
+    """The Size of a batch of `count` items."""
+    return "one" if count == 1 else "few" if count <= FEW_ITEMS else "many"
 
 
 @dataclass(frozen=True)
@@ -73,15 +79,17 @@ class Shape:
     Attributes:
         columns: the table's columns given a value (sorted).
         links: the link sets given (sorted names); each is replaced as a whole.
-        many: more than FEW_ITEMS items. A few are read with `write_items` (migration
-            0016), which the planner counts as one row: each record found by its
-            index. Many are read with jsonb_array_elements, counted as a hundred: the
-            statement's own parts then meet by hash joins, not in loops over each other.
+        size: how the items are read. One (every single-record mutation): the array's
+            first element, no set-returning function at all. A few (up to FEW_ITEMS):
+            `write_items` (migration 0016), which the planner counts as one row: each
+            record found by its index. Many: jsonb_array_elements, counted as a hundred:
+            the statement's own parts then meet by hash joins, not in loops over each
+            other.
     """
 
     columns: tuple[str, ...]
     links: tuple[str, ...]
-    many: bool = False
+    size: Size = "one"
 
 
 def create_sql(table: Description, shape: Shape, answer: Answer) -> str:
@@ -102,11 +110,11 @@ def update_sql(table: Description, shape: Shape, answer: Answer) -> str:
     return _update_sql(table, shape, answer)
 
 
-def delete_sql(table: Description, answer: Answer, many: bool = False) -> str:
+def delete_sql(table: Description, answer: Answer, size: Size = "one") -> str:
     """The statement deleting a batch of records of `table` at their expected versions
     (their citations go with them); it answers with the ids deleted, one row each (and
     `answer.json` over them: `q.id`)."""
-    return _delete_sql(table, answer, many)
+    return _delete_sql(table, answer, size)
 
 
 # Kinds and shapes are few (a shape is a set of a kind's own field names), but each kept
@@ -134,9 +142,7 @@ def _create_sql(table: Description, shape: Shape, answer: Answer) -> str:
     columns = ", ".join(shape.columns)
     values = ", ".join(f"p.{c}" for c in shape.columns)
     parts = [
-        "input as materialized ("
-        f"select {_NEW_ID} as id, i.ord, i.v "
-        f"from {_items(shape.many)} as i(v, ord))",
+        f"input as materialized (select {_NEW_ID} as id, i.ord, i.v from {_items(shape.size)})",
         _refused_references(table, shape),
         "refused as (select * from refused_references)",
         "new_record as ("
@@ -155,7 +161,7 @@ def _create_sql(table: Description, shape: Shape, answer: Answer) -> str:
 @_kept
 def _update_sql(table: Description, shape: Shape, answer: Answer) -> str:
     parts = [
-        _keyed_input(shape.many),
+        _keyed_input(shape.size),
         _locked(table),
         _refused_references(table, shape),
         "refused as (" + _refused_records() + " union all select * from refused_references)",
@@ -178,9 +184,9 @@ def _update_sql(table: Description, shape: Shape, answer: Answer) -> str:
 
 
 @_kept
-def _delete_sql(table: Description, answer: Answer, many: bool) -> str:
+def _delete_sql(table: Description, answer: Answer, size: Size) -> str:
     parts = [
-        _keyed_input(many),
+        _keyed_input(size),
         _locked(table),
         "refused as (" + _refused_records() + ")",
         # The kind's row, its link sets and its citations go with `record` (cascades); a
@@ -202,18 +208,22 @@ def _delete_sql(table: Description, answer: Answer, many: bool) -> str:
     )
 
 
-def _keyed_input(many: bool) -> str:
+def _keyed_input(size: Size) -> str:
     """The items of an update or a delete: each names its record and expected version."""
     return (
         "input as materialized (select (i.v->>'id')::bigint as id, "
         "(i.v->>'expected_version')::integer as expected, i.ord, i.v "
-        f"from {_items(many)} as i(v, ord))"
+        f"from {_items(size)})"
     )
 
 
-def _items(many: bool) -> str:
-    """The batch's items as rows (v, ord), counted for the planner as `Shape.many` says."""
-    return "jsonb_array_elements($1::jsonb) with ordinality" if many else "write_items($1::jsonb)"
+def _items(size: Size) -> str:
+    """The batch's items as rows `i (v, ord)`, read as `Shape.size` says."""
+    if size == "one":
+        return "(select $1::jsonb -> 0 as v, 1::bigint as ord) as i"
+    if size == "few":
+        return "write_items($1::jsonb) as i(v, ord)"
+    return "jsonb_array_elements($1::jsonb) with ordinality as i(v, ord)"
 
 
 def _locked(table: Description) -> str:

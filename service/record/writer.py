@@ -25,11 +25,11 @@ import asyncpg
 from service.errors import Conflict, DomainError, Invalid, NotFound, Problems, StillReferenced
 from service.record.description import Description
 from service.record.write_statements import (
-    FEW_ITEMS,
     Answer,
     Shape,
     create_sql,
     delete_sql,
+    size_of,
     update_sql,
 )
 
@@ -141,7 +141,7 @@ async def delete_many(
             record still points at (REFERENCED); nothing was deleted.
     """
     indexes = list(range(len(items)))
-    statement = delete_sql(table, answer, len(items) > FEW_ITEMS)
+    statement = delete_sql(table, answer, size_of(len(items)))
     return await _run(conn, table, items, statement, actor_name, indexes, answer)
 
 
@@ -198,7 +198,7 @@ async def _write(
             index
         )
     groups = {
-        Shape(columns, links, len(indexes) > FEW_ITEMS): indexes
+        Shape(columns, links, size_of(len(indexes))): indexes
         for (columns, links), indexes in by_fields.items()
     }
     results: list[Row | None] = [None] * len(items)

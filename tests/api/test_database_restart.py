@@ -29,6 +29,11 @@ from tests.server import RunningService, run_service
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 COMPILED_READ = "{ actors(first: 1) { totalCount nodes { name } } }"
+# The text Client.mutate sends for createActor (its plan is kept after the first one).
+KEPT_CREATE = (
+    "mutation($input: CreateActorInput!) { createActor(input: $input) { record { id version } "
+    "errors { field message code } } }"
+)
 SUBSCRIPTION = """subscription { recordChanged(kinds: [ACTOR]) {
     changeId id record { ... on Actor { name } } } }"""
 
@@ -127,6 +132,17 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
             httpx.post, f"{restartable.url}/graphql", json={"query": COMPILED_READ}
         )
         assert_outage(down)
+        # A mutation whose plan is kept (the creates above sent this very text): the
+        # outage is a 503 at once, never a second attempt through the executor (the
+        # statement may have committed before a connection went), and nothing is written.
+        during = await asyncio.to_thread(
+            httpx.post,
+            f"{restartable.url}/graphql",
+            json={"query": KEPT_CREATE, "variables": {"input": {
+                "slug": "during-outage", "kind": "STATE", "name": "D"}}},
+            headers=writer.headers(),
+        )  # fmt: skip
+        assert_outage(during)
         database.start()
         await asyncio.to_thread(wait_ready, restartable.url, 200)
         up = await asyncio.to_thread(Client(restartable.url).post, COMPILED_READ)
@@ -138,6 +154,9 @@ async def test_restart_answers_503_then_recovers_and_loses_no_event(
         second = (await socket.next_data(op, timeout=30))["recordChanged"]
     assert first["id"] == before
     assert second["id"] == after
+    missing = await asyncio.to_thread(writer.data, '{ actor(slug: "during-outage") { id } }')
+    assert missing == {"actor": None}
+    assert "answer=mutation" in restartable.log()  # the creates after the first were kept
     assert second["record"] == {"name": "after-restart"}
     assert int(second["changeId"]) == int(first["changeId"]) + 1
 

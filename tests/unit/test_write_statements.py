@@ -15,6 +15,7 @@ from service.record.write_statements import (
     answer_over_written,
     create_sql,
     delete_sql,
+    size_of,
     update_sql,
 )
 
@@ -66,13 +67,23 @@ def test_a_by_id_query_of_another_form_is_refused() -> None:
         answer_over_written(actor, "select 1 from somewhere_else where id = any($1::bigint[])")
 
 
-def test_a_few_items_are_counted_as_one_row_and_many_as_many() -> None:
-    """A single-record write finds its record by index (write_items, migration 0016); a
-    long batch lets its parts meet by hash joins."""
+def test_items_are_read_as_their_number_asks() -> None:
+    """One item is the array's first element; a few are counted as one row by the planner
+    (write_items, migration 0016: each record found by its index); many let the
+    statement's parts meet by hash joins."""
     actor = next(d for d in DESCRIPTIONS if d.name == "actor")
-    few = create_sql(actor, Shape(("name", "slug"), ()), Answer())
-    many = create_sql(actor, Shape(("name", "slug"), (), many=True), Answer())
-    assert "write_items($1::jsonb)" in few
-    assert "jsonb_array_elements($1::jsonb)" in many
-    assert "write_items" in delete_sql(actor, Answer())
-    assert "jsonb_array_elements" in delete_sql(actor, Answer(), many=True)
+    sizes = (
+        {size_of(n) for n in (1,)},
+        {size_of(n) for n in (2, 16)},
+        {size_of(n) for n in (17, 2000)},
+    )
+    assert sizes == ({"one"}, {"few"}, {"many"})
+    texts = {
+        size: create_sql(actor, Shape(("name", "slug"), (), size), Answer())
+        for size in ("one", "few", "many")
+    }
+    assert "$1::jsonb -> 0" in texts["one"]
+    assert "write_items($1::jsonb)" in texts["few"]
+    assert "jsonb_array_elements($1::jsonb)" in texts["many"]
+    assert "-> 0" in delete_sql(actor, Answer())
+    assert "jsonb_array_elements" in delete_sql(actor, Answer(), "many")
