@@ -16,18 +16,23 @@ from tests.api.dataset import ok
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 
+async def record_and_change_counts(database_url: str) -> tuple[int, int]:
+    """How many records and changes the database holds."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        row = await conn.fetchrow(
+            "select (select count(*) from record) as records, "
+            "(select count(*) from change) as changes"
+        )
+        return row["records"], row["changes"]
+    finally:
+        await conn.close()
+
+
 @pytest.fixture
 async def counts(module_db_url: str) -> Callable[[], Any]:
     async def count() -> tuple[int, int]:
-        conn = await asyncpg.connect(module_db_url)
-        try:
-            row = await conn.fetchrow(
-                "select (select count(*) from record) as records, "
-                "(select count(*) from change) as changes"
-            )
-            return row["records"], row["changes"]
-        finally:
-            await conn.close()
+        return await record_and_change_counts(module_db_url)
 
     return count
 

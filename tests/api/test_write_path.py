@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 
@@ -16,7 +15,7 @@ from service.graphql.ids import encode_id
 from service.vocab import RecordKind
 from tests.api.client import Client
 from tests.api.dataset import ok
-from tests.api.test_record_mutations import make_base, recipes
+from tests.api.test_record_mutations import make_base, recipes, record_and_change_counts
 from tests.server import RunningService
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -49,15 +48,7 @@ def _trips(client: Client, name: str, input: dict[str, Any]) -> tuple[dict[str, 
 
 
 async def _counts(url: str) -> tuple[int, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        row = await conn.fetchrow(
-            "select (select count(*) from record) as records, "
-            "(select count(*) from change) as changes"
-        )
-        return row["records"], row["changes"]
-    finally:
-        await conn.close()
+    return await record_and_change_counts(url)
 
 
 @pytest.fixture(scope="module")
