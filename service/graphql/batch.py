@@ -32,11 +32,12 @@ from service.errors import DomainError, Forbidden, Invalid
 from service.graphql.common import UserError
 from service.graphql.context import Info
 from service.graphql.ids import encode_id
-from service.graphql.nodes import Node, by_id_query, node_of
+from service.graphql.mutations import record_answer
+from service.graphql.nodes import Node, node_of
 from service.graphql.payloads import GATHERED, GATHERING, GatheredWrite
 from service.record import writer
 from service.record.history import write_transaction
-from service.record.write_statements import Answer
+from service.vocab import RecordKind
 
 MAX_BATCH_OPERATIONS = 500
 
@@ -192,27 +193,27 @@ async def _write(info: Info, gathered: list[GatheredWrite]) -> list[BatchResult]
         async with atomic:
             for (kind, operation), run in runs:
                 table = run[0][1].table
-                items = [g.item for _, g in run]
                 try:
-                    if operation == "delete":
-                        gone = await writer.delete_many(conn, table, items, actor_name=name)
-                        results += [
-                            BatchResult(
-                                record=None, deleted_id=strawberry.ID(encode_id(kind, g["id"]))
-                            )
-                            for g in gone
-                        ]
-                        continue
-                    write = writer.insert_many if operation == "create" else writer.update_many
-                    rows = await write(
-                        conn, table, items, actor_name=name, answer=Answer(by_id_query(kind))
+                    rows = await writer.write_many(
+                        conn,
+                        table,
+                        operation,
+                        [g.item for _, g in run],
+                        actor_name=name,
+                        answer=record_answer(table, operation),
                     )
                 except writer.Refused as refused:
                     raise writer.Refused(
                         [(None if i is None else run[i][0], e) for i, e in refused.problems]
                     ) from None
-                results += [BatchResult(record=node_of(kind, row), deleted_id=None) for row in rows]
+                results += [_result(kind, operation, row) for row in rows]
     return results
+
+
+def _result(kind: RecordKind, operation: str, row: Any) -> BatchResult:
+    if operation == "delete":
+        return BatchResult(record=None, deleted_id=strawberry.ID(encode_id(kind, row["id"])))
+    return BatchResult(record=node_of(kind, row), deleted_id=None)
 
 
 def _at(where: tuple[str | int, ...], error: DomainError) -> UserError:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 import msgspec
@@ -26,7 +26,7 @@ from service.record.write_statements import Answer
 S = TypeVar("S", bound=msgspec.Struct)
 R = TypeVar("R")
 Row = dict[str, Any]
-Operation = Literal["create", "update", "delete"]
+Operation = writer.Operation
 
 
 def input_values(data: object) -> dict[str, Any]:
@@ -162,21 +162,30 @@ def delete_item(table: Description, global_id: str, expected_version: int | None
     )
 
 
+def record_answer(
+    table: Description, operation: Operation, json: str | None = None, params: tuple[Any, ...] = ()
+) -> Answer:
+    """What a write of `table` answers with: each record as a read of it gives it (the
+    kind's by-id row; a delete has only its id), and `json` over it when given."""
+    return Answer(None if operation == "delete" else by_id_query(table.kind), json, params)
+
+
 async def write_one(info: Info, table: Description, operation: Operation, item: writer.Item) -> Any:
     """Write one record: one statement, one round trip, its own implicit transaction.
 
     Returns the record as a read of it gives it (the kind's by-id row), or the id of the
     record deleted.
     """
-    name = info.context.caller_name
     async with info.context.pool.acquire() as conn:
         try:
-            if operation == "delete":
-                (deleted,) = await writer.delete_many(conn, table, [item], actor_name=name)
-                return deleted["id"]
-            write = writer.insert_many if operation == "create" else writer.update_many
-            answer = Answer(by_id_query(table.kind))
-            (row,) = await write(conn, table, [item], actor_name=name, answer=answer)
-            return row
+            (row,) = await writer.write_many(
+                conn,
+                table,
+                operation,
+                [item],
+                actor_name=info.context.caller_name,
+                answer=record_answer(table, operation),
+            )
         except writer.Refused as refused:
             raise refused.alone() from None
+    return row["id"] if operation == "delete" else row

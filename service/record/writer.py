@@ -18,7 +18,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import asyncpg
 
@@ -36,6 +36,7 @@ from service.record.write_statements import (
 # asyncpg's records as they are, typed as the dicts they answer like (read by column name,
 # as the nodes' `from_row` constructors do).
 Row = dict[str, Any]
+Operation = Literal["create", "update", "delete"]
 _T = TypeVar("_T")
 IDS_ONLY = Answer()  # each record's id and version: what the seed loader needs
 
@@ -143,6 +144,20 @@ async def delete_many(
     indexes = list(range(len(items)))
     statement = delete_sql(table, answer, size_of(len(items)))
     return await _run(conn, table, items, statement, actor_name, indexes, answer)
+
+
+async def write_many(
+    conn: asyncpg.Connection,
+    table: Description,
+    operation: Operation,
+    items: Sequence[Item],
+    *,
+    actor_name: str,
+    answer: Answer = IDS_ONLY,
+) -> list[Row]:
+    """`insert_many`, `update_many` or `delete_many`, as `operation` says."""
+    write = {"create": insert_many, "update": update_many, "delete": delete_many}[operation]
+    return await write(conn, table, items, actor_name=actor_name, answer=answer)
 
 
 async def insert(

@@ -60,13 +60,12 @@ from service.errors import DomainError
 from service.graphql.compiled import sql_json
 from service.graphql.compiled.catalog import SchemaCatalog
 from service.graphql.compiled.compiler import Compilation, NotCompilable
-from service.graphql.nodes import by_id_query
+from service.graphql.mutations import record_answer
 from service.graphql.payloads import GATHERING, GatheredWrite
 from service.http.operation_caches import operation_key
 from service.lru import Lru
 from service.observability.request_info import MUTATION, note_answer
 from service.record import writer
-from service.record.write_statements import Answer
 
 log = logging.getLogger(__name__)
 
@@ -350,26 +349,17 @@ async def _write(plan: MutationPlan, context: Any, gathered: GatheredWrite) -> s
     """Write, in one statement answering with `data` (None: refused, or the database
     failed; nothing was written)."""
     table, operation = gathered.table, gathered.operation
-    answer = Answer(
-        None if operation == "delete" else by_id_query(table.kind),
-        plan.answer_json,
-        plan.answer_params,
-    )
-    name = context.caller_name
+    answer = record_answer(table, operation, plan.answer_json, plan.answer_params)
     try:
         async with context.pool.acquire() as conn:
-            if operation == "delete":
-                rows = await writer.delete_many(
-                    conn, table, [gathered.item], actor_name=name, answer=answer
-                )
-            elif operation == "create":
-                rows = await writer.insert_many(
-                    conn, table, [gathered.item], actor_name=name, answer=answer
-                )
-            else:
-                rows = await writer.update_many(
-                    conn, table, [gathered.item], actor_name=name, answer=answer
-                )
+            rows = await writer.write_many(
+                conn,
+                table,
+                operation,
+                [gathered.item],
+                actor_name=context.caller_name,
+                answer=answer,
+            )
     except writer.Refused:
         return None  # nothing written: the whole way writes nothing either, and says why
     except Exception as error:
